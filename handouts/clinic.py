@@ -1,0 +1,88 @@
+"""A clinic profile: the name, phone numbers and settings a centre prints on its handouts.
+
+Everything in it was typed by a person, so it is text, never markup: it is escaped before
+ReportLab sees it, and anything that looks like a ReportLab or HTML tag is refused outright,
+because a tag in a phone number is a mistake or an attack, never an intent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handouts.errors import ContentError, Problem, ValidationFailed
+from handouts.registry import shown_path
+from handouts.schema import Number, Record, Str, validate_record
+from handouts.yamlsrc import load_yaml
+
+PHONE_KINDS = ("daytime", "after_hours", "emergency")
+SETTINGS_FIELDS = {
+    "fever_threshold_c": Number(minimum=37, maximum=40, doc="call-now fever threshold in °C"),
+    "stay_near_weeks": Number(integer=True, minimum=0, maximum=52),
+    "no_driving_weeks": Number(integer=True, minimum=0, maximum=52),
+}
+CLINIC_FIELDS = {
+    "name": Str(required=True, doc="the clinic's name as patients know it"),
+    "phones": Record(fields={kind: Str() for kind in PHONE_KINDS}),
+    "address": Str(),
+    "logo": Str(doc="a PNG or JPEG file, relative to the profile"),
+    "paper": Str(doc="a4 or letter: the paper this clinic prints on"),
+    "settings": Record(fields=SETTINGS_FIELDS),
+}
+# Tags ReportLab's paragraph parser would act on, plus the HTML ones people paste by mistake.
+_TAG = re.compile(r"</?\s*(a|img|font|span|para|link|br|b|i|u|strike|sup|sub|super|seq\w*|onDraw|index|"
+                  r"strong|em|script|style|iframe|object|embed|svg|bullet|greek|unichar|ondraw)\b[^>]*>?",
+                  re.IGNORECASE)
+
+
+@dataclass
+class Clinic:
+    """The details printed on handouts. ``None`` fields print as blank lines to fill in by hand."""
+
+    name: str | None = None
+    phones: dict = field(default_factory=dict)
+    address: str | None = None
+    logo: Path | None = None
+    paper: str | None = None
+    settings: dict = field(default_factory=dict)
+    source: str | None = None  # the profile file, for the manifest and messages
+
+
+def markup_problems(data, shown: str, keypath: str = "") -> list[Problem]:
+    """Every string in the profile that contains a tag, with its line."""
+    problems = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, str) and _TAG.search(value):
+                tag = _TAG.search(value).group(0)
+                problems.append(Problem(shown, data.line_of(key),
+                                        f"{keypath}{key}: contains markup '{tag}'; clinic details are plain "
+                                        "text, remove the tag"))
+            elif isinstance(value, dict):
+                problems += markup_problems(value, shown, f"{keypath}{key}.")
+    return problems
+
+
+def load_clinic(path) -> Clinic:
+    """Read and check a clinic profile; every problem is reported with its line."""
+    path = Path(path)
+    shown = shown_path(path)
+    if not path.is_file():
+        raise ContentError("clinic profile not found", path=shown, hint="give the path of a clinic .yaml file")
+    data = load_yaml(path, display=shown)
+    if not isinstance(data, dict):
+        raise ContentError("a clinic profile must be a mapping (name:, phones:, ...)", path=shown, line=1)
+    problems = validate_record(CLINIC_FIELDS, data, path=shown, line=1) + markup_problems(data, shown)
+    logo = None
+    if isinstance(data.get("logo"), str):
+        logo = (path.parent / data["logo"]).resolve()
+        if not logo.is_file():
+            problems.append(Problem(shown, data.line_of("logo"), f"logo file '{data['logo']}' not found "
+                                    "(give a PNG or JPEG path relative to the profile)"))
+        elif logo.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            problems.append(Problem(shown, data.line_of("logo"), "logo must be a .png or .jpg file"))
+    if problems:
+        raise ValidationFailed(problems)
+    return Clinic(name=data["name"], phones=dict(data.get("phones") or {}), address=data.get("address"),
+                  logo=logo, paper=data.get("paper"), settings=dict(data.get("settings") or {}), source=shown)

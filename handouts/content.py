@@ -1,0 +1,151 @@
+"""Content modules: the English source of each handout, loaded from ``<module>/module.yaml``.
+
+A module is data. This file says what a valid module looks like for each kind (the schema), loads
+one with every problem located, and knows which strings a patient reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from handouts.errors import ContentError, Problem, ValidationFailed
+from handouts.schema import (
+    Bool, Choice, Date, ListOf, Number, OneOf, Record, Str, Text, iter_record_texts, validate_record,
+)
+from handouts.yamlsrc import LocatedDict, load_yaml
+
+KINDS = ("comparison", "sheet", "card", "checklist")
+
+META_FIELDS = {
+    "title": Text(required=True, markdown=False, doc="the handout's title"),
+    "subtitle": Text(markdown=False),
+    "kind": Choice(required=True, values=KINDS, doc="comparison, sheet, card or checklist"),
+    "layout": Str(required=True, doc="the layout to use, a file name in layouts/ without .yaml"),
+    "version": Str(required=True, doc="the content version printed in the footer, e.g. \"1.0\""),
+    "reviewed": Date(required=True, doc="the date the content was last reviewed"),
+    "sources": ListOf(required=True, item=Str(), min_items=1, doc="where the facts come from"),
+}
+
+_STEP = Record(fields={"title": Text(required=True, markdown=False), "text": Text(required=True)})
+_SECTION = Record(fields={
+    "heading": Text(required=True, markdown=False),
+    "body": Text(),
+    "steps": ListOf(item=_STEP, min_items=1),
+})
+_GLOSSARY = ListOf(required=True, min_items=1, doc="a definition of each medical term used", item=Record(fields={
+    "term": Text(required=True, markdown=False),
+    "definition": Text(required=True),
+}))
+_KEY_POINTS = ListOf(required=True, item=Text(), min_items=2, max_items=8,
+                     doc="a short summary a patient reads first")
+_COMPARISON = Record(required=True, fields={
+    "columns": ListOf(required=True, item=Text(markdown=False), min_items=2, max_items=2),
+    "topic_label": Text(required=True, markdown=False),
+    "rows": ListOf(required=True, min_items=1, item=Record(fields={
+        "topic": Text(required=True, markdown=False),
+        "left": Text(required=True),
+        "right": Text(required=True),
+    })),
+})
+_CARD_BLOCK = OneOf(options={
+    "banner": Text(markdown=False),
+    "heading": Text(markdown=False),
+    "text": Text(),
+    "bullets": ListOf(item=Text(), min_items=1),
+    "fields": ListOf(item=Text(markdown=False), min_items=1),
+    "contacts": Bool(),
+})
+
+KIND_FIELDS = {
+    "comparison": {"key_points": _KEY_POINTS, "comparison": _COMPARISON,
+                   "sections": ListOf(item=_SECTION), "glossary": _GLOSSARY},
+    "sheet": {"key_points": _KEY_POINTS, "sections": ListOf(required=True, item=_SECTION, min_items=1),
+              "glossary": _GLOSSARY},
+    "card": {"front": ListOf(required=True, item=_CARD_BLOCK, min_items=1),
+             "back": ListOf(required=True, item=_CARD_BLOCK, min_items=1)},
+    "checklist": {"intro": Text(), "groups": ListOf(required=True, min_items=1, item=Record(fields={
+        "heading": Text(required=True, markdown=False),
+        "questions": ListOf(required=True, item=Text(markdown=False), min_items=1),
+        "note_lines": Number(integer=True, minimum=0, maximum=20),
+    }))},
+}
+
+
+@dataclass
+class Module:
+    """One loaded, validated content module (English source)."""
+
+    name: str
+    path: Path          # the module.yaml file
+    shown: str          # the path as messages show it
+    data: LocatedDict
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def kind(self) -> str:
+        return self.data["kind"]
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    @property
+    def layout(self) -> str:
+        return self.data["layout"]
+
+    @property
+    def version(self) -> str:
+        return str(self.data["version"])
+
+    @property
+    def reviewed(self) -> dt.date:
+        return self.data["reviewed"]
+
+    @property
+    def fields(self) -> dict:
+        """The schema of this module's kind: metadata plus the kind's own keys."""
+        return {**META_FIELDS, **KIND_FIELDS[self.kind]}
+
+    def texts(self):
+        """``(keypath, english, spec, line)`` for every string a patient reads, in reading order."""
+        return iter_record_texts(self.fields, self.data)
+
+    def locales_folder(self) -> Path:
+        return self.folder / "locales"
+
+
+def module_problems(name: str, path: Path, shown: str) -> tuple[LocatedDict | None, list[Problem]]:
+    """Load ``module.yaml`` and list everything wrong with it, without stopping at the first."""
+    try:
+        data = load_yaml(path, display=shown)
+    except ContentError as exc:
+        return None, [exc.problem]
+    if not isinstance(data, dict):
+        return None, [Problem(shown, 1, "a module must be a mapping of keys (title:, kind:, ...)")]
+    kind = data.get("kind")
+    fields = {**META_FIELDS, **KIND_FIELDS.get(kind, {})}
+    problems = validate_record(fields, data, path=shown, line=1)
+    if kind not in KINDS:
+        # Without a known kind, the kind's own keys would all read as unknown: say the cause only.
+        problems = [p for p in problems if "unknown key" not in p.message]
+    for index, section in enumerate(data.get("sections") or []):
+        if isinstance(section, dict) and "body" not in section and "steps" not in section:
+            problems.append(Problem(shown, data["sections"].line_of(index),
+                                    f"sections[{index + 1}]: needs a 'body' or 'steps'"))
+    return data, problems
+
+
+def load_module(name: str, path: Path, shown: str | None = None) -> Module:
+    """Load and validate one module, raising with all its problems if it is not valid."""
+    shown = shown or str(path)
+    data, problems = module_problems(name, path, shown)
+    if problems:
+        raise ValidationFailed(problems) if len(problems) > 1 else ContentError(problems[0].message,
+                                                                                 path=problems[0].path,
+                                                                                 line=problems[0].line)
+    return Module(name=name, path=path, shown=shown, data=data)

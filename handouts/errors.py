@@ -1,0 +1,80 @@
+"""Errors of our own, so the command line can print one clear line instead of a traceback.
+
+They are rooted in ``click.ClickException`` (as MkDocs does): Click prints ``format_message()``
+and exits with ``exit_code``, and Python callers can catch ``HandoutsError`` without Click.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located as precisely as we can."""
+
+    path: Path | str | None
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return where + self.message
+
+
+class HandoutsError(click.ClickException):
+    """A problem the user can fix: bad input, unknown names, text that does not fit."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, path=None, line: int | None = None, hint: str | None = None):
+        self.problem = Problem(path, line, message)
+        self.hint = hint
+        super().__init__(self.format_message())
+
+    def format_message(self) -> str:
+        text = str(self.problem)
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True, file=file)
+
+
+class ContentError(HandoutsError):
+    """A content module, layout or clinic profile is malformed."""
+
+
+class MarkupError(ContentError):
+    """Markdown in content uses something outside the whitelist (raw HTML, images, bad links)."""
+
+
+class UnknownNameError(HandoutsError):
+    """A module, layout, locale or paper that does not exist was asked for."""
+
+
+class FontError(HandoutsError):
+    """A font file is missing or cannot draw the text."""
+
+
+class FitError(HandoutsError):
+    """Text is too long for the space a layout gives it; we never clip silently."""
+
+
+class ValidationFailed(HandoutsError):
+    """Several problems found at once, reported together (``handouts check``)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        count = len(self.problems)
+        summary = f"{count} problem{'s' if count != 1 else ''} found"
+        super().__init__(summary)
+
+    def format_message(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        return "\n".join(str(p) for p in self.problems) + f"\n{self.problem.message}"

@@ -1,0 +1,81 @@
+"""Comparison sheets and information sheets: key points, a repeating-header table, sections,
+who to call, and a glossary of the medical words used."""
+
+from __future__ import annotations
+
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from handouts.markup import Block
+from handouts.prepare import Handout
+from handouts.render.common import (
+    Styles, build_document, contacts_box, paragraphs, shaded_box, title_block,
+)
+
+
+def key_points(handout: Handout, styles: Styles, width: float) -> list:
+    """The summary a patient reads first (the item most handouts miss, per PEMAT)."""
+    points = [item for point in handout.doc["key_points"] for block in point for item in block.items]
+    flow = [Paragraph(handout.words["key_points"], styles.heading_in_box)]
+    flow += paragraphs([Block("ul", points)], styles.body, styles)
+    return [shaded_box(flow, styles, width), Spacer(1, 4)]
+
+
+def comparison_table(handout: Handout, styles: Styles, width: float) -> Table:
+    """Topic | left | right, the header repeated on every page the table runs onto."""
+    comparison = handout.doc["comparison"]
+    topic_width = width * float(handout.layout["table"]["topic_width"])
+    other = (width - topic_width) / 2
+    header = [Paragraph(comparison["topic_label"], styles.cell_head)] + [
+        Paragraph(label, styles.cell_head) for label in comparison["columns"]]
+    rows = [header]
+    for row in comparison["rows"]:
+        rows.append([Paragraph(row["topic"], styles.cell_bold),
+                     paragraphs(row["left"], styles.cell, styles),
+                     paragraphs(row["right"], styles.cell, styles)])
+    widths = [topic_width, other, other]
+    if styles.rtl:  # right-to-left readers start at the right: topic column goes there
+        rows = [r[::-1] for r in rows]
+        widths = widths[::-1]
+    table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=1)
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), styles.colours["accent"]),
+        ("GRID", (0, 0), (-1, -1), 0.5, styles.colours["rule"]),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+    ]
+    commands += [("BACKGROUND", (0, i), (-1, i), styles.colours["stripe"]) for i in range(2, len(rows), 2)]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def section(handout: Handout, part: dict, styles: Styles) -> list:
+    flow = [Paragraph(part["heading"], styles.heading)]
+    if part.get("body"):
+        flow += paragraphs(part["body"], styles.body, styles)
+    for number, step in enumerate(part.get("steps") or [], start=1):
+        title = Paragraph(f"{number}. {step['title']}", styles.body_bold)
+        flow.append(KeepTogether([title, *paragraphs(step["text"], styles.step, styles)]))
+    return flow
+
+
+def glossary(handout: Handout, styles: Styles) -> list:
+    flow = [Paragraph(handout.words["glossary"], styles.heading)]
+    for entry in handout.doc["glossary"]:
+        definition = " ".join(item for block in entry["definition"] for item in block.items)
+        flow.append(Paragraph(f"<b>{entry['term']}</b>: {definition}", styles.body))
+    return flow
+
+
+def render_sheet(handout: Handout) -> bytes:
+    styles = Styles(handout)
+    width = handout.paper.size[0] - handout.layout.mm("margins_mm", "left") - handout.layout.mm("margins_mm", "right")
+    story = title_block(handout, styles, width)
+    story += key_points(handout, styles, width)
+    if handout.doc.get("comparison"):
+        story += [Spacer(1, 6), comparison_table(handout, styles, width)]
+    for part in handout.doc.get("sections") or []:
+        story += section(handout, part, styles)
+    story.append(contacts_box(handout, styles, width))
+    story += glossary(handout, styles)
+    return build_document(handout, story, styles)
