@@ -41,8 +41,6 @@ class HandoutsError(click.ClickException):
         text = str(self.problem)
         return f"{text} ({self.hint})" if self.hint else text
 
-    def show(self, file=None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True, file=file)
 
 
 class ContentError(HandoutsError):

@@ -10,12 +10,12 @@ import io
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Frame, Paragraph, Table, TableStyle
+from reportlab.platypus import Frame, Paragraph
 
 from handouts.errors import FitError
 from handouts.prepare import Handout, _line_for
 from handouts.render.common import (
-    Styles, _aligned, contact_rows, document_info, fill_words, format_date, paragraphs,
+    Styles, _aligned, contact_rows, grid, document_info, fill_words, format_date, paragraphs,
 )
 
 FACES = ("front", "back")
@@ -35,10 +35,10 @@ class CardStyles(Styles):
 def block_flowables(kind: str, value, handout: Handout, styles: CardStyles, width: float) -> list:
     """The flowables for one card block (``banner``, ``text``, ``bullets``...)."""
     if kind == "banner":
-        table = Table([[Paragraph(value, styles.banner)]], colWidths=[width])
-        table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), styles.colours["accent"]),
-                                   ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]))
+        table = grid([[Paragraph(value, styles.banner)]], [width], styles, [
+            ("BACKGROUND", (0, 0), (-1, -1), styles.colours["accent"]),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)])
         table.spaceAfter = styles.body.spaceAfter * 2
         return [table]
     if kind == "heading":
@@ -71,14 +71,14 @@ def _label_lines(rows, styles: CardStyles, width: float, lined: bool) -> Table:
     widths = [width * 0.34, width * 0.66]
     if styles.rtl:
         cells, widths = [row[::-1] for row in cells], widths[::-1]
-    table = Table(cells, colWidths=widths, rowHeights=[styles.body.leading * (1.5 if lined else 1.05)] * len(cells))
     value_col = 0 if styles.rtl else 1
     commands = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]
     if lined:
         commands.append(("LINEBELOW", (value_col, 0), (value_col, -1), 0.4, styles.colours["rule"]))
-    table.setStyle(TableStyle(commands))
+    table = grid(cells, widths, styles, commands,
+                 rowHeights=[styles.body.leading * (1.5 if lined else 1.05)] * len(cells))
     table.spaceAfter = styles.body.spaceAfter
     return table
 
@@ -95,13 +95,13 @@ def card_footer(handout: Handout, styles: CardStyles) -> Paragraph:
     return Paragraph(text, style)
 
 
-def face_flowables(handout: Handout, face: str, styles: CardStyles, width: float, height: float):
+def face_flowables(canvas: Canvas, handout: Handout, face: str, styles: CardStyles, width: float, height: float):
     """The flowables of one face, checked to fit: a ``FitError`` names the block that overflows."""
     flow, used = [], 0.0
     for index, block in enumerate(handout.doc[face]):
         (kind, value), = block.items()
         for flowable in block_flowables(kind, value, handout, styles, width):
-            _, h = flowable.wrap(width, height)
+            _, h = flowable.wrapOn(canvas, width, height)
             used += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
             if used > height + 0.01:
                 keypath = f"{face}[{index + 1}].{kind}"
@@ -130,7 +130,7 @@ def draw_face(canvas: Canvas, handout: Handout, face: str, styles: CardStyles, s
         footer.drawOn(canvas, pad, pad)
         bottom += fh + 1
         inner_h -= fh + 1
-    flow = face_flowables(handout, face, styles, inner_w, inner_h)
+    flow = face_flowables(canvas, handout, face, styles, inner_w, inner_h)
     Frame(pad, bottom, inner_w, inner_h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
           showBoundary=0).addFromList(flow, canvas)
 

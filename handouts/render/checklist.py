@@ -3,10 +3,10 @@ ticked on screen or in pen) and lined space for the answers."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from handouts.prepare import Handout
-from handouts.render.common import Styles, build_document, contacts_box, paragraphs, title_block
+from handouts.render.common import Styles, build_document, contacts_box, grid, paragraphs, title_block
 
 
 class TickBox(Flowable):
@@ -58,18 +58,17 @@ def group_flowables(handout: Handout, index: int, group: dict, styles: Styles, w
     widths = [box + 10, width - box - 10]
     if styles.rtl:
         rows, widths = [r[::-1] for r in rows], widths[::-1]
-    table = Table(rows, colWidths=widths)
-    table.setStyle(TableStyle([
+    table = grid(rows, widths, styles, [
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]))
+    ])
     lines = group.get("note_lines")
     lines = int(settings["note_lines"] if lines is None else lines)
     heading = Paragraph(group["heading"], styles.heading)
     flow = [KeepTogether([heading, table])]
     if lines:
-        flow.append(KeepTogether([Paragraph(handout.words["notes"], styles.small), Spacer(1, settings["note_gap_pt"] * 0.6),
+        flow.append(KeepTogether([Paragraph(handout.words["notes"], styles.small),
                                   NoteLines(lines, float(settings["note_gap_pt"]), styles.colours["rule"])]))
     return flow
 

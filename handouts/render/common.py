@@ -36,9 +36,9 @@ class Styles:
 
         def style(name, size, font=None, colour=text, **extra):
             size = layout.pt(size) * scale
+            settings = {"spaceAfter": space, "wordWrap": "RTL" if self.rtl else None} | extra
             return ParagraphStyle(name, fontName=font or self.font, fontSize=size, leading=size * self.leading,
-                                  textColor=colour, alignment=self.align, spaceAfter=space,
-                                  wordWrap="RTL" if self.rtl else None, **extra)
+                                  textColor=colour, alignment=self.align, **settings)
 
         self.title = style("title", "title", self.bold, self.colours["accent"], spaceAfter=space)
         self.subtitle = style("subtitle", "subtitle", colour=self.colours["muted"], spaceAfter=space * 2)
@@ -55,6 +55,14 @@ class Styles:
                           rightIndent=layout.pt("body") * 1.3 if self.rtl else 0)
         self.heading_in_box = style("heading_in_box", "heading", self.bold, self.colours["accent"], keepWithNext=1)
         self.warning = style("warning", "body", self.bold, self.colours["warning"])
+
+
+def grid(rows, widths, styles: "Styles", commands=(), **options) -> Table:
+    """A Table in our font: ReportLab sets Helvetica for table cells otherwise, and Helvetica is
+    not embedded, so a reader could substitute any face for it."""
+    table = Table(rows, colWidths=widths, **options)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles.font), *commands]))
+    return table
 
 
 def paragraphs(blocks: list[Block], style: ParagraphStyle, styles: Styles) -> list:
@@ -160,13 +168,12 @@ def build_document(handout: Handout, story: list, styles: Styles) -> bytes:
         widths = [inner * 0.78, inner * 0.22]
         if handout.rtl:
             first, widths = first[::-1], widths[::-1]
-        table = Table([first, [Paragraph(notice, styles.footer), ""]], colWidths=widths)
-        table.setStyle(TableStyle([
+        table = grid([first, [Paragraph(notice, styles.footer), ""]], widths, styles, [
             ("SPAN", (0, 1), (1, 1)), ("LINEABOVE", (0, 0), (-1, 0), 0.5, styles.colours["rule"]),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]))
+        ])
         _, used = table.wrapOn(canvas, inner, margins["bottom"])
         table.drawOn(canvas, margins["left"], margins["bottom"] - used - 4)
 
@@ -197,9 +204,8 @@ def title_block(handout: Handout, styles: Styles, width: float) -> list:
             side.append(Paragraph(escape_text(clinic.name), _aligned(styles.small, "end", styles)))
         cells = [heading, side] if not styles.rtl else [side, heading]
         widths = [width * 0.7, width * 0.3] if not styles.rtl else [width * 0.3, width * 0.7]
-        table = Table([cells], colWidths=widths)
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
+        table = grid([cells], widths, styles, [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
         flow.append(table)
     else:
         flow += heading
@@ -224,15 +230,13 @@ def logo_image(path, max_width: float, max_height: float) -> Image:
 
 def shaded_box(flow: list, styles: Styles, width: float, fill_name: str = "shade") -> Table:
     """Flowables in a tinted box with a rule on the start side: key points, contacts."""
-    table = Table([[flow]], colWidths=[width])
     side = "LINEAFTER" if styles.rtl else "LINEBEFORE"
-    table.setStyle(TableStyle([
+    return grid([[flow]], [width], styles, [
         ("BACKGROUND", (0, 0), (-1, -1), styles.colours[fill_name]),
         (side, (0, 0), (0, -1), 3, styles.colours["accent"]),
         ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
-    return table
+    ])
 
 
 def contacts_box(handout: Handout, styles: Styles, width: float) -> KeepTogether:

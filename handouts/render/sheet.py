@@ -3,12 +3,12 @@ who to call, and a glossary of the medical words used."""
 
 from __future__ import annotations
 
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from handouts.markup import Block
 from handouts.prepare import Handout
 from handouts.render.common import (
-    Styles, build_document, contacts_box, paragraphs, shaded_box, title_block,
+    Styles, build_document, contacts_box, grid, paragraphs, shaded_box, title_block,
 )
 
 
@@ -36,7 +36,6 @@ def comparison_table(handout: Handout, styles: Styles, width: float) -> Table:
     if styles.rtl:  # right-to-left readers start at the right: topic column goes there
         rows = [r[::-1] for r in rows]
         widths = widths[::-1]
-    table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=1)
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), styles.colours["accent"]),
         ("GRID", (0, 0), (-1, -1), 0.5, styles.colours["rule"]),
@@ -45,8 +44,7 @@ def comparison_table(handout: Handout, styles: Styles, width: float) -> Table:
         ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
     ]
     commands += [("BACKGROUND", (0, i), (-1, i), styles.colours["stripe"]) for i in range(2, len(rows), 2)]
-    table.setStyle(TableStyle(commands))
-    return table
+    return grid(rows, widths, styles, commands, repeatRows=1, splitByRow=1)
 
 
 def section(handout: Handout, part: dict, styles: Styles) -> list:
