@@ -6,7 +6,6 @@ and a same-named module or layout there overrides the bundled one.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,13 +23,11 @@ def bundled_dir(name: str) -> Path:
 
 
 def shown_path(path: Path) -> str:
-    """A short path for messages: relative to the bundled data or the working folder."""
-    path = Path(path)
-    for root in (bundled_dir("content").parent, Path.cwd()):
-        try:
-            return os.path.relpath(path, root) if path.is_relative_to(root) else str(path)
-        except ValueError:
-            continue
+    """A short path for messages: relative to the working folder or to the bundled data."""
+    path = Path(path).absolute()
+    for root in (Path.cwd(), bundled_dir("content").parent):
+        if path.is_relative_to(root):
+            return str(path.relative_to(root))
     return str(path)
 
 

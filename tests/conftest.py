@@ -1,0 +1,37 @@
+"""Shared fixtures: small real content files, a CLI runner, and ways to read PDFs back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from handouts.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Run the ``handouts`` command in an empty folder; returns Click's result."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A writable copy of the fixture modules, to break on purpose."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", target)
+    return target

@@ -1,0 +1,45 @@
+"""Reading our PDFs back, so tests assert on real output."""
+
+from __future__ import annotations
+
+from pypdf import PdfReader
+
+MM = 72 / 25.4
+
+
+def pdf_text(path) -> str:
+    """All the text of a PDF, pages joined, whitespace folded."""
+    reader = PdfReader(str(path))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def pdf_fonts(path) -> dict[str, bool]:
+    """Every font a PDF uses (pages, forms, annotations) -> whether its program is embedded."""
+    reader = PdfReader(str(path))
+    fonts: dict[str, bool] = {}
+    seen = set()
+
+    def visit(obj):
+        obj = obj.get_object() if hasattr(obj, "get_object") else obj
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, dict):
+            if obj.get("/Type") == "/Font":
+                descriptor = obj.get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor is not None else {}
+                embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                fonts[str(obj.get("/BaseFont"))] = embedded
+            for value in obj.values():
+                visit(value)
+        elif isinstance(obj, list):
+            for value in obj:
+                visit(value)
+
+    visit(reader.trailer["/Root"])
+    return fonts
+
+
+def page_size_mm(path, index: int = 0) -> tuple[float, float]:
+    box = PdfReader(str(path)).pages[index].mediabox
+    return round(float(box.width) / MM, 1), round(float(box.height) / MM, 1)

@@ -1,0 +1,50 @@
+"""Wallet cards: ID-1 size, eight to a sheet, the back mirrored for duplex printing."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+from pdfread import MM, pdf_fonts, pdf_text
+
+from handouts.build import build_handouts, prepare
+from handouts.registry import Registry
+from handouts.render.card import card_positions
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_eight_cards_front_and_back(fixtures, tmp_path, paper):
+    [pdf] = build_handouts(["mini-card"], paper=paper, content=[fixtures / "content"], out_dir=tmp_path).written
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 2
+    front, back = (" ".join(p.extract_text().split()) for p in reader.pages)
+    assert front.count("I had a test treatment") == 8
+    assert back.count("Call right away if you have") == 8
+    assert back.count("Version 0.1 · Reviewed 2026-01-31 · Not medical advice.") == 8
+    assert "Do not drive for 2 weeks." in back
+    assert all(pdf_fonts(pdf).values())
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_cards_are_id1_and_back_mirrors_front(fixtures, paper):
+    registry = Registry.with_extra(content=[fixtures / "content"])
+    handout = prepare(registry, "mini-card", paper=paper)
+    page_width, page_height = handout.paper.size
+    card = handout.layout["card"]
+    width, height = card["width_mm"] * MM, card["height_mm"] * MM
+    assert (card["width_mm"], card["height_mm"]) == (85.6, 54)
+    positions = card_positions(handout)
+    assert len(positions) == 8
+    for x, y in positions:  # every card on the paper, none overlapping another
+        assert 0 < x and x + width < page_width and 0 < y and y + height < page_height
+    xs = sorted({x for x, _ in positions})
+    assert xs[1] - xs[0] >= width
+    # Flipped on the long edge, a card's back lands at the mirror image of its front.
+    backs = sorted((round(page_width - x - width, 3), round(y, 3)) for x, y in positions)
+    assert backs == sorted((round(x, 3), round(y, 3)) for x, y in positions)
+
+
+def test_contacts_from_clinic_on_card(fixtures, tmp_path):
+    [pdf] = build_handouts(["mini-card"], content=[fixtures / "content"], out_dir=tmp_path,
+                           clinic=fixtures / "clinics" / "riverside.yaml").written
+    text = pdf_text(pdf)
+    assert text.count("555-0100") == 8 and "Riverside Cancer Center & Clinic" in text

@@ -1,0 +1,56 @@
+"""Sheets read back from the PDF: text, pages, footer, table header repeated, metadata."""
+
+from __future__ import annotations
+
+from pypdf import PdfReader
+from pdfread import page_size_mm, pdf_fonts, pdf_text
+
+from handouts.build import build_handouts
+
+
+def test_sheet_text_footer_and_metadata(fixtures, tmp_path):
+    [pdf] = build_handouts(["mini-sheet"], content=[fixtures / "content"], out_dir=tmp_path).written
+    text = pdf_text(pdf)
+    for expected in ("Test comparison", "Key points", "Apples and pears are both fruit.", "Topic Apples Pears",
+                     "Green or yellow.", "38 °C (100.4 °F)", "1. Wash", "Words to know",
+                     "Fruit: The part of a plant that holds seeds.", "Who to call",
+                     "Version 0.1", "Reviewed 2026-01-31", "Page 1 of 1", "does not replace medical advice"):
+        assert expected in text, expected
+    assert page_size_mm(pdf) == (210.0, 297.0)
+    fonts = pdf_fonts(pdf)
+    assert fonts and all(fonts.values()), fonts
+    assert all("NotoSans" in name for name in fonts)
+    reader = PdfReader(str(pdf))
+    meta = reader.metadata
+    assert meta.title == "Test comparison"
+    assert meta.author == "handouts"
+    assert "mini-sheet" in meta.subject and "0.1" in meta.subject
+    assert meta.creator.startswith("handouts ")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_long_table_repeats_its_header_and_numbers_pages(content_copy, tmp_path):
+    path = content_copy / "mini-sheet" / "module.yaml"
+    rows = "".join(f"    - topic: Point {i}\n      left: {'Left words. ' * 12}\n      right: Right.\n"
+                   for i in range(40))
+    path.write_text(path.read_text().replace("  rows:\n", "  rows:\n" + rows))
+    [pdf] = build_handouts(["mini-sheet"], content=[content_copy], out_dir=tmp_path).written
+    reader = PdfReader(str(pdf))
+    total = len(reader.pages)
+    assert total >= 3
+    for number, page in enumerate(reader.pages, start=1):
+        text = " ".join(page.extract_text().split())
+        assert f"Page {number} of {total}" in text
+        assert "does not replace medical advice" in text
+        if "Point" in text:
+            assert "Topic Apples Pears" in text, f"header missing on page {number}"
+
+
+def test_clinic_logo_and_author(fixtures, tmp_path):
+    [pdf] = build_handouts(["mini-sheet"], content=[fixtures / "content"], out_dir=tmp_path,
+                           clinic=fixtures / "clinics" / "with-logo.yaml").written
+    reader = PdfReader(str(pdf))
+    assert reader.metadata.author == "Lakeside Oncology"
+    images = [img for page in reader.pages for img in page.images]
+    assert len(images) == 1
+    assert "555-0123" in pdf_text(pdf)
