@@ -15,7 +15,7 @@ from handouts.fonts import family_for
 from handouts.i18n import translator_for
 from handouts.layouts import RENDERER_FOR_KIND, load_layout, load_paper
 from handouts.output import write_atomic
-from handouts.prepare import Handout, localize, localized_words, placeholder_values
+from handouts.prepare import Handout, common_translator, localize, localized_words, placeholder_values
 from handouts.registry import Registry
 
 DEFAULT_PAPER = "a4"
@@ -47,11 +47,13 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     translate = translator_for(module, locale)
     values = placeholder_values(load_facts(registry), clinic)
     doc = localize(module, translate, values)
-    words = localized_words(translate)
+    common = common_translator(locale)
+    words = localized_words(common)
+    warnings = [f"{module.name} [{locale}]: {text}, English used" for text in translate.missing]
+    warnings += [f"_common [{locale}]: {text}, English used" for text in common.missing]
     return Handout(module=module, locale=locale, layout=layout, paper=load_paper(paper, registry),
                    font=family_for(layout["font"], registry), clinic=clinic, doc=doc, words=words,
-                   values=values, warnings=[f"{module.name} [{locale}]: no translation for {key}"
-                                            for key in translate.missing])
+                   values=values, draft=translate.draft or common.draft, warnings=warnings)
 
 
 def render_handout(handout: Handout) -> bytes:

@@ -28,7 +28,7 @@ def main():
 @layouts_option
 def list_command(content, layouts):
     """List the content modules and layouts you can build with."""
-    from handouts.catalogue import describe
+    from handouts.listing import describe
 
     click.echo(describe(content=content, layouts=layouts))
 
@@ -78,3 +78,45 @@ def check(strict, clinic, content, layouts):
         click.echo(f"check failed: {count} problem{'s' if count != 1 else ''}", err=True)
         sys.exit(1)
     click.echo(f"ok: {len(report.checked)} handouts checked, no problems")
+
+
+@main.group()
+def i18n():
+    """Translation catalogues: extract the English, update each language, show progress."""
+
+
+@i18n.command()
+@content_option
+def extract(content):
+    """Write messages.pot beside every module from its English text."""
+    from handouts.registry import Registry
+    from handouts.translations import extract as extract_templates
+
+    for path in extract_templates(Registry.with_extra(content)):
+        click.echo(str(path))
+
+
+@i18n.command()
+@click.option("--locale", "-l", "locales", multiple=True, help="Also start a catalogue for this locale.")
+@content_option
+def update(locales, content):
+    """Merge the English into every <locale>.po; changed English is marked fuzzy."""
+    from handouts.registry import Registry
+    from handouts.translations import update as update_catalogues
+
+    for path in update_catalogues(Registry.with_extra(content), locales=locales):
+        click.echo(str(path))
+
+
+@i18n.command()
+@content_option
+def status(content):
+    """Show, per module and locale, how many strings are translated, fuzzy or missing."""
+    from handouts.registry import Registry
+    from handouts.translations import status as catalogue_status
+
+    rows = catalogue_status(Registry.with_extra(content))
+    click.echo(f"{'module':<28} {'locale':<8} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'done':>7}")
+    for row in rows:
+        click.echo(f"{row.module:<28} {row.locale:<8} {row.translated:>10} {row.fuzzy:>6} {row.missing:>8} "
+                   f"{row.percent:>6.1f}%")

@@ -1,48 +1,194 @@
 """Languages: each module's English is the source; a language is a gettext catalogue beside it.
 
-``locales/<locale>.po`` in a module folder holds its translations; the structure of the handout
-comes from the English module and never forks per language.
+``<module>/locales/messages.pot`` is extracted from the English; ``<module>/locales/<locale>.po``
+holds one language, in the format translators and their tools (Poedit, Weblate) already use.
+``<module>/locales/review.yaml`` says, per locale, whether a clinician has reviewed it.
+The structure of a handout always comes from the English module and never forks per language.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
 
 from handouts.content import Module
-from handouts.errors import UnknownNameError
+from handouts.errors import ContentError, UnknownNameError
+from handouts.facts import placeholders_in
+from handouts.registry import Registry, shown_path
+from handouts.schema import Choice, Date, Record, Str, validate_record
+from handouts.yamlsrc import load_yaml
 
 SOURCE_LOCALE = "en"
-# Scripts written right to left; their layouts are mirrored.
-RTL_LANGUAGES = ("ar", "he", "fa", "ur")
+TEMPLATE = "messages.pot"
+REVIEW_FILE = "review.yaml"
+COMMON = "_common"
+REVIEW_FIELDS = {
+    "status": Choice(required=True, values=("draft", "reviewed")),
+    "translated_by": Str(doc="who or what wrote the translation"),
+    "reviewed_by": Str(doc="the clinician who reviewed it (only with status: reviewed)"),
+    "reviewed_on": Date(doc="when it was reviewed (only with status: reviewed)"),
+}
+
+
+def babel_locale(locale: str) -> Locale:
+    """Babel's view of a locale tag such as ``zh-Hans`` or ``pt_BR``."""
+    try:
+        return Locale.parse(locale.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        raise UnknownNameError(f"'{locale}' is not a locale Babel knows",
+                               hint="use a tag like es, vi, zh-Hans or pt-BR") from None
+
+
+def is_rtl(locale: str) -> bool:
+    return babel_locale(locale).character_order == "right-to-left"
+
+
+def locales_folder(folder: Path) -> Path:
+    return folder / "locales"
+
+
+def catalogue_locales(folder: Path) -> list[str]:
+    """The locales with a catalogue in a module folder (English excluded)."""
+    found = locales_folder(folder)
+    return sorted(p.stem for p in found.glob("*.po")) if found.is_dir() else []
 
 
 def module_locales(module: Module) -> list[str]:
     """The locales a module can be built in: English plus each catalogue beside it."""
-    folder = module.locales_folder()
-    found = sorted(p.stem for p in folder.glob("*.po")) if folder.is_dir() else []
-    return [SOURCE_LOCALE] + [loc for loc in found if loc != SOURCE_LOCALE]
+    return [SOURCE_LOCALE] + [loc for loc in catalogue_locales(module.folder) if loc != SOURCE_LOCALE]
 
 
-def is_rtl(locale: str) -> bool:
-    return locale.split("-")[0].split("_")[0] in RTL_LANGUAGES
+# -- templates -------------------------------------------------------------------------------
 
+def _template(entries, project: str, created: dt.date) -> Catalog:
+    """A POT catalogue. Dated from the content, not the clock, so re-extracting changes nothing."""
+    stamp = dt.datetime.combine(created, dt.time(), tzinfo=dt.timezone.utc)
+    catalog = Catalog(project=project, version="1", creation_date=stamp, revision_date=stamp,
+                      fuzzy=False, charset="utf-8", msgid_bugs_address="")
+    for keypath, english, where, line in entries:
+        existing = catalog.get(english)
+        flags = ("python-brace-format",) if _has_placeholder(english) else ()
+        if existing is None:
+            catalog.add(english, locations=[(where, line or 0)], auto_comments=[keypath], flags=flags)
+        else:
+            existing.locations.append((where, line or 0))
+            existing.auto_comments.append(keypath)
+    return catalog
+
+
+def _has_placeholder(text: str) -> bool:
+    try:
+        return bool(placeholders_in(text))
+    except ValueError:
+        return False
+
+
+def module_template(module: Module) -> Catalog:
+    """Every string a patient reads in one module, with its key path for the translator."""
+    entries = [(keypath, english, "module.yaml", line) for keypath, english, _, line in module.texts()]
+    return _template(entries, module.name, module.reviewed)
+
+
+def common_strings_path(registry: Registry) -> Path:
+    return registry.content_dirs[0] / COMMON / "strings.yaml"
+
+
+def common_template(registry: Registry) -> Catalog:
+    path = common_strings_path(registry)
+    data = load_yaml(path, display=shown_path(path))
+    entries = [(key, text, "strings.yaml", data.line_of(key)) for key, text in data.items()]
+    return _template(entries, COMMON, dt.date(2026, 1, 1))
+
+
+def po_bytes(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=False, include_previous=True)
+    return buffer.getvalue()
+
+
+def read_catalogue(path: Path, locale: str) -> Catalog:
+    try:
+        with open(path, "rb") as file:
+            return read_po(file, locale=locale.replace("-", "_"), abort_invalid=True)
+    except Exception as exc:  # Babel raises PoFileError and others for a broken file  # noqa: BLE001
+        raise ContentError(f"cannot read catalogue: {exc}", path=shown_path(path),
+                           hint="fix the .po file, or run 'handouts i18n update' to rewrite it") from None
+
+
+# -- translating -------------------------------------------------------------------------------
 
 @dataclass
 class Translator:
-    """Looks up the translation of each English string of one module in one locale."""
+    """Looks up one module's English strings in one locale; remembers what it had to leave English."""
 
     locale: str
     messages: dict = field(default_factory=dict)
+    fuzzy: set = field(default_factory=set)
     missing: list = field(default_factory=list)
+    review: dict = field(default_factory=lambda: {"status": "reviewed"})
+    catalogue: str | None = None
 
     def __call__(self, english: str, context: str = "") -> str:
         if self.locale == SOURCE_LOCALE:
             return english
         translated = self.messages.get(english)
         if not translated:
-            self.missing.append(context or english)
+            state = "fuzzy (the English changed)" if english in self.fuzzy else "missing"
+            self.missing.append(f"{context or english!r} is {state}")
             return english
         return translated
+
+    @property
+    def draft(self) -> bool:
+        return self.locale != SOURCE_LOCALE and self.review.get("status") != "reviewed"
+
+
+def load_translator(folder: Path, locale: str) -> Translator:
+    """The translator for a module folder (or ``_common``) and a locale."""
+    if locale == SOURCE_LOCALE:
+        return Translator(locale)
+    path = locales_folder(folder) / f"{locale}.po"
+    if not path.is_file():
+        return Translator(locale, catalogue=None, review={"status": "draft"})
+    catalog = read_catalogue(path, locale)
+    messages, fuzzy = {}, set()
+    for message in catalog:
+        if not message.id or not isinstance(message.id, str):
+            continue
+        if message.fuzzy:
+            fuzzy.add(message.id)
+        elif message.string:
+            messages[message.id] = message.string
+    return Translator(locale, messages, fuzzy, review=review_status(folder, locale), catalogue=shown_path(path))
+
+
+def review_status(folder: Path, locale: str) -> dict:
+    """What ``review.yaml`` says of a locale; a catalogue nobody vouched for is a draft."""
+    path = locales_folder(folder) / REVIEW_FILE
+    if not path.is_file():
+        return {"status": "draft"}
+    shown = shown_path(path)
+    data = load_yaml(path, display=shown) or {}
+    entry = data.get(locale)
+    if entry is None:
+        return {"status": "draft"}
+    problems = validate_record(REVIEW_FIELDS, entry, path=shown, line=data.line_of(locale), keypath=locale) \
+        if isinstance(entry, dict) else []
+    if isinstance(entry, dict) and entry.get("status") == "reviewed" and not (
+            entry.get("reviewed_by") and entry.get("reviewed_on")):
+        raise ContentError(f"{locale}: status 'reviewed' needs reviewed_by and reviewed_on", path=shown,
+                           line=data.line_of(locale), hint="say who reviewed it and when, or keep status: draft")
+    if problems or not isinstance(entry, dict):
+        first = problems[0] if problems else None
+        raise ContentError(first.message if first else f"{locale}: should be a mapping with status:",
+                           path=shown, line=first.line if first else data.line_of(locale))
+    return dict(entry)
 
 
 def translator_for(module: Module, locale: str) -> Translator:
@@ -50,5 +196,6 @@ def translator_for(module: Module, locale: str) -> Translator:
     known = module_locales(module)
     if locale not in known:
         raise UnknownNameError(f"module '{module.name}' has no '{locale}' translation",
-                               hint=f"locales for it: {', '.join(known)}")
-    return Translator(locale)
+                               hint=f"locales for it: {', '.join(known)}; "
+                                    f"'handouts i18n update --locale {locale}' starts one")
+    return load_translator(module.folder, locale)

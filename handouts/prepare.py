@@ -14,7 +14,7 @@ from handouts.content import Module
 from handouts.errors import ContentError
 from handouts.facts import Fact, PLACEHOLDERS, fill, unknown_placeholders
 from handouts.fonts import FontFamily
-from handouts.i18n import Translator, is_rtl
+from handouts.i18n import COMMON, Translator, is_rtl, load_translator
 from handouts.layouts import Layout, Paper
 from handouts.markup import Block, escape_text, to_blocks
 from handouts.registry import bundled_dir, shown_path
@@ -40,6 +40,7 @@ class Handout:
     doc: dict
     words: dict           # the common strings (footer, labels), escaped
     values: dict          # placeholder values, escaped
+    draft: bool = False   # built from a catalogue no clinician has reviewed
     warnings: list = field(default_factory=list)
 
     @property
@@ -110,9 +111,22 @@ def _line_for(module: Module, keypath: str) -> int | None:
     return line
 
 
+def common_translator(locale: str) -> Translator:
+    """The translator for the words around the content (footer, labels) in one locale."""
+    return load_translator(bundled_dir("content") / COMMON, locale)
+
+
 def localized_words(translate: Translator) -> dict:
-    """The common strings, translated and escaped (placeholders such as ``{page}`` kept)."""
-    return {key: escape_text(translate(text, context=f"_common.{key}")) for key, text in common_strings().items()}
+    """The common strings, translated and escaped (placeholders such as ``{page}`` kept).
+
+    The draft notice is printed in the handout's language *and* in English, so a clinician who
+    does not read the language still sees that nobody has reviewed it.
+    """
+    words = {key: escape_text(translate(text, context=f"{COMMON}.{key}")) for key, text in common_strings().items()}
+    english = escape_text(common_strings()["draft"])
+    if words["draft"] != english:
+        words["draft"] = f"{words['draft']} / {english}"
+    return words
 
 
 def format_date(value: date, locale: str) -> str:

@@ -89,6 +89,8 @@ def card_footer(handout: Handout, styles: CardStyles) -> Paragraph:
     text = " · ".join([fill_words(words["version"], version=handout.module.version),
                        fill_words(words["reviewed"], date=format_date(handout.module.reviewed, handout.locale)),
                        words["card_notice"]])
+    if handout.draft:
+        text = f"<b>{words['draft']}</b><br/>{text}"
     style = _aligned(styles.footer, "start", styles)
     style.fontSize = handout.layout.pt("small")
     style.leading = style.fontSize * 1.15
@@ -199,6 +201,8 @@ def render_card(handout: Handout) -> bytes:
             canvas.restoreState()
         draw_crop_marks(canvas, handout, positions, size, styles)
         label = f"{handout.title} · {face} ({page + 1}/2) · {handout.words['card_instructions']}"
+        if handout.draft:
+            label = f"<b>{handout.words['draft']}</b> {label}"
         note = Paragraph(label, margin_note)
         _, nh = note.wrap(page_w - 40 * mm, 20 * mm)
         note.drawOn(canvas, 20 * mm, page_h - 10 * mm - nh)

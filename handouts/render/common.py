@@ -91,7 +91,10 @@ def footer_lines(handout: Handout) -> tuple[str, str]:
     words = handout.words
     version = fill_words(words["version"], version=handout.module.version)
     reviewed = fill_words(words["reviewed"], date=format_date(handout.module.reviewed, handout.locale))
-    return f"{handout.title} · {version} · {reviewed}", words["notice"]
+    notice = words["notice"]
+    if handout.draft:
+        notice = f"<b>{words['draft']}</b> {notice}"
+    return f"{handout.title} · {version} · {reviewed}", notice
 
 
 def contact_rows(handout: Handout) -> list[tuple[str, str]]:
