@@ -207,8 +207,12 @@ def title_block(handout: Handout, styles: Styles, width: float) -> list:
             side.append(Paragraph(escape_text(clinic.name), _aligned(styles.small, "end", styles)))
         cells = [heading, side] if not styles.rtl else [side, heading]
         widths = [width * 0.7, width * 0.3] if not styles.rtl else [width * 0.3, width * 0.7]
-        table = grid([cells], widths, styles, [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                               ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+        heading_col = 1 if styles.rtl else 0
+        table = grid([cells], widths, styles, [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            # a gutter between a long title and the clinic's name
+            ("RIGHTPADDING" if not styles.rtl else "LEFTPADDING", (heading_col, 0), (heading_col, 0), 12)])
         flow.append(table)
     else:
         flow += heading
