@@ -9,13 +9,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handouts.clinic import Clinic, load_clinic
-from handouts.errors import ContentError, UnknownNameError
+from handouts.batch import Item, Plan, run_batch
+from handouts.errors import ContentError, HandoutsError, UnknownNameError
 from handouts.facts import load_facts
-from handouts.fonts import family_for
-from handouts.i18n import translator_for
+from handouts.fonts import covered_characters, family_for_locale
+from handouts.i18n import SOURCE_LOCALE, module_locales, translator_for
 from handouts.layouts import RENDERER_FOR_KIND, load_layout, load_paper
-from handouts.output import write_atomic
-from handouts.prepare import Handout, common_translator, localize, localized_words, placeholder_values
+from handouts.prepare import (
+    Handout,
+    check_clinic_covered,
+    common_translator,
+    localize,
+    localized_words,
+    placeholder_values,
+)
 from handouts.registry import Registry
 
 DEFAULT_PAPER = "a4"
@@ -45,14 +52,17 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
                            path=module.shown, line=module.data.line_of("layout"),
                            hint=f"name a layout whose renderer is {RENDERER_FOR_KIND[module.kind]}")
     translate = translator_for(module, locale)
-    values = placeholder_values(load_facts(registry), clinic)
-    doc = localize(module, translate, values)
+    font = family_for_locale(layout["font"], locale, registry)
+    covered = covered_characters(font)
+    values = placeholder_values(load_facts(registry), clinic, locale)
+    doc = localize(module, translate, values, covered, font.name)
     common = common_translator(locale)
     words = localized_words(common)
+    check_clinic_covered(clinic, covered, font.name, locale)
     warnings = [f"{module.name} [{locale}]: {text}, English used" for text in translate.missing]
     warnings += [f"_common [{locale}]: {text}, English used" for text in common.missing]
     return Handout(module=module, locale=locale, layout=layout, paper=load_paper(paper, registry),
-                   font=family_for(layout["font"], registry), clinic=clinic, doc=doc, words=words,
+                   font=font, clinic=clinic, doc=doc, words=words,
                    values=values, draft=translate.draft or common.draft, warnings=warnings)
 
 
@@ -61,29 +71,55 @@ def render_handout(handout: Handout) -> bytes:
     return render(handout)
 
 
-def build_handouts(modules=None, *, locale: str = "en", paper: str | None = None, clinic=None,
-                   out_dir=DEFAULT_OUT, content=(), layouts=(), registry: Registry | None = None) -> BuildResult:
-    """Build PDFs for ``modules`` (default: every module) and write them to ``out_dir``.
+def catalogue_items(registry: Registry, modules=None, locales=None, papers=None, *,
+                    every_locale: bool = False, variants=("standard",)) -> list[Item]:
+    """The items to build: modules x locales x papers x variants.
 
-    ``clinic`` is a profile path or a ``Clinic``; its paper is used unless ``paper`` is given.
-    Nothing is written for a module that fails: each PDF is rendered in memory, then written whole.
+    Without ``locales``, English only, or with ``every_locale`` each module's every catalogue.
+    A locale asked for by name must exist for every module asked for.
     """
-    registry = registry or Registry.with_extra(content, layouts)
-    if clinic is not None and not isinstance(clinic, Clinic):
-        clinic = load_clinic(clinic)
-    clinic = clinic or Clinic()
-    paper = paper or clinic.paper or DEFAULT_PAPER
-    names = list(modules) if modules else list(registry.module_paths())
     known = registry.module_paths()
+    names = list(modules) if modules else list(known)
     for name in names:
         if name not in known:
             raise UnknownNameError(f"unknown module '{name}'", hint=f"known modules: {', '.join(known)}")
-    result = BuildResult()
+    for paper in papers or ():
+        if paper not in registry.paper_paths():
+            raise UnknownNameError(f"unknown paper '{paper}'", hint=f"known papers: {', '.join(registry.paper_paths())}")
+    items = []
     for name in names:
-        handout = prepare(registry, name, locale=locale, paper=paper, clinic=clinic)
-        data = render_handout(handout)
-        target = output_path(out_dir, name, locale, paper)
-        write_atomic(target, data)
-        result.written.append(target)
-        result.warnings += handout.warnings
-    return result
+        module = registry.module(name)
+        available = module_locales(module)
+        wanted = list(locales) if locales else (available if every_locale else [SOURCE_LOCALE])
+        for locale in wanted:
+            if locale not in available:
+                translator_for(module, locale)  # raises the error that names the known locales
+            for paper in papers or [DEFAULT_PAPER]:
+                for variant in variants:
+                    items.append(Item(name, locale, paper, variant))
+    return sorted(set(items))
+
+
+class BuildFailed(HandoutsError):
+    """One or more items of a build failed; each message names its file and line."""
+
+
+def build_handouts(modules=None, *, locale: str = "en", paper: str | None = None, clinic=None,
+                   out_dir=DEFAULT_OUT, content=(), layouts=(), force: bool = False) -> BuildResult:
+    """Build PDFs for ``modules`` (default: every module) in one locale and paper.
+
+    ``clinic`` is a profile path; its paper is used unless ``paper`` is given. Nothing is written
+    for a handout that fails: each PDF is rendered in memory, then written whole. Raises
+    ``BuildFailed`` naming each failure after building the others.
+    """
+    registry = Registry.with_extra(content, layouts)
+    profile = load_clinic(clinic) if clinic is not None else None
+    paper = paper or (profile.paper if profile else None) or DEFAULT_PAPER
+    items = catalogue_items(registry, modules, [locale], [paper])
+    plan = Plan(out_dir=str(out_dir), content=tuple(map(str, content)), layouts=tuple(map(str, layouts)),
+                clinic=str(clinic) if clinic is not None else None, force=force)
+    report = run_batch(plan, items, keep_going=True)
+    if report.failed:
+        raise BuildFailed("\n".join(o.error for o in report.failed))
+    return BuildResult(written=[Path(o.path) for o in report.outcomes],
+                       warnings=[w for o in report.outcomes for w in o.warnings])

@@ -35,24 +35,76 @@ def list_command(content, layouts):
 
 @main.command()
 @click.argument("modules", nargs=-1)
-@click.option("--locale", "-l", default="en", show_default=True, help="Language of the handout, e.g. en.")
-@click.option("--paper", "-p", default=None, help="Paper: a4 or letter (default: the clinic's paper, else a4).")
+@click.option("--locale", "-l", "locales", multiple=True, help="Language, e.g. es (repeat for several; default en).")
+@click.option("--paper", "-p", "papers", multiple=True, help="a4 or letter (repeat for both; default: the clinic's, else a4).")
+@click.option("--all", "build_all", is_flag=True, help="Every module in every language it has, on every paper.")
 @click.option("--clinic", "-c", type=click.Path(dir_okay=False), default=None,
               help="A clinic profile (YAML) with your name and phone numbers.")
-@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False), default="build", show_default=True,
-              help="Folder to write the PDFs to.")
+@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder to write the PDFs and manifest.json to (default: build).")
+@click.option("--project", "project_file", type=click.Path(dir_okay=False), default=None,
+              help="A project file (default: handouts.yaml here, if there is one).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel builds (default: the cores).")
+@click.option("--keep-going", "-k", is_flag=True, help="Go on past a failing handout; fail at the end.")
+@click.option("--shard", default=None, metavar="I/N", help="Build only the I-th of N equal parts (for CI matrices).")
+@click.option("--force", is_flag=True, help="Rebuild handouts that are up to date.")
 @content_option
 @layouts_option
-def build(modules, locale, paper, clinic, out_dir, content, layouts):
-    """Build MODULES (default: every module) as PDFs and print each file's path."""
-    from handouts.build import build_handouts
+def build(modules, locales, papers, build_all, clinic, out_dir, project_file, jobs, keep_going, shard, force,
+          content, layouts):
+    """Build MODULES (default: every module) and print each PDF's path."""
+    from handouts.batch import Plan, default_jobs, parse_shard, run_batch, take_shard
+    from handouts.build import DEFAULT_OUT, catalogue_items
+    from handouts.clinic import load_clinic
+    from handouts.project import find_project
+    from handouts.registry import Registry
 
-    result = build_handouts(modules, locale=locale, paper=paper, clinic=clinic, out_dir=out_dir,
-                            content=content, layouts=layouts)
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    for path in result.written:
-        click.echo(str(path))
+    project = find_project(project_file)
+    clinic = clinic or project.clinic
+    profile = load_clinic(clinic) if clinic else None
+    content = list(content) or project.content
+    layouts = list(layouts) or project.layouts
+    registry = Registry.with_extra(content, layouts)
+    every = build_all or project.locales == ["all"]
+    locales = list(locales) or ([] if every else project.locales)
+    papers = list(papers) or project.papers or (list(registry.paper_paths()) if build_all else []) or \
+        ([profile.paper] if profile and profile.paper else [])
+    items = catalogue_items(registry, list(modules) or project.modules, locales, papers, every_locale=every,
+                            variants=project.variants or ("standard",))
+    if shard:
+        items = take_shard(items, *parse_shard(shard))
+    out = out_dir or project.out or DEFAULT_OUT
+    plan = Plan(out_dir=str(out), content=tuple(map(str, content)), layouts=tuple(map(str, layouts)),
+                clinic=str(clinic) if clinic else None, force=force)
+    report = run_batch(plan, items, jobs=jobs or project.jobs or default_jobs(), keep_going=keep_going,
+                       on_outcome=_progress(len(items)))
+    for outcome in report.outcomes:
+        for warning in outcome.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    for outcome in report.failed:
+        click.echo(f"error: {outcome.item}: {outcome.error}", err=True)
+    if len(items) > 1 or report.failed:
+        click.echo(report.summary(), err=True)
+    if report.failed or len(report.outcomes) < len(items):
+        sys.exit(1)
+
+
+def _progress(total: int):
+    """Show progress: a bar on a terminal, one plain line per handout elsewhere (CI logs)."""
+    interactive = sys.stderr.isatty() and total > 1
+    bar = click.progressbar(length=total, label="Building", file=sys.stderr) if interactive else None
+
+    def show(outcome, done, total):
+        if outcome.status == "built":
+            click.echo(outcome.path)
+        if bar is not None:
+            bar.update(1)
+            if done == total:
+                bar.render_finish()
+        elif total > 1:
+            click.echo(f"[{done}/{total}] {outcome.status}: {outcome.item}", err=True)
+
+    return show
 
 
 @main.command()

@@ -12,7 +12,17 @@ from pathlib import Path
 
 from handouts.errors import ContentError, Problem, ValidationFailed
 from handouts.schema import (
-    Bool, Choice, Date, ListOf, Number, OneOf, Record, Str, Text, iter_record_texts, validate_record,
+    Bool,
+    Choice,
+    Date,
+    ListOf,
+    Number,
+    OneOf,
+    Record,
+    Str,
+    Text,
+    iter_record_texts,
+    validate_record,
 )
 from handouts.yamlsrc import LocatedDict, load_yaml
 

@@ -12,11 +12,16 @@ from pathlib import Path
 
 from handouts.errors import ContentError, FontError, UnknownNameError
 from handouts.registry import FONT_DIR, Registry, shown_path
-from handouts.schema import Record, Str, validate_record
+from handouts.schema import Bool, Choice, ListOf, Str, validate_record
 from handouts.yamlsrc import load_yaml
 
 STYLES = ("regular", "bold", "italic", "bold_italic")
-FAMILY_FIELDS = {style: Str(required=True) for style in STYLES} | {"licence": Str(required=True)}
+FAMILY_FIELDS = {style: Str(required=True) for style in STYLES} | {
+    "licence": Str(required=True),
+    "scripts": ListOf(item=Str(), min_items=1, doc="ISO 15924 script codes it covers (default [Latn])"),
+    "shaping": Bool(doc="true for scripts that need HarfBuzz shaping (Arabic, Devanagari)"),
+    "line_breaking": Choice(values=("words", "cjk"), doc="cjk breaks lines between characters"),
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,9 @@ class FontFamily:
 
     name: str
     files: dict  # style -> Path
+    scripts: tuple = ("Latn",)
+    shaping: bool = False
+    cjk: bool = False
 
     def face(self, style: str = "regular") -> str:
         return f"{self.name.replace(' ', '')}-{style}"
@@ -54,7 +62,8 @@ def font_families(registry: Registry) -> dict[str, FontFamily]:
                                     path=shown, line=entry.line_of(style),
                                     hint=f"put the file beside {shown} or fix the name")
                 files[style] = found
-            families[family] = FontFamily(family, files)
+            families[family] = FontFamily(family, files, tuple(entry.get("scripts") or ("Latn",)),
+                                          bool(entry.get("shaping")), entry.get("line_breaking") == "cjk")
     return families
 
 
@@ -72,7 +81,7 @@ def register_family(family: FontFamily) -> None:
         if _registered.get(face) == family.files[style]:
             continue
         try:
-            pdfmetrics.registerFont(TTFont(face, str(family.files[style])))
+            pdfmetrics.registerFont(TTFont(face, str(family.files[style]), shapable=family.shaping))
         except (TTFError, OSError) as exc:
             raise FontError(f"cannot use font file: {exc}", path=family.files[style],
                             hint="use a TrueType (.ttf) font; OpenType CFF fonts cannot be embedded") from None
@@ -88,3 +97,32 @@ def family_for(name: str, registry: Registry) -> FontFamily:
         raise UnknownNameError(f"unknown font family '{name}'",
                                hint=f"families in fonts.yaml: {', '.join(families) or 'none'}")
     return families[name]
+
+
+def family_for_locale(layout_family: str, locale: str, registry: Registry) -> FontFamily:
+    """The family to draw ``locale`` in: the layout's own when it covers the locale's script."""
+    from handouts.i18n import locale_script
+
+    families = font_families(registry)
+    preferred = family_for(layout_family, registry)
+    script = locale_script(locale)
+    if script in preferred.scripts:
+        return preferred
+    for family in families.values():
+        if script in family.scripts:
+            return family
+    raise FontError(f"no font family covers the {script} script of locale '{locale}'",
+                    hint=f"add a family with 'scripts: [{script}]' to a fonts.yaml in your layouts folder")
+
+
+_cmaps: dict[Path, frozenset] = {}
+
+
+def covered_characters(family: FontFamily) -> frozenset:
+    """The characters the family's regular face has glyphs for (bold is cut from the same set)."""
+    path = family.files["regular"]
+    if path not in _cmaps:
+        from reportlab.pdfbase.ttfonts import TTFontFile
+
+        _cmaps[path] = frozenset(chr(code) for code in TTFontFile(str(path)).charToGlyph)
+    return _cmaps[path]

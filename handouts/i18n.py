@@ -21,7 +21,7 @@ from handouts.content import Module
 from handouts.errors import ContentError, UnknownNameError
 from handouts.facts import placeholders_in
 from handouts.registry import Registry, shown_path
-from handouts.schema import Choice, Date, Record, Str, validate_record
+from handouts.schema import Choice, Date, Str, validate_record
 from handouts.yamlsrc import load_yaml
 
 SOURCE_LOCALE = "en"
@@ -43,6 +43,18 @@ def babel_locale(locale: str) -> Locale:
     except (ValueError, UnknownLocaleError):
         raise UnknownNameError(f"'{locale}' is not a locale Babel knows",
                                hint="use a tag like es, vi, zh-Hans or pt-BR") from None
+
+
+def locale_script(locale: str) -> str:
+    """The ISO 15924 script a locale is written in (``ar`` -> ``Arab``, ``zh-Hans`` -> ``Hans``)."""
+    from babel.core import get_global
+
+    parsed = babel_locale(locale)
+    if parsed.script:
+        return parsed.script
+    likely = get_global("likely_subtags").get(parsed.language, "")
+    parts = likely.split("_")
+    return parts[1] if len(parts) > 2 else "Latn"
 
 
 def is_rtl(locale: str) -> bool:

@@ -7,7 +7,6 @@ Lengths are in millimetres (keys ending ``_mm``), type sizes in points (``_pt``)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from handouts.errors import ContentError, Problem, UnknownNameError, ValidationFailed
 from handouts.registry import Registry, shown_path

@@ -6,18 +6,19 @@ strings that are already translated, have their facts filled in, and passed the 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
 from handouts.clinic import Clinic
 from handouts.content import Module
-from handouts.errors import ContentError
-from handouts.facts import Fact, PLACEHOLDERS, fill, unknown_placeholders
+from handouts.errors import ContentError, FontError
+from handouts.facts import PLACEHOLDERS, Fact, fill, unknown_placeholders
 from handouts.fonts import FontFamily
-from handouts.i18n import COMMON, Translator, is_rtl, load_translator
+from handouts.i18n import COMMON, Translator, babel_locale, is_rtl, load_translator
 from handouts.layouts import Layout, Paper
 from handouts.markup import Block, escape_text, to_blocks
-from handouts.registry import bundled_dir, shown_path
+from handouts.registry import bundled_dir
 from handouts.schema import Text, map_record_texts
 from handouts.yamlsrc import load_yaml
 
@@ -57,30 +58,55 @@ def common_strings() -> dict:
     return dict(load_yaml(bundled_dir("content") / COMMON_STRINGS, display="content/" + COMMON_STRINGS))
 
 
-def format_number(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+def format_number(value: float, locale: str = "en") -> str:
+    """At most one decimal, in the locale's notation (38,3 in Spanish)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(float(value), 1), format="#,##0.#", locale=babel_locale(locale))
 
 
-def placeholder_values(facts: dict[str, Fact], clinic: Clinic) -> dict[str, str]:
+def placeholder_values(facts: dict[str, Fact], clinic: Clinic, locale: str = "en") -> dict[str, str]:
     """Each placeholder's text: the clinic's setting where it has one, else the dated default."""
     settings = {name: fact.value for name, fact in facts.items()} | clinic.settings
     celsius = float(settings["fever_threshold_c"])
     fahrenheit = celsius * 9 / 5 + 32
     values = {
-        "fever": f"{format_number(celsius)}\u00a0°C ({format_number(round(fahrenheit, 1))}\u00a0°F)",
-        "stay_near_weeks": format_number(settings["stay_near_weeks"]),
-        "no_driving_weeks": format_number(settings["no_driving_weeks"]),
+        "fever": f"{format_number(celsius, locale)}\u00a0°C ({format_number(fahrenheit, locale)}\u00a0°F)",
+        "stay_near_weeks": format_number(settings["stay_near_weeks"], locale),
+        "no_driving_weeks": format_number(settings["no_driving_weeks"], locale),
     }
     assert set(values) == set(PLACEHOLDERS)
     return {name: escape_text(text) for name, text in values.items()}
 
 
-def localize(module: Module, translate: Translator, values: dict[str, str]) -> dict:
-    """The module's data with each patient-facing string translated, checked and made markup."""
+def uncovered(text: str, covered: frozenset) -> str | None:
+    """The first character of ``text`` the font cannot draw (white space and controls excepted)."""
+    for char in text:
+        if char not in covered and not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf"):
+            return char
+    return None
+
+
+def describe_char(char: str) -> str:
+    return f"'{char}' (U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')})"
+
+
+def localize(module: Module, translate: Translator, values: dict[str, str], covered: frozenset | None = None,
+             font_name: str = "") -> dict:
+    """The module's data with each patient-facing string translated, checked and made markup.
+
+    With ``covered`` (the characters the font has), a character the font cannot draw is an error
+    naming it, rather than a box on the page.
+    """
 
     def convert(keypath: str, english: str, spec: Text):
         line = _line_for(module, keypath)
         text = translate(english, context=keypath)
+        missing = uncovered(text, covered) if covered is not None else None
+        if missing:
+            raise FontError(f"{keypath} [{translate.locale}]: {describe_char(missing)} is not in the font "
+                            f"{font_name}", path=module.shown, line=line,
+                            hint="fix the text, or add a font that covers it to fonts.yaml")
         for source in {english, text}:
             unknown = unknown_placeholders(source)
             if unknown:
@@ -130,4 +156,16 @@ def localized_words(translate: Translator) -> dict:
 
 
 def format_date(value: date, locale: str) -> str:
-    return value.isoformat()
+    """A date as the locale writes it (25 de noviembre de 2026, 2026年11月25日)."""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format="long", locale=babel_locale(locale))
+
+
+def check_clinic_covered(clinic: Clinic, covered: frozenset, font_name: str, locale: str) -> None:
+    """A clinic's name or numbers in a script the handout's font lacks is an error, not boxes."""
+    for key, text in [("name", clinic.name), ("address", clinic.address), *clinic.phones.items()]:
+        missing = uncovered(text or "", covered)
+        if missing:
+            raise FontError(f"{key}: {describe_char(missing)} cannot be drawn in the {locale} handouts' font "
+                            f"{font_name}", path=clinic.source, hint="write it in letters that font covers")

@@ -12,8 +12,16 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from handouts.i18n import (
-    COMMON, TEMPLATE, babel_locale, catalogue_locales, common_strings_path, common_template,
-    locales_folder, module_template, po_bytes, read_catalogue,
+    COMMON,
+    TEMPLATE,
+    babel_locale,
+    catalogue_locales,
+    common_strings_path,
+    common_template,
+    locales_folder,
+    module_template,
+    po_bytes,
+    read_catalogue,
 )
 from handouts.output import write_atomic
 from handouts.registry import Registry

@@ -24,4 +24,4 @@ def test_a_failing_module_writes_nothing_for_it(content_copy, tmp_path):
         build_handouts(["mini-card", "mini-sheet"], content=[content_copy], out_dir=out)
     except Exception as exc:  # noqa: BLE001 - the error type is tested in test_cli
         assert "raw HTML" in str(exc)
-    assert sorted(p.name for p in out.iterdir()) == ["mini-card.en.a4.pdf"]
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["mini-card.en.a4.pdf"]

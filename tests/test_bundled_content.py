@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from pypdf import PdfReader
 from pdfread import page_size_mm, pdf_fonts, pdf_text
+from pypdf import PdfReader
 
 from handouts.build import build_handouts
 from handouts.registry import Registry
@@ -37,7 +37,7 @@ def test_every_handout_has_notice_version_and_embedded_fonts(built, module, pape
     pdf = built[(module, paper)]
     assert page_size_mm(pdf) == PAPERS[paper]
     text = pdf_text(pdf)
-    assert "Version 1.0" in text and "Reviewed 2026-11-25" in text
+    assert "Version 1.0" in text and "Reviewed November 25, 2026" in text
     assert "does not replace medical advice" in text or "Not medical advice." in text
     fonts = pdf_fonts(pdf)
     assert fonts and all(fonts.values()), fonts

@@ -7,8 +7,8 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from reportlab.platypus import Paragraph
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
 
 from handouts.errors import MarkupError
 from handouts.markup import escape_text, to_blocks, to_inline

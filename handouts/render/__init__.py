@@ -11,4 +11,14 @@ def render(handout) -> bytes:
         from handouts.render.checklist import render_checklist as draw
     else:
         from handouts.render.sheet import render_sheet as draw
-    return draw(handout)
+    from reportlab.platypus.doctemplate import LayoutError
+
+    from handouts.errors import FitError
+
+    try:
+        return draw(handout)
+    except LayoutError as exc:
+        # A flowable larger than a page (a table row, an unbreakable word): say where, not how.
+        raise FitError(f"{handout.module.name} [{handout.locale}, {handout.paper.name}] cannot be laid out: "
+                       f"{str(exc).splitlines()[0][:120]}", path=handout.module.shown,
+                       hint="shorten the text that does not fit on one page") from None

@@ -10,12 +10,20 @@ import io
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Frame, Paragraph
+from reportlab.platypus import Frame, Paragraph, Table
 
 from handouts.errors import FitError
 from handouts.prepare import Handout, _line_for
 from handouts.render.common import (
-    Styles, _aligned, contact_rows, grid, document_info, fill_words, format_date, paragraphs,
+    Styles,
+    _aligned,
+    contact_rows,
+    document_info,
+    fill_words,
+    format_date,
+    grid,
+    para,
+    paragraphs,
 )
 
 FACES = ("front", "back")
@@ -35,14 +43,14 @@ class CardStyles(Styles):
 def block_flowables(kind: str, value, handout: Handout, styles: CardStyles, width: float) -> list:
     """The flowables for one card block (``banner``, ``text``, ``bullets``...)."""
     if kind == "banner":
-        table = grid([[Paragraph(value, styles.banner)]], [width], styles, [
+        table = grid([[para(value, styles.banner)]], [width], styles, [
             ("BACKGROUND", (0, 0), (-1, -1), styles.colours["accent"]),
             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)])
         table.spaceAfter = styles.body.spaceAfter * 2
         return [table]
     if kind == "heading":
-        return [Paragraph(value, styles.heading)]
+        return [para(value, styles.heading)]
     if kind == "text":
         return paragraphs(value, styles.body, styles)
     if kind == "bullets":
@@ -58,7 +66,7 @@ def block_flowables(kind: str, value, handout: Handout, styles: CardStyles, widt
         flow = []
         if handout.clinic.name:
             from handouts.markup import escape_text
-            flow.append(Paragraph(f"<b>{escape_text(handout.clinic.name)}</b>", styles.body))
+            flow.append(para(f"<b>{escape_text(handout.clinic.name)}</b>", styles.body))
         flow.append(_label_lines(rows, styles, width, lined=False))
         return flow
     raise ValueError(kind)
@@ -66,7 +74,7 @@ def block_flowables(kind: str, value, handout: Handout, styles: CardStyles, widt
 
 def _label_lines(rows, styles: CardStyles, width: float, lined: bool) -> Table:
     """Label: value rows; with ``lined``, an empty line to write on after each label."""
-    cells = [[Paragraph(f"{label}:", styles.body), Paragraph(f"<b>{value}</b>" if value else "", styles.body)]
+    cells = [[para(f"{label}:", styles.body), para(f"<b>{value}</b>" if value else "", styles.body)]
              for label, value in rows]
     widths = [width * 0.34, width * 0.66]
     if styles.rtl:
@@ -89,12 +97,10 @@ def card_footer(handout: Handout, styles: CardStyles) -> Paragraph:
     text = " · ".join([fill_words(words["version"], version=handout.module.version),
                        fill_words(words["reviewed"], date=format_date(handout.module.reviewed, handout.locale)),
                        words["card_notice"]])
-    if handout.draft:
-        text = f"<b>{words['draft']}</b><br/>{text}"
     style = _aligned(styles.footer, "start", styles)
     style.fontSize = handout.layout.pt("small")
     style.leading = style.fontSize * 1.15
-    return Paragraph(text, style)
+    return para(text, style)
 
 
 def face_flowables(canvas: Canvas, handout: Handout, face: str, styles: CardStyles, width: float, height: float):
@@ -201,9 +207,9 @@ def render_card(handout: Handout) -> bytes:
             canvas.restoreState()
         draw_crop_marks(canvas, handout, positions, size, styles)
         label = f"{handout.title} · {face} ({page + 1}/2) · {handout.words['card_instructions']}"
-        if handout.draft:
+        if handout.draft:  # on the sheet, not the card: a card has no room for it in every language
             label = f"<b>{handout.words['draft']}</b> {label}"
-        note = Paragraph(label, margin_note)
+        note = para(label, margin_note)
         _, nh = note.wrap(page_w - 40 * mm, 20 * mm)
         note.drawOn(canvas, 20 * mm, page_h - 10 * mm - nh)
         canvas.showPage()

@@ -3,10 +3,10 @@ ticked on screen or in pen) and lined space for the answers."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, KeepTogether
 
 from handouts.prepare import Handout
-from handouts.render.common import Styles, build_document, contacts_box, grid, paragraphs, title_block
+from handouts.render.common import Styles, build_document, contacts_box, grid, para, paragraphs, title_block
 
 
 class TickBox(Flowable):
@@ -54,7 +54,7 @@ def group_flowables(handout: Handout, index: int, group: dict, styles: Styles, w
     rows = []
     for number, question in enumerate(group["questions"], start=1):
         tick = TickBox(f"{handout.module.name}.g{index}.q{number}", box, _plain(question), colours)
-        rows.append([tick, Paragraph(question, styles.cell)])
+        rows.append([tick, para(question, styles.cell)])
     widths = [box + 10, width - box - 10]
     if styles.rtl:
         rows, widths = [r[::-1] for r in rows], widths[::-1]
@@ -65,10 +65,10 @@ def group_flowables(handout: Handout, index: int, group: dict, styles: Styles, w
     ])
     lines = group.get("note_lines")
     lines = int(settings["note_lines"] if lines is None else lines)
-    heading = Paragraph(group["heading"], styles.heading)
+    heading = para(group["heading"], styles.heading)
     flow = [KeepTogether([heading, table])]
     if lines:
-        flow.append(KeepTogether([Paragraph(handout.words["notes"], styles.small),
+        flow.append(KeepTogether([para(handout.words["notes"], styles.small),
                                   NoteLines(lines, float(settings["note_gap_pt"]), styles.colours["rule"])]))
     return flow
 

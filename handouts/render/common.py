@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import io
+import re
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate, Frame, Image, KeepTogether, ListFlowable, ListItem, PageTemplate, Paragraph,
-    Spacer, Table, TableStyle,
+    BaseDocTemplate,
+    Frame,
+    Image,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
 )
 
 import handouts
@@ -29,6 +39,8 @@ class Styles:
         self.bold = handout.font.face("bold")
         self.rtl = handout.rtl
         self.align = TA_RIGHT if self.rtl else TA_LEFT
+        # How lines break: right-to-left reordering, between any two CJK characters, or at spaces.
+        self.wrap = "RTL" if self.rtl else ("CJK" if handout.font.cjk else None)
         self.leading = layout.values["type_pt"].get("leading", 1.3)
         text = colors.HexColor(layout.colour("text"))
         self.colours = {name: colors.HexColor(value) for name, value in layout.values["colours"].items()}
@@ -36,7 +48,7 @@ class Styles:
 
         def style(name, size, font=None, colour=text, **extra):
             size = layout.pt(size) * scale
-            settings = {"spaceAfter": space, "wordWrap": "RTL" if self.rtl else None} | extra
+            settings = {"spaceAfter": space, "wordWrap": self.wrap, "shaping": int(handout.font.shaping)} | extra
             return ParagraphStyle(name, fontName=font or self.font, fontSize=size, leading=size * self.leading,
                                   textColor=colour, alignment=self.align, **settings)
 
@@ -65,18 +77,48 @@ def grid(rows, widths, styles: "Styles", commands=(), **options) -> Table:
     return table
 
 
+_INLINE_TAG = re.compile(r"</?(b|i|u|a)\b[^>]*>")
+# A run of left-to-right words (Latin, digits, units) inside right-to-left text.
+_LTR_RUN = re.compile(r"[A-Za-z0-9°%+\-.,:/()'&;#]+(?:[ \u00a0]+[A-Za-z0-9°%+\-.,:/()'&;#]+)+")
+LTR_RUN_WORDS = 4  # longer left-to-right runs are sentences (an untranslated string), left to wrap
+
+
+def rtl_ready(markup: str) -> str:
+    """Markup as ReportLab can reorder it right to left.
+
+    ReportLab reorders a right-to-left paragraph correctly only when it is one run of one style,
+    so inline bold and italic are dropped there, and the words of a short left-to-right run
+    ("38 °C (100.4 °F)", "CAR-T cell") are held together so they keep their own order.
+    """
+
+    def hold(match: re.Match) -> str:
+        words = re.split(r"[ \u00a0]+", match.group(0))
+        return "\u00a0".join(words) if len(words) <= LTR_RUN_WORDS else match.group(0)
+
+    return _LTR_RUN.sub(hold, _INLINE_TAG.sub("", markup))
+
+
+def para(markup: str, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of our markup, made ready for the style's writing direction."""
+    if style.wordWrap == "RTL":
+        markup = rtl_ready(markup)
+    return Paragraph(markup, style)
+
+
 def paragraphs(blocks: list[Block], style: ParagraphStyle, styles: Styles) -> list:
     """Flowables for Markdown blocks: paragraphs, and bullet or numbered lists."""
     flow = []
+    indent = style.fontSize * 1.3
+    side = {"rightIndent": indent} if styles.rtl else {"leftIndent": indent}
     for block in blocks:
         if block.kind == "p":
-            flow += [Paragraph(item, style) for item in block.items]
+            flow += [para(item, style) for item in block.items]
         else:
-            items = [ListItem(Paragraph(item, style), leftIndent=style.fontSize * 1.3) for item in block.items]
+            items = [ListItem(para(item, style), **side) for item in block.items]
             flow.append(ListFlowable(
                 items, bulletType="1" if block.kind == "ol" else "bullet", start=None if block.kind == "ol" else "•",
-                bulletFontName=styles.font, bulletFontSize=style.fontSize, leftIndent=style.fontSize * 1.3,
-                bulletDedent="auto", spaceAfter=style.spaceAfter,
+                bulletFontName=styles.font, bulletFontSize=style.fontSize, bulletDedent="auto",
+                bulletDir="rtl" if styles.rtl else "ltr", spaceAfter=style.spaceAfter, **side,
             ))
     return flow
 
@@ -167,11 +209,11 @@ def build_document(handout: Handout, story: list, styles: Styles) -> bytes:
     def draw_footer(canvas, page: int, total: int):
         inner = width - margins["left"] - margins["right"]
         page_text = fill_words(handout.words["page"], page=page, pages=total)
-        first = [Paragraph(top_line, styles.footer), Paragraph(page_text, _aligned(styles.footer, "end", styles))]
+        first = [para(top_line, styles.footer), para(page_text, _aligned(styles.footer, "end", styles))]
         widths = [inner * 0.78, inner * 0.22]
         if handout.rtl:
             first, widths = first[::-1], widths[::-1]
-        table = grid([first, [Paragraph(notice, styles.footer), ""]], widths, styles, [
+        table = grid([first, [para(notice, styles.footer), ""]], widths, styles, [
             ("SPAN", (0, 1), (1, 1)), ("LINEABOVE", (0, 0), (-1, 0), 0.5, styles.colours["rule"]),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
@@ -195,16 +237,16 @@ def title_block(handout: Handout, styles: Styles, width: float) -> list:
     """Title, subtitle and (when given) the clinic's name and logo at the top of the first page."""
     flow = []
     doc = handout.doc
-    heading = [Paragraph(doc["title"], styles.title)]
+    heading = [para(doc["title"], styles.title)]
     if doc.get("subtitle"):
-        heading.append(Paragraph(doc["subtitle"], styles.subtitle))
+        heading.append(para(doc["subtitle"], styles.subtitle))
     clinic = handout.clinic
     if clinic.logo or clinic.name:
         side = []
         if clinic.logo:
             side.append(logo_image(clinic.logo, max_width=width * 0.25, max_height=22 * 72 / 25.4))
         if clinic.name:
-            side.append(Paragraph(escape_text(clinic.name), _aligned(styles.small, "end", styles)))
+            side.append(para(escape_text(clinic.name), _aligned(styles.small, "end", styles)))
         cells = [heading, side] if not styles.rtl else [side, heading]
         widths = [width * 0.7, width * 0.3] if not styles.rtl else [width * 0.3, width * 0.7]
         heading_col = 1 if styles.rtl else 0
@@ -249,11 +291,11 @@ def shaded_box(flow: list, styles: Styles, width: float, fill_name: str = "shade
 def contacts_box(handout: Handout, styles: Styles, width: float) -> KeepTogether:
     """Who to call, with the clinic's numbers or lines to write them on."""
     words = handout.words
-    flow = [Paragraph(words["contacts"], styles.body_bold)]
+    flow = [para(words["contacts"], styles.body_bold)]
     if handout.clinic.name:
-        flow.append(Paragraph(escape_text(handout.clinic.name), styles.body))
+        flow.append(para(escape_text(handout.clinic.name), styles.body))
     for label, number in contact_rows(handout):
-        flow.append(Paragraph(f"{label}: <b>{number}</b>", styles.body))
+        flow.append(para(f"{label}: <b>{number}</b>", styles.body))
     if handout.clinic.address:
-        flow.append(Paragraph(escape_text(handout.clinic.address).replace("\n", "<br/>"), styles.small))
+        flow.append(para(escape_text(handout.clinic.address).replace("\n", "<br/>"), styles.small))
     return KeepTogether([Spacer(1, 6), shaded_box(flow, styles, width)])

@@ -3,19 +3,26 @@ who to call, and a glossary of the medical words used."""
 
 from __future__ import annotations
 
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import KeepTogether, Spacer, Table
 
 from handouts.markup import Block
 from handouts.prepare import Handout
 from handouts.render.common import (
-    Styles, build_document, contacts_box, grid, paragraphs, shaded_box, title_block,
+    Styles,
+    build_document,
+    contacts_box,
+    grid,
+    para,
+    paragraphs,
+    shaded_box,
+    title_block,
 )
 
 
 def key_points(handout: Handout, styles: Styles, width: float) -> list:
     """The summary a patient reads first (the item most handouts miss, per PEMAT)."""
     points = [item for point in handout.doc["key_points"] for block in point for item in block.items]
-    flow = [Paragraph(handout.words["key_points"], styles.heading_in_box)]
+    flow = [para(handout.words["key_points"], styles.heading_in_box)]
     flow += paragraphs([Block("ul", points)], styles.body, styles)
     return [shaded_box(flow, styles, width), Spacer(1, 4)]
 
@@ -25,11 +32,11 @@ def comparison_table(handout: Handout, styles: Styles, width: float) -> Table:
     comparison = handout.doc["comparison"]
     topic_width = width * float(handout.layout["table"]["topic_width"])
     other = (width - topic_width) / 2
-    header = [Paragraph(comparison["topic_label"], styles.cell_head)] + [
-        Paragraph(label, styles.cell_head) for label in comparison["columns"]]
+    header = [para(comparison["topic_label"], styles.cell_head)] + [
+        para(label, styles.cell_head) for label in comparison["columns"]]
     rows = [header]
     for row in comparison["rows"]:
-        rows.append([Paragraph(row["topic"], styles.cell_bold),
+        rows.append([para(row["topic"], styles.cell_bold),
                      paragraphs(row["left"], styles.cell, styles),
                      paragraphs(row["right"], styles.cell, styles)])
     widths = [topic_width, other, other]
@@ -48,20 +55,20 @@ def comparison_table(handout: Handout, styles: Styles, width: float) -> Table:
 
 
 def section(handout: Handout, part: dict, styles: Styles) -> list:
-    flow = [Paragraph(part["heading"], styles.heading)]
+    flow = [para(part["heading"], styles.heading)]
     if part.get("body"):
         flow += paragraphs(part["body"], styles.body, styles)
     for number, step in enumerate(part.get("steps") or [], start=1):
-        title = Paragraph(f"{number}. {step['title']}", styles.body_bold)
+        title = para(f"{number}. {step['title']}", styles.body_bold)
         flow.append(KeepTogether([title, *paragraphs(step["text"], styles.step, styles)]))
     return flow
 
 
 def glossary(handout: Handout, styles: Styles) -> list:
-    flow = [Paragraph(handout.words["glossary"], styles.heading)]
+    flow = [para(handout.words["glossary"], styles.heading)]
     for entry in handout.doc["glossary"]:
         definition = " ".join(item for block in entry["definition"] for item in block.items)
-        flow.append(Paragraph(f"<b>{entry['term']}</b>: {definition}", styles.body))
+        flow.append(para(f"<b>{entry['term']}</b>: {definition}", styles.body))
     return flow
 
 

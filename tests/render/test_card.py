@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pypdf import PdfReader
 from pdfread import MM, pdf_fonts, pdf_text
+from pypdf import PdfReader
 
 from handouts.build import build_handouts, prepare
 from handouts.registry import Registry
@@ -19,7 +19,7 @@ def test_eight_cards_front_and_back(fixtures, tmp_path, paper):
     front, back = (" ".join(p.extract_text().split()) for p in reader.pages)
     assert front.count("I had a test treatment") == 8
     assert back.count("Call right away if you have") == 8
-    assert back.count("Version 0.1 · Reviewed 2026-01-31 · Not medical advice.") == 8
+    assert back.count("Version 0.1 · Reviewed January 31, 2026 · Not medical advice.") == 8
     assert "Do not drive for 2 weeks." in back
     assert all(pdf_fonts(pdf).values())
 

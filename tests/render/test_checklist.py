@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pypdf import PdfReader
 from pdfread import pdf_fonts, pdf_text
+from pypdf import PdfReader
 
 from handouts.build import build_handouts
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pypdf import PdfReader
 from pdfread import page_size_mm, pdf_fonts, pdf_text
+from pypdf import PdfReader
 
 from handouts.build import build_handouts
 
@@ -14,7 +14,7 @@ def test_sheet_text_footer_and_metadata(fixtures, tmp_path):
     for expected in ("Test comparison", "Key points", "Apples and pears are both fruit.", "Topic Apples Pears",
                      "Green or yellow.", "38 °C (100.4 °F)", "1. Wash", "Words to know",
                      "Fruit: The part of a plant that holds seeds.", "Who to call",
-                     "Version 0.1", "Reviewed 2026-01-31", "Page 1 of 1", "does not replace medical advice"):
+                     "Version 0.1", "Reviewed January 31, 2026", "Page 1 of 1", "does not replace medical advice"):
         assert expected in text, expected
     assert page_size_mm(pdf) == (210.0, 297.0)
     fonts = pdf_fonts(pdf)
