@@ -111,7 +111,7 @@ def file_digest(path: Path) -> str:
 
 def input_files(registry, item: Item, clinic) -> list[Path]:
     """Every file whose change can change the item's PDF."""
-    from handouts.i18n import COMMON, REVIEW_FILE, common_strings_path, locales_folder
+    from handouts.i18n import REVIEW_FILE, common_strings_path, locales_folder
     from handouts.layouts import layout_problems
 
     module = registry.module(item.module)

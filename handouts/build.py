@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts.clinic import Clinic, load_clinic
 from handouts.batch import Item, Plan, run_batch
+from handouts.clinic import Clinic, load_clinic
 from handouts.errors import ContentError, HandoutsError, UnknownNameError
 from handouts.facts import load_facts
 from handouts.fonts import covered_characters, family_for_locale
@@ -85,7 +85,8 @@ def catalogue_items(registry: Registry, modules=None, locales=None, papers=None,
             raise UnknownNameError(f"unknown module '{name}'", hint=f"known modules: {', '.join(known)}")
     for paper in papers or ():
         if paper not in registry.paper_paths():
-            raise UnknownNameError(f"unknown paper '{paper}'", hint=f"known papers: {', '.join(registry.paper_paths())}")
+            known_papers = ", ".join(registry.paper_paths())
+            raise UnknownNameError(f"unknown paper '{paper}'", hint=f"known papers: {known_papers}")
     items = []
     for name in names:
         module = registry.module(name)

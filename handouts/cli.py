@@ -36,7 +36,8 @@ def list_command(content, layouts):
 @main.command()
 @click.argument("modules", nargs=-1)
 @click.option("--locale", "-l", "locales", multiple=True, help="Language, e.g. es (repeat for several; default en).")
-@click.option("--paper", "-p", "papers", multiple=True, help="a4 or letter (repeat for both; default: the clinic's, else a4).")
+@click.option("--paper", "-p", "papers", multiple=True,
+              help="a4 or letter (repeat for both; default: the clinic's paper, else a4).")
 @click.option("--all", "build_all", is_flag=True, help="Every module in every language it has, on every paper.")
 @click.option("--clinic", "-c", type=click.Path(dir_okay=False), default=None,
               help="A clinic profile (YAML) with your name and phone numbers.")

@@ -27,7 +27,7 @@ def test_build_prints_paths_of_written_pdfs(run, fixtures, tmp_path):
     result = run("build", "mini-sheet", "mini-card", "--content", fixtures / "content", "--paper", "letter")
     assert result.exit_code == 0, result.output
     paths = result.stdout.split()
-    assert paths == ["build/mini-sheet.en.letter.pdf", "build/mini-card.en.letter.pdf"]
+    assert sorted(paths) == ["build/mini-card.en.letter.pdf", "build/mini-sheet.en.letter.pdf"]
     for path in paths:
         assert page_size_mm(tmp_path / path) == (215.9, 279.4)
         assert all(pdf_fonts(tmp_path / path).values())

@@ -62,6 +62,8 @@ def group_flowables(handout: Handout, index: int, group: dict, styles: Styles, w
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        # the box sits at the start side of its column, the gap between it and the question
+        ("ALIGN", (-1, 0), (-1, -1), "RIGHT") if styles.rtl else ("ALIGN", (0, 0), (0, -1), "LEFT"),
     ])
     lines = group.get("note_lines")
     lines = int(settings["note_lines"] if lines is None else lines)

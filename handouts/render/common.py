@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -27,6 +26,7 @@ import handouts
 from handouts.fonts import register_family
 from handouts.markup import Block, escape_text
 from handouts.prepare import Handout, format_date
+from handouts.render.bidi import RightToLeftParagraph
 
 
 class Styles:
@@ -77,31 +77,10 @@ def grid(rows, widths, styles: "Styles", commands=(), **options) -> Table:
     return table
 
 
-_INLINE_TAG = re.compile(r"</?(b|i|u|a)\b[^>]*>")
-# A run of left-to-right words (Latin, digits, units) inside right-to-left text.
-_LTR_RUN = re.compile(r"[A-Za-z0-9°%+\-.,:/()'&;#]+(?:[ \u00a0]+[A-Za-z0-9°%+\-.,:/()'&;#]+)+")
-LTR_RUN_WORDS = 4  # longer left-to-right runs are sentences (an untranslated string), left to wrap
-
-
-def rtl_ready(markup: str) -> str:
-    """Markup as ReportLab can reorder it right to left.
-
-    ReportLab reorders a right-to-left paragraph correctly only when it is one run of one style,
-    so inline bold and italic are dropped there, and the words of a short left-to-right run
-    ("38 °C (100.4 °F)", "CAR-T cell") are held together so they keep their own order.
-    """
-
-    def hold(match: re.Match) -> str:
-        words = re.split(r"[ \u00a0]+", match.group(0))
-        return "\u00a0".join(words) if len(words) <= LTR_RUN_WORDS else match.group(0)
-
-    return _LTR_RUN.sub(hold, _INLINE_TAG.sub("", markup))
-
-
-def para(markup: str, style: ParagraphStyle) -> Paragraph:
-    """A Paragraph of our markup, made ready for the style's writing direction."""
+def para(markup: str, style: ParagraphStyle):
+    """A paragraph of our markup in the style's writing direction."""
     if style.wordWrap == "RTL":
-        markup = rtl_ready(markup)
+        return RightToLeftParagraph(markup, style)
     return Paragraph(markup, style)
 
 
