@@ -27,6 +27,7 @@ from handouts.fonts import register_family
 from handouts.markup import Block, escape_text
 from handouts.prepare import Handout, format_date
 from handouts.render.bidi import RightToLeftParagraph
+from handouts.render.cjk import KinsokuParagraph
 
 
 class Styles:
@@ -81,6 +82,8 @@ def para(markup: str, style: ParagraphStyle):
     """A paragraph of our markup in the style's writing direction."""
     if style.wordWrap == "RTL":
         return RightToLeftParagraph(markup, style)
+    if style.wordWrap == "CJK":
+        return KinsokuParagraph(markup, style)
     return Paragraph(markup, style)
 
 
