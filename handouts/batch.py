@@ -134,7 +134,8 @@ def input_files(registry, item: Item, clinic) -> list[Path]:
 
 
 def inputs_digest(registry, item: Item, clinic) -> str:
-    digest = hashlib.sha256(f"handouts {handouts.__version__}\n{item!r}\n".encode())
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # the date stamped into every PDF
+    digest = hashlib.sha256(f"handouts {handouts.__version__}\n{item!r}\nepoch {epoch}\n".encode())
     for path in sorted(set(input_files(registry, item, clinic)), key=str):
         name = path.name  # names, not absolute paths: the same inputs elsewhere give the same digest
         digest.update(f"{name}:{file_digest(path) if path.is_file() else 'absent'}\n".encode())
