@@ -58,7 +58,7 @@ def block_flowables(kind: str, value, handout: Handout, styles: CardStyles, widt
         return paragraphs([Block("ul", [item for entry in value for b in entry for item in b.items])],
                           styles.body, styles)
     if kind == "fields":
-        return [_label_lines([(label, "") for label in value], styles, width, lined=True)]
+        return [_label_lines([(label, "") for label in value], styles, width, lined=True, words=handout.words)]
     if kind == "contacts":
         if not value:
             return []
@@ -67,14 +67,14 @@ def block_flowables(kind: str, value, handout: Handout, styles: CardStyles, widt
         if handout.clinic.name:
             from handouts.markup import escape_text
             flow.append(para(f"<b>{escape_text(handout.clinic.name)}</b>", styles.body))
-        flow.append(_label_lines(rows, styles, width, lined=False))
+        flow.append(_label_lines(rows, styles, width, lined=False, words=handout.words))
         return flow
     raise ValueError(kind)
 
 
-def _label_lines(rows, styles: CardStyles, width: float, lined: bool) -> Table:
+def _label_lines(rows, styles: CardStyles, width: float, lined: bool, words: dict) -> Table:
     """Label: value rows; with ``lined``, an empty line to write on after each label."""
-    cells = [[para(f"{label}:", styles.body), para(f"<b>{value}</b>" if value else "", styles.body)]
+    cells = [[para(fill_words(words["label"], label=label), styles.body), para(f"<b>{value}</b>" if value else "", styles.body)]
              for label, value in rows]
     widths = [width * 0.34, width * 0.66]
     if styles.rtl:

@@ -277,7 +277,7 @@ def contacts_box(handout: Handout, styles: Styles, width: float) -> KeepTogether
     if handout.clinic.name:
         flow.append(para(escape_text(handout.clinic.name), styles.body))
     for label, number in contact_rows(handout):
-        flow.append(para(f"{label}: <b>{number}</b>", styles.body))
+        flow.append(para(f"{fill_words(handout.words['label'], label=label)} <b>{number}</b>", styles.body))
     if handout.clinic.address:
         flow.append(para(escape_text(handout.clinic.address).replace("\n", "<br/>"), styles.small))
     return KeepTogether([Spacer(1, 6), shaded_box(flow, styles, width)])
