@@ -74,8 +74,8 @@ def block_flowables(kind: str, value, handout: Handout, styles: CardStyles, widt
 
 def _label_lines(rows, styles: CardStyles, width: float, lined: bool, words: dict) -> Table:
     """Label: value rows; with ``lined``, an empty line to write on after each label."""
-    cells = [[para(fill_words(words["label"], label=label), styles.body), para(f"<b>{value}</b>" if value else "", styles.body)]
-             for label, value in rows]
+    cells = [[para(fill_words(words["label"], label=label), styles.body),
+              para(f"<b>{value}</b>" if value else "", styles.body)] for label, value in rows]
     widths = [width * 0.34, width * 0.66]
     if styles.rtl:
         cells, widths = [row[::-1] for row in cells], widths[::-1]
