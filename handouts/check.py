@@ -16,6 +16,9 @@ from handouts.facts import load_facts
 from handouts.fonts import font_families
 from handouts.i18n import module_locales
 from handouts.layouts import layout_problems, load_paper
+from handouts.plain_language import FOR_HUMAN_REVIEW, PASS_MARK, check_module
+from handouts.prepare import placeholder_values
+from handouts.readability import FORMULAS, measure
 from handouts.registry import Registry, shown_path
 
 
@@ -24,9 +27,22 @@ class CheckReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)  # "module [locale, paper]" items that built cleanly
+    readings: list = field(default_factory=list)      # readability.Reading per module and locale
+    checklists: list = field(default_factory=list)    # plain_language.Checklist per module
+
+    @property
+    def advice(self) -> list[str]:
+        """Targets missed: reported always, failures only with ``--strict``."""
+        notes = [f"{r.module} [{r.locale}]: reads {r.verdict} - start with: {r.hardest[0][1]!r}"
+                 if r.hardest else f"{r.module} [{r.locale}]: reads {r.verdict}"
+                 for r in self.readings if r.failures]
+        for checklist in self.checklists:
+            notes += [f"{checklist.module}: plain language: {item.name.lower()} fails"
+                      + (f" ({item.detail})" if item.detail else "") for item in checklist.failures]
+        return notes
 
     def failed(self, strict: bool = False) -> bool:
-        return bool(self.problems or (strict and self.warnings))
+        return bool(self.problems or (strict and (self.warnings or self.advice)))
 
 
 def _problems_of(error: HandoutsError) -> list[Problem]:
@@ -61,7 +77,12 @@ def check_all(registry: Registry, *, clinic: Clinic | None = None, render: bool 
             report.problems += problems
             continue
         module = registry.module(name)
+        report.checklists.append(check_module(registry, module))
+        facts = load_facts(registry)
         for locale in module_locales(module):
+            values = placeholder_values(facts, clinic or Clinic(), locale)
+            _collect(report, lambda locale=locale, values=values: report.readings.append(
+                measure(registry, module, locale, values)))
             for paper in registry.paper_paths():
                 def one(locale=locale, paper=paper):
                     handout = prepare(registry, name, locale=locale, paper=paper, clinic=clinic)
@@ -73,3 +94,39 @@ def check_all(registry: Registry, *, clinic: Clinic | None = None, render: bool 
     report.problems = list(dict.fromkeys(report.problems))  # the same fault seen on both papers once
     report.warnings = list(dict.fromkeys(report.warnings))
     return report
+
+
+def readability_table(report: CheckReport) -> list[str]:
+    """Module, locale, words, SMOG, FK, the Spanish score, target and verdict, one row each."""
+    rows = [("module", "locale", "words", "SMOG", "FK", "F-Huerta", "target", "verdict")]
+    for r in report.readings:
+        def score(name):
+            return f"{r.scores[name]:.1f}" if name in r.scores else "-"
+        target = ", ".join(f"{k.replace('flesch_kincaid', 'FK').replace('fernandez_huerta', 'F-H').upper()}"
+                           f"{'<=' if FORMULAS[k] == 'at most' else '>='}{v:g}" for k, v in r.targets.items())
+        rows.append((r.module, r.locale, str(r.words), score("smog"), score("flesch_kincaid"),
+                     score("fernandez_huerta"), target or "-", r.verdict))
+    lines = _columns(rows)
+    for r in report.readings:
+        if r.failures and r.hardest:
+            lines.append(f"hardest sentences in {r.module} [{r.locale}]:")
+            lines += [f"  grade {grade:4.1f}: {sentence}" for grade, sentence in r.hardest]
+    return lines
+
+
+def plain_language_table(report: CheckReport) -> list[str]:
+    names = [item.name for item in report.checklists[0].items] if report.checklists else []
+    rows = [("module", *[f"{i + 1}" for i in range(len(names))], "score", "verdict")]
+    for checklist in report.checklists:
+        marks = ["n/a" if item.passed is None else ("yes" if item.passed else "NO") for item in checklist.items]
+        verdict = "pass" if checklist.score >= PASS_MARK else "below 70%"
+        rows.append((checklist.module, *marks, f"{checklist.score:.0f}%", verdict))
+    lines = _columns(rows)
+    lines += [f"  {i + 1}: {name}" for i, name in enumerate(names)]
+    lines.append("For human review (not scored): " + "; ".join(FOR_HUMAN_REVIEW) + ".")
+    return lines
+
+
+def _columns(rows) -> list[str]:
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]

@@ -121,13 +121,22 @@ def check(strict, clinic, content, layouts):
     from handouts.registry import Registry
 
     registry = Registry.with_extra(content, layouts)
+    from handouts.check import plain_language_table, readability_table
+
     report = check_all(registry, clinic=load_clinic(clinic) if clinic else None)
+    if report.readings:
+        click.echo("Readability (the text a patient reads; not labels or the footer)")
+        click.echo("\n".join(readability_table(report)))
+        click.echo("\nPlain language (PEMAT-style, English source)")
+        click.echo("\n".join(plain_language_table(report)) + "\n")
     for problem in report.problems:
         click.echo(str(problem), err=True)
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for note in report.advice:
+        click.echo(f"{'error' if strict else 'warning'}: {note}", err=True)
     if report.failed(strict):
-        count = len(report.problems) + (len(report.warnings) if strict else 0)
+        count = len(report.problems) + (len(report.warnings) + len(report.advice) if strict else 0)
         click.echo(f"check failed: {count} problem{'s' if count != 1 else ''}", err=True)
         sys.exit(1)
     click.echo(f"ok: {len(report.checked)} handouts checked, no problems")

@@ -36,6 +36,10 @@ META_FIELDS = {
     "version": Str(required=True, doc="the content version printed in the footer, e.g. \"1.0\""),
     "reviewed": Date(required=True, doc="the date the content was last reviewed"),
     "sources": ListOf(required=True, item=Str(), min_items=1, doc="where the facts come from"),
+    "readability": Record(doc="this module's own reading-level targets", fields={
+        "smog": Number(minimum=1, maximum=20), "flesch_kincaid": Number(minimum=1, maximum=20),
+        "fernandez_huerta": Number(minimum=0, maximum=120),
+    }),
 }
 
 _STEP = Record(fields={"title": Text(required=True, markdown=False), "text": Text(required=True)})

@@ -1,0 +1,111 @@
+"""Plain-language checks a machine can make, reported as a PEMAT-style checklist per module.
+
+Each check is scored only where it applies to the module's kind; what a machine cannot judge is
+listed for a person to review and never scored. Checks read the English source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from handouts.content import Module
+from handouts.registry import Registry, shown_path
+from handouts.yamlsrc import load_yaml
+
+PASS_MARK = 70.0  # PEMAT: 70% or more of the applicable items
+MAX_SENTENCE_WORDS = 25
+ACTION_VERBS = ("call", "ask", "tell", "show", "write", "check", "tick", "stay", "do not", "don't", "keep",
+                "bring", "go", "get", "take", "watch", "carry")
+FOR_HUMAN_REVIEW = (
+    "Uses common, everyday words (beyond what reading formulas measure)",
+    "Uses the active voice",
+    "Numbers are clear and need no calculation",
+    "Information comes in a logical order",
+    "Pictures and diagrams make the content easier to understand",
+    "Medical facts are correct and current",
+)
+
+
+@dataclass
+class Item:
+    name: str
+    passed: bool | None  # None: does not apply to this kind
+    detail: str = ""
+
+
+@dataclass
+class Checklist:
+    module: str
+    items: list = field(default_factory=list)
+
+    @property
+    def applicable(self) -> list[Item]:
+        return [item for item in self.items if item.passed is not None]
+
+    @property
+    def score(self) -> float:
+        items = self.applicable
+        return 100.0 * sum(item.passed for item in items) / len(items) if items else 100.0
+
+    @property
+    def failures(self) -> list[Item]:
+        return [item for item in self.applicable if not item.passed]
+
+
+def _plain(markdown: str) -> str:
+    return re.sub(r"[*_`#>\[\]()]", " ", markdown)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+def load_terms(registry: Registry) -> list[tuple[str, list[str]]]:
+    terms = []
+    for root in registry.content_dirs:
+        path = root / "terms.yaml"
+        if path.is_file():
+            for entry in (load_yaml(path, display=shown_path(path)) or {}).get("terms", []):
+                terms.append((entry["term"], [entry["term"], *entry.get("also", [])]))
+    return terms
+
+
+def check_module(registry: Registry, module: Module) -> Checklist:
+    data = module.data
+    kind = module.kind
+    prose = [(keypath, text) for keypath, text, spec, _ in module.texts() if not keypath.startswith("glossary")]
+    body = " ".join(_plain(text) for _, text in prose)
+    result = Checklist(module.name)
+
+    if kind in ("comparison", "sheet"):
+        result.items.append(Item("Has a summary or key points", bool(data.get("key_points"))))
+        result.items.append(Item("Has headings", bool(data.get("sections"))))
+        glossary = " | ".join(entry["term"].lower() for entry in data.get("glossary") or [])
+        missing = [term for term, spellings in load_terms(registry)
+                   if any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", body, re.IGNORECASE) for s in spellings)
+                   and term.lower() not in glossary
+                   and not any(s.lower() in glossary for s in spellings)]
+        result.items.append(Item("Defines the medical terms it uses", not missing,
+                                 f"not in the glossary: {', '.join(missing)}" if missing else ""))
+    elif kind == "checklist":
+        result.items.append(Item("Has a summary or key points", bool(data.get("intro")), "the intro says what to do"))
+        result.items.append(Item("Has headings", all(g.get("heading") for g in data["groups"])))
+        result.items.append(Item("Defines the medical terms it uses", None, "no glossary on this kind"))
+    else:  # card
+        headed = any("banner" in block or "heading" in block for block in data["front"] + data["back"])
+        result.items.append(Item("Has a summary or key points", None, "a wallet card is itself a summary"))
+        result.items.append(Item("Has headings", headed))
+        result.items.append(Item("Defines the medical terms it uses", None, "no glossary on this kind"))
+
+    sentences = [s for _, text in prose for s in _sentences(_plain(text))]
+    actions = [s for s in sentences if s.lower().startswith(ACTION_VERBS) or re.search(r"\bcall (your|the|us)\b",
+                                                                                        s, re.IGNORECASE)]
+    result.items.append(Item("Has at least one explicit action", bool(actions), actions[0][:60] if actions else
+                             "no sentence tells the reader what to do"))
+    shouting = [text for _, text in prose if sum(c.isalpha() for c in text) > 12 and text.upper() == text]
+    result.items.append(Item("No paragraph in capitals", not shouting, shouting[0][:40] if shouting else ""))
+    long_ones = [s for s in sentences if len(s.split()) > MAX_SENTENCE_WORDS]
+    result.items.append(Item(f"No sentence over {MAX_SENTENCE_WORDS} words", not long_ones,
+                             long_ones[0][:60] if long_ones else ""))
+    return result
