@@ -19,7 +19,7 @@ from handouts.errors import HandoutsError, UnknownNameError
 from handouts.output import write_atomic
 
 MANIFEST = "manifest.json"
-VARIANTS = ("standard",)
+VARIANTS = ("standard", "large-print")
 
 
 @dataclass(frozen=True, order=True)
@@ -119,9 +119,14 @@ def input_files(registry, item: Item, clinic) -> list[Path]:
     files = [module.path, common / "strings.yaml", *registry.facts_paths(), *registry.fonts_paths()]
     for folder in (module.folder, common):
         files += [locales_folder(folder) / f"{item.locale}.po", locales_folder(folder) / REVIEW_FILE]
-    layout, _ = layout_problems(module.layout, registry)
     paths = registry.layout_paths()
-    files += [paths[name] for name in paths if layout and any(f.endswith(f"{name}.yaml") for f in layout.files)]
+    names = [module.layout]
+    layout, _ = layout_problems(module.layout, registry)
+    if item.variant == "large-print" and layout and layout.values.get("large_print"):
+        names.append(layout.values["large_print"])
+    for name in names:
+        resolved, _ = layout_problems(name, registry)
+        files += [paths[n] for n in paths if resolved and any(f.endswith(f"/{n}.yaml") for f in resolved.files)]
     files.append(registry.paper_paths().get(item.paper, Path("-")))
     from handouts.fonts import font_families
     for family in font_families(registry).values():
@@ -164,7 +169,8 @@ def build_one(plan: Plan, item: Item, previous: dict | None) -> Outcome:
         if (not plan.force and previous and previous.get("inputs") == inputs and target.is_file()
                 and file_digest(target) == previous.get("sha256")):
             return Outcome(item, "up to date", str(target), previous)
-        handout = prepare(registry, item.module, locale=item.locale, paper=item.paper, clinic=clinic)
+        handout = prepare(registry, item.module, locale=item.locale, paper=item.paper, clinic=clinic,
+                          variant=item.variant)
         data = render_handout(handout)
         write_atomic(target, data)
         review = "source" if item.locale == "en" else ("draft" if handout.draft else "reviewed")

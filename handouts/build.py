@@ -14,7 +14,7 @@ from handouts.errors import ContentError, HandoutsError, UnknownNameError
 from handouts.facts import load_facts
 from handouts.fonts import covered_characters, family_for_locale
 from handouts.i18n import SOURCE_LOCALE, module_locales, translator_for
-from handouts.layouts import RENDERER_FOR_KIND, load_layout, load_paper
+from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, load_layout, load_paper
 from handouts.prepare import (
     Handout,
     check_clinic_covered,
@@ -42,15 +42,22 @@ def output_path(out_dir: Path, module: str, locale: str, paper: str) -> Path:
 
 
 def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: str = DEFAULT_PAPER,
-            clinic: Clinic | None = None) -> Handout:
+            clinic: Clinic | None = None, variant: str = "standard") -> Handout:
     """Everything needed to draw one handout, checked; raises our own errors for bad input."""
     clinic = clinic or Clinic()
     module = registry.module(module_name)
     layout = load_layout(module.layout, registry)
-    if layout.renderer != RENDERER_FOR_KIND[module.kind]:
-        raise ContentError(f"layout '{module.layout}' draws {layout.renderer}s, but this module is a {module.kind}",
+    wanted = RENDERER_FOR_KIND
+    if variant == "large-print":
+        if not layout.values.get("large_print"):
+            raise ContentError(f"layout '{module.layout}' has no large-print variant", path=layout.files[0],
+                               hint="name one with 'large_print: <layout>' in the layout")
+        layout = load_layout(layout.values["large_print"], registry)
+        wanted = LARGE_RENDERER_FOR_KIND
+    if layout.renderer != wanted[module.kind]:
+        raise ContentError(f"layout '{layout.name}' draws {layout.renderer}s, but this module is a {module.kind}",
                            path=module.shown, line=module.data.line_of("layout"),
-                           hint=f"name a layout whose renderer is {RENDERER_FOR_KIND[module.kind]}")
+                           hint=f"name a layout whose renderer is {wanted[module.kind]}")
     translate = translator_for(module, locale)
     font = family_for_locale(layout["font"], locale, registry)
     covered = covered_characters(font)
@@ -63,7 +70,7 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     warnings += [f"_common [{locale}]: {text}, English used" for text in common.missing]
     return Handout(module=module, locale=locale, layout=layout, paper=load_paper(paper, registry),
                    font=font, clinic=clinic, doc=doc, words=words,
-                   values=values, draft=translate.draft or common.draft, warnings=warnings)
+                   values=values, draft=translate.draft or common.draft, warnings=warnings, variant=variant)
 
 
 def render_handout(handout: Handout) -> bytes:

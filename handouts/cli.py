@@ -38,7 +38,9 @@ def list_command(content, layouts):
 @click.option("--locale", "-l", "locales", multiple=True, help="Language, e.g. es (repeat for several; default en).")
 @click.option("--paper", "-p", "papers", multiple=True,
               help="a4 or letter (repeat for both; default: the clinic's paper, else a4).")
-@click.option("--all", "build_all", is_flag=True, help="Every module in every language it has, on every paper.")
+@click.option("--all", "build_all", is_flag=True,
+              help="Every module in every language it has, on every paper, standard and large print.")
+@click.option("--large-print", is_flag=True, help="The large-print variant (18 pt and up; cards become alert sheets).")
 @click.option("--clinic", "-c", type=click.Path(dir_okay=False), default=None,
               help="A clinic profile (YAML) with your name and phone numbers.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False), default=None,
@@ -51,10 +53,11 @@ def list_command(content, layouts):
 @click.option("--force", is_flag=True, help="Rebuild handouts that are up to date.")
 @content_option
 @layouts_option
-def build(modules, locales, papers, build_all, clinic, out_dir, project_file, jobs, keep_going, shard, force,
+def build(modules, locales, papers, build_all, large_print, clinic, out_dir, project_file, jobs, keep_going, shard,
+          force,
           content, layouts):
     """Build MODULES (default: every module) and print each PDF's path."""
-    from handouts.batch import Plan, default_jobs, parse_shard, run_batch, take_shard
+    from handouts.batch import VARIANTS, Plan, default_jobs, parse_shard, run_batch, take_shard
     from handouts.build import DEFAULT_OUT, catalogue_items
     from handouts.clinic import load_clinic
     from handouts.project import find_project
@@ -70,8 +73,10 @@ def build(modules, locales, papers, build_all, clinic, out_dir, project_file, jo
     locales = list(locales) or ([] if every else project.locales)
     papers = list(papers) or project.papers or (list(registry.paper_paths()) if build_all else []) or \
         ([profile.paper] if profile and profile.paper else [])
+    variants = ["large-print"] if large_print else (project.variants or (list(VARIANTS) if build_all else
+                                                                          ["standard"]))
     items = catalogue_items(registry, list(modules) or project.modules, locales, papers, every_locale=every,
-                            variants=project.variants or ("standard",))
+                            variants=variants)
     if shard:
         items = take_shard(items, *parse_shard(shard))
     out = out_dir or project.out or DEFAULT_OUT

@@ -16,6 +16,8 @@ from handouts.yamlsrc import load_yaml
 MM = 72 / 25.4  # points per millimetre
 
 RENDERER_FOR_KIND = {"comparison": "sheet", "sheet": "sheet", "card": "card", "checklist": "checklist"}
+# A large-print card is an alert sheet: no wallet card can hold 18 pt text.
+LARGE_RENDERER_FOR_KIND = RENDERER_FOR_KIND | {"card": "alert"}
 
 _SIZE = Number(minimum=0, maximum=1000)
 _PT = Number(minimum=4, maximum=96)
@@ -25,15 +27,18 @@ LAYOUT_FIELDS = {
     "extends": Str(doc="another layout whose keys this one starts from"),
     "description": Str(),
     "abstract": Bool(doc="true for a layout that only exists to be extended"),
-    "renderer": Choice(values=("sheet", "card", "checklist")),
+    "renderer": Choice(values=("sheet", "card", "checklist", "alert")),
+    "large_print": Str(doc="the layout of this one's large-print variant"),
+    "footer_notice": Bool(doc="false to print the title and notice on the page, not in every footer"),
     "font": Str(doc="a font family named in fonts.yaml"),
     "margins_mm": Record(fields={k: _SIZE for k in ("top", "bottom", "left", "right")}),
     "type_pt": Record(fields={k: _PT for k in ("title", "subtitle", "heading", "body", "small", "footer")}
                       | {"leading": Number(minimum=1, maximum=3)}),
     "colours": Record(fields={k: _COLOUR for k in ("text", "accent", "accent_text", "muted", "rule",
                                                     "shade", "warning", "stripe")}),
-    "spacing_mm": Record(fields={k: _SIZE for k in ("paragraph", "section")}),
-    "table": Record(fields={"topic_width": Number(minimum=0.1, maximum=0.5)}),
+    "spacing_mm": Record(fields={k: _SIZE for k in ("paragraph", "section", "footer")}),
+    "table": Record(fields={"topic_width": Number(minimum=0.1, maximum=0.5),
+                            "stacked": Bool(doc="one column: each point as a heading with both answers")}),
     "card": Record(fields={
         "width_mm": _SIZE, "height_mm": _SIZE, "padding_mm": _SIZE, "gap_mm": _SIZE, "crop_mm": _SIZE,
         "columns": Number(integer=True, minimum=1, maximum=10),

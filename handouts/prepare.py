@@ -42,6 +42,7 @@ class Handout:
     words: dict           # the common strings (footer, labels), escaped
     values: dict          # placeholder values, escaped
     draft: bool = False   # built from a catalogue no clinician has reviewed
+    variant: str = "standard"
     warnings: list = field(default_factory=list)
 
     @property

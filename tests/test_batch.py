@@ -44,10 +44,11 @@ def catalogue(tmp_path_factory):
 
 def test_all_builds_every_module_locale_and_paper(catalogue):
     manifest = json.loads((catalogue / MANIFEST).read_text())
-    keys = {(e["module"], e["locale"], e["paper"]) for e in manifest["items"]}
-    modules = {m for m, _, _ in keys}
+    keys = {(e["module"], e["locale"], e["paper"], e["variant"]) for e in manifest["items"]}
+    modules = {key[0] for key in keys}
     assert len(modules) >= 5
-    assert keys == {(m, loc, p) for m in modules for loc in LOCALES for p in ("a4", "letter")}
+    assert keys == {(m, loc, p, v) for m in modules for loc in LOCALES for p in ("a4", "letter")
+                    for v in ("standard", "large-print")}
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -78,7 +79,7 @@ def test_noop_rebuild_writes_nothing(catalogue):
     before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in catalogue.iterdir()}
     result = build("--all", "-j", "2", "-o", catalogue)
     assert result.exit_code == 0
-    assert "0 built, 60 up to date, 0 failed, 60 in all" in result.output
+    assert "0 built, 120 up to date, 0 failed, 120 in all" in result.output
     after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in catalogue.iterdir()}
     assert after == before
 

@@ -7,6 +7,8 @@ def render(handout) -> bytes:
     """Draw one handout with the renderer its layout names."""
     if handout.layout.renderer == "card":
         from handouts.render.card import render_card as draw
+    elif handout.layout.renderer == "alert":
+        from handouts.render.card import render_alert_sheet as draw
     elif handout.layout.renderer == "checklist":
         from handouts.render.checklist import render_checklist as draw
     else:

@@ -215,3 +215,21 @@ def render_card(handout: Handout) -> bytes:
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def render_alert_sheet(handout: Handout) -> bytes:
+    """A card's content as a large-print page: the same blocks, front then back, at 18 pt and up."""
+    from reportlab.platypus import Spacer
+
+    from handouts.render.common import build_document, notice_block
+
+    styles = CardStyles(handout)
+    styles.heading.spaceBefore = handout.layout.mm("spacing_mm", "section")
+    width = handout.paper.size[0] - handout.layout.mm("margins_mm", "left") - handout.layout.mm("margins_mm", "right")
+    story = notice_block(handout, styles, width)
+    for face in FACES:
+        for block in handout.doc[face]:
+            (kind, value), = block.items()
+            story += block_flowables(kind, value, handout, styles, width)
+        story.append(Spacer(1, handout.layout.mm("spacing_mm", "section")))
+    return build_document(handout, story, styles)

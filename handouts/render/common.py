@@ -74,7 +74,8 @@ def grid(rows, widths, styles: "Styles", commands=(), **options) -> Table:
     """A Table in our font: ReportLab sets Helvetica for table cells otherwise, and Helvetica is
     not embedded, so a reader could substitute any face for it."""
     table = Table(rows, colWidths=widths, **options)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles.font), *commands]))
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles.font),
+                               ("FONTSIZE", (0, 0), (-1, -1), styles.body.fontSize), *commands]))
     return table
 
 
@@ -110,15 +111,32 @@ def fill_words(text: str, **values) -> str:
     return text.format_map(values)
 
 
+def footer_in_full(handout: Handout) -> bool:
+    """Whether the footer carries the title and the notice (large print moves them to the page)."""
+    return handout.layout.values.get("footer_notice", True)
+
+
 def footer_lines(handout: Handout) -> tuple[str, str]:
-    """The two footer lines besides the page number: version and review date, and the notice."""
+    """The two footer lines besides the page number: version and review date, and the notice.
+
+    The draft notice is always in the footer, so that it is on every page.
+    """
     words = handout.words
     version = fill_words(words["version"], version=handout.module.version)
     reviewed = fill_words(words["reviewed"], date=format_date(handout.module.reviewed, handout.locale))
-    notice = words["notice"]
+    full = footer_in_full(handout)
+    notice = words["notice"] if full else ""
     if handout.draft:
-        notice = f"<b>{words['draft']}</b> {notice}"
-    return f"{handout.title} · {version} · {reviewed}", notice
+        notice = f"<b>{words['draft']}</b> {notice}".strip()
+    first = f"{handout.title} · {version} · {reviewed}" if full else f"{version} · {reviewed}"
+    return first, notice
+
+
+def notice_block(handout: Handout, styles: Styles, width: float) -> list:
+    """The medical-advice notice on the page itself, where the footer does not carry it."""
+    if footer_in_full(handout):
+        return []
+    return [shaded_box([para(handout.words["notice"], styles.body)], styles, width), Spacer(1, 6)]
 
 
 def contact_rows(handout: Handout) -> list[tuple[str, str]]:
@@ -182,27 +200,38 @@ def build_document(handout: Handout, story: list, styles: Styles) -> bytes:
         initialFontName=styles.font, displayDocTitle=1, direction="R2L" if handout.rtl else None,
         **document_info(handout),
     )
-    frame = Frame(margins["left"], margins["bottom"], width - margins["left"] - margins["right"],
-                  height - margins["top"] - margins["bottom"], id="body", leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate("page", frames=[frame])])
     top_line, notice = footer_lines(handout)
+    inner = width - margins["left"] - margins["right"]
 
-    def draw_footer(canvas, page: int, total: int):
-        inner = width - margins["left"] - margins["right"]
+    def footer(page: int, total: int):
         page_text = fill_words(handout.words["page"], page=page, pages=total)
         first = [para(top_line, styles.footer), para(page_text, _aligned(styles.footer, "end", styles))]
-        widths = [inner * 0.78, inner * 0.22]
+        widths = [inner * 0.78, inner * 0.22] if footer_in_full(handout) else [inner * 0.6, inner * 0.4]
         if handout.rtl:
             first, widths = first[::-1], widths[::-1]
-        table = grid([first, [para(notice, styles.footer), ""]], widths, styles, [
-            ("SPAN", (0, 1), (1, 1)), ("LINEABOVE", (0, 0), (-1, 0), 0.5, styles.colours["rule"]),
+        rows = [first, [para(notice, styles.footer), ""]] if notice else [first]
+        table = grid(rows, widths, styles, [
+            *([("SPAN", (0, 1), (1, 1))] if notice else []),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.5, styles.colours["rule"]),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ])
-        _, used = table.wrapOn(canvas, inner, margins["bottom"])
-        table.drawOn(canvas, margins["left"], margins["bottom"] - used - 4)
+        return table
+
+    # The footer sits a fixed distance above the paper's edge; the text frame ends above it, so a
+    # large-print footer (18 pt) pushes the text up instead of running into it.
+    footer_bottom = layout.mm("spacing_mm", "footer") if "footer" in layout.values["spacing_mm"] else 8 * 72 / 25.4
+    _, footer_height = footer(99, 99).wrap(inner, height)
+    bottom = max(margins["bottom"], footer_bottom + footer_height + 6)
+    frame = Frame(margins["left"], bottom, inner, height - margins["top"] - bottom, id="body", leftPadding=0,
+                  rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate("page", frames=[frame])])
+
+    def draw_footer(canvas, page: int, total: int):
+        table = footer(page, total)
+        table.wrapOn(canvas, inner, height)
+        table.drawOn(canvas, margins["left"], footer_bottom)
 
     doc.build(story, canvasmaker=numbered_canvas(draw_footer))
     return buffer.getvalue()
@@ -240,7 +269,7 @@ def title_block(handout: Handout, styles: Styles, width: float) -> list:
         flow.append(table)
     else:
         flow += heading
-    return flow
+    return flow + notice_block(handout, styles, width)
 
 
 def logo_image(path, max_width: float, max_height: float) -> Image:
@@ -260,14 +289,18 @@ def logo_image(path, max_width: float, max_height: float) -> Image:
 
 
 def shaded_box(flow: list, styles: Styles, width: float, fill_name: str = "shade") -> Table:
-    """Flowables in a tinted box with a rule on the start side: key points, contacts."""
+    """Flowables in a tinted box with a rule on the start side: key points, contacts.
+
+    One row per flowable, so a long box (large print) can break across pages between them.
+    """
     side = "LINEAFTER" if styles.rtl else "LINEBEFORE"
-    return grid([[flow]], [width], styles, [
+    return grid([[item] for item in flow], [width], styles, [
         ("BACKGROUND", (0, 0), (-1, -1), styles.colours[fill_name]),
         (side, (0, 0), (0, -1), 3, styles.colours["accent"]),
         ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ])
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), styles.body.spaceAfter),
+        ("TOPPADDING", (0, 0), (-1, 0), 6), ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
+    ], splitByRow=1)
 
 
 def contacts_box(handout: Handout, styles: Styles, width: float) -> KeepTogether:

@@ -23,7 +23,8 @@ def key_points(handout: Handout, styles: Styles, width: float) -> list:
     """The summary a patient reads first (the item most handouts miss, per PEMAT)."""
     points = [item for point in handout.doc["key_points"] for block in point for item in block.items]
     flow = [para(handout.words["key_points"], styles.heading_in_box)]
-    flow += paragraphs([Block("ul", points)], styles.body, styles)
+    # one list per point, so the box can break between points when the type is large
+    flow += [paragraphs([Block("ul", [point])], styles.body, styles)[0] for point in points]
     return [shaded_box(flow, styles, width), Spacer(1, 4)]
 
 
@@ -54,6 +55,18 @@ def comparison_table(handout: Handout, styles: Styles, width: float) -> Table:
     return grid(rows, widths, styles, commands, repeatRows=1, splitByRow=1)
 
 
+def stacked_comparison(handout: Handout, styles: Styles) -> list:
+    """The comparison in one column, for large print: each point, then what each treatment does."""
+    comparison = handout.doc["comparison"]
+    flow = []
+    for row in comparison["rows"]:
+        flow.append(para(row["topic"], styles.heading))
+        for label, answer in zip(comparison["columns"], (row["left"], row["right"])):
+            flow.append(para(label, styles.body_bold))
+            flow += paragraphs(answer, styles.step, styles)
+    return flow
+
+
 def section(handout: Handout, part: dict, styles: Styles) -> list:
     flow = [para(part["heading"], styles.heading)]
     if part.get("body"):
@@ -78,7 +91,10 @@ def render_sheet(handout: Handout) -> bytes:
     story = title_block(handout, styles, width)
     story += key_points(handout, styles, width)
     if handout.doc.get("comparison"):
-        story += [Spacer(1, 6), comparison_table(handout, styles, width)]
+        if handout.layout["table"].get("stacked"):
+            story += stacked_comparison(handout, styles)
+        else:
+            story += [Spacer(1, 6), comparison_table(handout, styles, width)]
     for part in handout.doc.get("sections") or []:
         story += section(handout, part, styles)
     story.append(contacts_box(handout, styles, width))

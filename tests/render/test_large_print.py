@@ -1,0 +1,89 @@
+"""Large print: no patient-facing text under 18 pt, one-inch margins, cards become alert sheets."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from handouts.build import build_handouts, catalogue_items
+from handouts.batch import Plan, run_batch
+from handouts.registry import Registry
+
+MODULES = ["car-t-journey", "car-t-side-effects", "immunotherapy-side-effects", "immunotherapy-vs-car-t",
+           "questions-to-ask"]
+INCH = 72
+
+
+def font_sizes(pdf) -> list[float]:
+    """Every size set with Tf in the page streams and the forms they draw."""
+    reader = PdfReader(str(pdf))
+    sizes = []
+
+    def scan(stream_owner, resources):
+        content = ContentStream(stream_owner, reader)
+        for operands, operator in content.operations:
+            if operator == b"Tf":
+                sizes.append(float(operands[1]))
+            elif operator == b"Do" and resources is not None:
+                xobject = resources.get("/XObject", {}).get(operands[0])
+                if xobject is not None and xobject.get_object().get("/Subtype") == "/Form":
+                    form = xobject.get_object()
+                    scan(form, form.get("/Resources"))
+
+    for page in reader.pages:
+        scan(page.get_contents(), page.get("/Resources"))
+    return sizes
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    out = tmp_path_factory.mktemp("large")
+    registry = Registry()
+    items = catalogue_items(registry, MODULES, ["en", "ar", "zh-Hans"], ["a4", "letter"], variants=["large-print"])
+    report = run_batch(Plan(out_dir=str(out)), items, jobs=2)
+    assert not report.failed, [o.error for o in report.failed]
+    return out
+
+
+@pytest.mark.parametrize("locale", ["en", "ar", "zh-Hans"])
+@pytest.mark.parametrize("module", MODULES)
+def test_no_text_under_18_points(large, module, locale):
+    pdf = large / f"{module}.{locale}.a4.large-print.pdf"
+    sizes = font_sizes(pdf)
+    assert sizes and min(sizes) >= 18, (pdf.name, sorted(set(sizes))[:5])
+
+
+def test_standard_cards_do_have_small_text(fixtures, tmp_path):
+    """The measure can fail: the wallet card itself is set at 6.5 pt."""
+    [pdf] = build_handouts(["car-t-side-effects"], out_dir=tmp_path).written
+    assert min(font_sizes(pdf)) < 8
+
+
+def test_margins_are_at_least_an_inch(large):
+    for pdf in sorted(large.glob("*.en.letter.large-print.pdf")):
+        reader = PdfReader(str(pdf))
+        for page in reader.pages:
+            width = float(page.mediabox.width)
+            positions = []
+            page.extract_text(visitor_text=lambda text, cm, tm, font, size: positions.append(
+                (tm[4] * cm[0] + cm[4], text)) if text.strip() else None)
+            xs = [x for x, _ in positions]
+            assert xs and min(xs) >= INCH - 0.5, pdf.name
+            assert max(xs) <= width - INCH, pdf.name
+
+
+def test_card_becomes_an_alert_sheet(large):
+    pdf = large / "car-t-side-effects.en.a4.large-print.pdf"
+    reader = PdfReader(str(pdf))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert text.count("I received CAR-T cell therapy") == 1  # one sheet, not eight cards
+    assert "does not replace medical advice" in " ".join(text.split())
+    assert round(float(reader.pages[0].mediabox.width)) == 595  # A4 page, not a card
+
+
+def test_large_tick_boxes(large):
+    reader = PdfReader(str(large / "questions-to-ask.en.a4.large-print.pdf"))
+    boxes = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    assert len(boxes) >= 15
+    assert all(float(b["/Rect"][2]) - float(b["/Rect"][0]) >= 24 for b in boxes)
