@@ -6,8 +6,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from handouts.build import build_handouts, catalogue_items
 from handouts.batch import Plan, run_batch
+from handouts.build import build_handouts, catalogue_items
 from handouts.registry import Registry
 
 MODULES = ["car-t-journey", "car-t-side-effects", "immunotherapy-side-effects", "immunotherapy-vs-car-t",
