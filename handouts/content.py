@@ -43,9 +43,23 @@ META_FIELDS = {
 }
 
 _STEP = Record(fields={"title": Text(required=True, markdown=False), "text": Text(required=True)})
+# The diagrams a sheet can show and the labels each needs (see handouts/render/diagrams.py).
+DIAGRAM_LABELS = {
+    "comparison": ("left_title", "left_step1", "left_step2", "right_title", "right_step1", "right_step2",
+                   "right_step3"),
+    "car-t-cycle": ("you", "step1", "step2", "step3", "step4", "step5"),
+    "checkpoint": ("before_title", "after_title", "t_cell", "cancer_cell", "before_text", "after_text", "medicine"),
+}
+_DIAGRAM = Record(fields={
+    "kind": Choice(required=True, values=tuple(DIAGRAM_LABELS)),
+    "alt": Text(required=True, markdown=False, doc="what the picture shows, for readers who cannot see it"),
+    "labels": Record(required=True, fields={key: Text(markdown=False) for keys in DIAGRAM_LABELS.values()
+                                            for key in keys}),
+})
 _SECTION = Record(fields={
     "heading": Text(required=True, markdown=False),
     "body": Text(),
+    "diagram": _DIAGRAM,
     "steps": ListOf(item=_STEP, min_items=1),
 })
 _GLOSSARY = ListOf(required=True, min_items=1, doc="a definition of each medical term used", item=Record(fields={
@@ -148,9 +162,21 @@ def module_problems(name: str, path: Path, shown: str) -> tuple[LocatedDict | No
         # Without a known kind, the kind's own keys would all read as unknown: say the cause only.
         problems = [p for p in problems if "unknown key" not in p.message]
     for index, section in enumerate(data.get("sections") or []):
-        if isinstance(section, dict) and "body" not in section and "steps" not in section:
+        if isinstance(section, dict) and not {"body", "steps", "diagram"} & set(section):
             problems.append(Problem(shown, data["sections"].line_of(index),
-                                    f"sections[{index + 1}]: needs a 'body' or 'steps'"))
+                                    f"sections[{index + 1}]: needs a 'body', 'steps' or 'diagram'"))
+        diagram = section.get("diagram") if isinstance(section, dict) else None
+        if isinstance(diagram, dict) and isinstance(diagram.get("labels"), dict):
+            wanted = DIAGRAM_LABELS.get(diagram.get("kind"), ())
+            for key in wanted:
+                if key not in diagram["labels"]:
+                    problems.append(Problem(shown, diagram.line_of("labels"),
+                                            f"sections[{index + 1}].diagram.labels: missing '{key}' "
+                                            f"(a {diagram['kind']} diagram needs {', '.join(wanted)})"))
+            for key in diagram["labels"]:
+                if wanted and key not in wanted:
+                    problems.append(Problem(shown, diagram["labels"].line_of(key), f"sections[{index + 1}].diagram."
+                                            f"labels: '{key}' is not a label of a {diagram['kind']} diagram"))
     return data, problems
 
 

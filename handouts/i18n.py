@@ -127,10 +127,32 @@ def po_bytes(catalog: Catalog) -> bytes:
 def read_catalogue(path: Path, locale: str) -> Catalog:
     try:
         with open(path, "rb") as file:
-            return read_po(file, locale=locale.replace("-", "_"), abort_invalid=True)
+            catalog = read_po(file, locale=locale.replace("-", "_"), abort_invalid=True)
     except Exception as exc:  # Babel raises PoFileError and others for a broken file  # noqa: BLE001
         raise ContentError(f"cannot read catalogue: {exc}", path=shown_path(path),
                            hint="fix the .po file, or run 'handouts i18n update' to rewrite it") from None
+    _restore_previous_ids(catalog)
+    return catalog
+
+
+def _restore_previous_ids(catalog: Catalog) -> None:
+    """Babel writes the old English of a fuzzy entry as '#| msgid' but reads it back as a plain
+    comment, which the next write mangles into '# | msgid'. Put it back where it belongs."""
+    from babel.messages.pofile import unescape
+
+    for message in catalog:
+        kept, previous = [], []
+        for comment in message.user_comments:
+            text = comment.strip()
+            if text.startswith("| msgid "):
+                previous.append(unescape(text[len("| msgid "):]))
+            elif text.startswith('| "') and previous:
+                previous[-1] += unescape(text[2:])
+            else:
+                kept.append(comment)
+        if previous:
+            message.user_comments = kept
+            message.previous_id = previous[:1] if message.fuzzy else []
 
 
 # -- translating -------------------------------------------------------------------------------

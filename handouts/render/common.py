@@ -68,6 +68,8 @@ class Styles:
                           rightIndent=layout.pt("body") * 1.3 if self.rtl else 0)
         self.heading_in_box = style("heading_in_box", "heading", self.bold, self.colours["accent"], keepWithNext=1)
         self.warning = style("warning", "body", self.bold, self.colours["warning"])
+        self.label = style("label", "small", spaceAfter=0)
+        self.caption = style("caption", "small", colour=self.colours["muted"])
 
 
 def grid(rows, widths, styles: "Styles", commands=(), **options) -> Table:

@@ -67,10 +67,37 @@ def stacked_comparison(handout: Handout, styles: Styles) -> list:
     return flow
 
 
-def section(handout: Handout, part: dict, styles: Styles) -> list:
+def diagram(handout: Handout, part: dict, styles: Styles, width: float) -> list:
+    """The section's diagram, and its description under it for those who cannot see it.
+
+    In a one-column (large-print) layout a side-by-side diagram is drawn one panel above the other.
+    Labels are fitted here, before layout, so a label too long is reported plainly.
+    """
+    from handouts.prepare import _line_for
+    from handouts.render.diagrams import SIDE_BY_SIDE, Diagram
+
+    spec = part["diagram"]
+    index = handout.doc["sections"].index(part) + 1
+    where = f"sections[{index}].diagram"
+    one_column = handout.layout["table"].get("stacked") and spec["kind"] in SIDE_BY_SIDE
+    pictures = [Diagram(spec["kind"], spec["labels"], styles.label, rtl=styles.rtl, make_paragraph=para,
+                        where=where, path=handout.module.shown, line=_line_for(handout.module, where), panel=panel)
+                for panel in ((0, 1) if one_column else (None,))]
+    for picture in pictures:
+        picture.wrap(width, handout.paper.size[1])
+    return [*pictures, para(spec["alt"], styles.caption)]
+
+
+def section(handout: Handout, part: dict, styles: Styles, width: float) -> list:
     flow = [para(part["heading"], styles.heading)]
     if part.get("body"):
         flow += paragraphs(part["body"], styles.body, styles)
+    if part.get("diagram"):
+        picture = diagram(handout, part, styles, width)
+        if len(picture) == 2:
+            flow = [KeepTogether(flow + picture)]  # the picture stays with its heading
+        else:
+            flow += picture
     for number, step in enumerate(part.get("steps") or [], start=1):
         title = para(f"{number}. {step['title']}", styles.body_bold)
         flow.append(KeepTogether([title, *paragraphs(step["text"], styles.step, styles)]))
@@ -96,7 +123,7 @@ def render_sheet(handout: Handout) -> bytes:
         else:
             story += [Spacer(1, 6), comparison_table(handout, styles, width)]
     for part in handout.doc.get("sections") or []:
-        story += section(handout, part, styles)
+        story += section(handout, part, styles, width)
     story.append(contacts_box(handout, styles, width))
     story += glossary(handout, styles)
     return build_document(handout, story, styles)

@@ -1,0 +1,245 @@
+"""The three diagrams the source material asks for, drawn as vector graphics.
+
+Shapes are reportlab.graphics drawings; every label is an ordinary paragraph of our own, so it
+is translated, shaped and wrapped like the rest of the handout, and a label too long for its box
+is an error (as on cards), never clipped or shrunk below the layout's minimum size. The colours
+are the Okabe-Ito palette, told apart by people with colour-blindness; outlines and light fills
+keep every shape readable in black-and-white print. Right-to-left handouts mirror the diagrams
+whose direction carries meaning (the flow of steps).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable
+
+from handouts.content import DIAGRAM_LABELS
+from handouts.errors import FitError
+
+# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+PALETTE = {"cell": "#56B4E9", "cancer": "#E69F00", "medicine": "#009E73", "lab": "#CC79A7",
+           "line": "#1a1a1a", "panel": "#F2F2F2"}
+PANELS = ((0.0, 0.48), (0.52, 1.0))  # the two halves of a side-by-side diagram
+SIDE_BY_SIDE = ("comparison", "checkpoint")
+PANEL_ASPECT = 0.62                 # height / width of one panel drawn on its own
+NODE_W, NODE_H = 0.24, 0.17  # a step's box in the CAR-T cycle, in fractions of the drawing
+ASPECT = {"comparison": 0.6, "car-t-cycle": 0.56, "checkpoint": 0.56}
+
+
+@dataclass
+class Box:
+    """A label's place, in fractions of the diagram's width and height (y from the bottom)."""
+
+    key: str
+    x: float
+    y: float
+    w: float
+    h: float
+    bold: bool = False
+
+
+def _tint(hex_colour: str, amount: float = 0.75):
+    colour = colors.HexColor(hex_colour)
+    return colors.Color(colour.red + (1 - colour.red) * amount, colour.green + (1 - colour.green) * amount,
+                        colour.blue + (1 - colour.blue) * amount)
+
+
+class Diagram(Flowable):
+    """One diagram: shapes from reportlab.graphics, labels from the content catalogue."""
+
+    def __init__(self, kind: str, labels: dict, style: ParagraphStyle, *, rtl: bool, make_paragraph,
+                 where: str, path=None, line=None, panel: int | None = None):
+        super().__init__()
+        self.kind, self.labels, self.rtl = kind, labels, rtl
+        # A two-panel diagram can be drawn one panel at a time, each the full width (large print).
+        self.panel = panel
+        self.span = PANELS[panel] if panel is not None else (0.0, 1.0)
+        self.label_style = ParagraphStyle(f"diagram-{kind}", parent=style, alignment=TA_CENTER, spaceAfter=0,
+                                          spaceBefore=0)
+        self.bold_style = ParagraphStyle(f"diagram-{kind}-bold", parent=self.label_style,
+                                         fontName=style.fontName.replace("-regular", "-bold"))
+        self.make_paragraph = make_paragraph
+        self.where, self.path, self.line = where, path, line
+        self.spaceBefore, self.spaceAfter = 6, 4
+
+    # -- geometry -----------------------------------------------------------------------------
+    def wrap(self, available_width, available_height):
+        # Larger type needs a taller drawing: scale with the label size (10 pt is the reference).
+        scale = max(1.0, self.label_style.fontSize / 10)
+        self.width = available_width
+        if self.panel is None:
+            self.height = min(available_width * ASPECT[self.kind] * scale ** 0.5, available_width * 1.1)
+        else:
+            self.height = available_width * PANEL_ASPECT
+        self._scale = 1 / (self.span[1] - self.span[0])  # design width -> drawing width
+        self._placed = [(box, self._fit(box)) for box in self.boxes() if self._shows(box)]
+        return self.width, self.height
+
+    def _shows(self, box: Box) -> bool:
+        return self.span[0] <= box.x + box.w / 2 <= self.span[1]
+
+    def _x(self, x: float, w: float = 0.0) -> float:
+        """A fraction across the design, in points, mirrored for right-to-left handouts."""
+        left = (1 - x - w) if self.rtl else x
+        span = (1 - self.span[1], 1 - self.span[0]) if self.rtl else self.span
+        return (left - span[0]) * self._scale * self.width
+
+    def _fit(self, box: Box):
+        style = self.bold_style if box.bold else self.label_style
+        paragraph = self.make_paragraph(self.labels[box.key], style)
+        width, height = box.w * self._scale * self.width, box.h * self.height
+        _, used = paragraph.wrap(width, height)
+        if used > height + 0.5:
+            raise FitError(f"{self.where}.labels.{box.key} does not fit in its place in the diagram "
+                           f"(about {(used - height) / 2.835:.1f} mm too tall)", path=self.path, line=self.line,
+                           hint="shorten the label; diagram labels are never shrunk below the layout's size")
+        return paragraph, used
+
+    def boxes(self) -> list[Box]:
+        if self.kind == "comparison":
+            return [Box("left_title", 0.02, 0.86, 0.44, 0.12, True), Box("right_title", 0.54, 0.86, 0.44, 0.12, True),
+                    Box("left_step1", 0.14, 0.52, 0.32, 0.26), Box("left_step2", 0.14, 0.11, 0.32, 0.26),
+                    Box("right_step1", 0.65, 0.59, 0.33, 0.22), Box("right_step2", 0.65, 0.33, 0.33, 0.22),
+                    Box("right_step3", 0.65, 0.05, 0.33, 0.24)]
+        if self.kind == "car-t-cycle":
+            boxes = []
+            for index, key in enumerate(DIAGRAM_LABELS["car-t-cycle"]):
+                cx, cy = self._cycle_point(index)
+                boxes.append(Box(key, cx - NODE_W / 2, cy - NODE_H / 2, NODE_W, NODE_H, key == "you"))
+            return boxes
+        return [Box("before_title", 0.02, 0.86, 0.44, 0.12, True), Box("after_title", 0.54, 0.86, 0.44, 0.12, True),
+                Box("t_cell", 0.02, 0.72, 0.16, 0.1), Box("cancer_cell", 0.30, 0.72, 0.16, 0.1),
+                Box("before_text", 0.02, 0.03, 0.44, 0.28), Box("after_text", 0.54, 0.03, 0.44, 0.28),
+                Box("medicine", 0.66, 0.72, 0.2, 0.1)]
+
+    @staticmethod
+    def _cycle_point(index: int) -> tuple[float, float]:
+        angle = math.radians(90 - index * 60)  # "you" at the top, then clockwise
+        return 0.5 + 0.37 * math.cos(angle), 0.5 + 0.39 * math.sin(angle)
+
+    # -- drawing ------------------------------------------------------------------------------
+    def draw(self):
+        # The drawing's initial font is ours: ReportLab would otherwise select Helvetica 10, which
+        # is not embedded and is smaller than large print allows, though no shape draws text.
+        drawing = Drawing(self.width, self.height, initialFontName=self.label_style.fontName,
+                          initialFontSize=self.label_style.fontSize)
+        getattr(self, f"_shapes_{self.kind.replace('-', '_')}")(drawing)
+        self.canv.saveState()
+        clip = self.canv.beginPath()
+        clip.rect(-2, -2, self.width + 4, self.height + 4)  # one panel: the other falls outside
+        self.canv.clipPath(clip, stroke=0, fill=0)
+        renderPDF.draw(drawing, self.canv, 0, 0)
+        self.canv.restoreState()
+        for box, (paragraph, used) in self._placed:
+            x = self._x(box.x, box.w)
+            y = box.y * self.height + (box.h * self.height - used) / 2
+            paragraph.drawOn(self.canv, x, y)
+
+    def _rect(self, drawing, x, y, w, h, fill, radius=6, stroke_width=0.8):
+        drawing.add(Rect(self._x(x, w), y * self.height, w * self._scale * self.width, h * self.height,
+                         rx=radius, ry=radius,
+                         fillColor=fill, strokeColor=colors.HexColor(PALETTE["line"]), strokeWidth=stroke_width))
+
+    def _arrow(self, drawing, x1, y1, x2, y2, width=1.4):
+        ax1, ay1 = self._x(x1), y1 * self.height
+        ax2, ay2 = self._x(x2), y2 * self.height
+        line_colour = colors.HexColor(PALETTE["line"])
+        drawing.add(Line(ax1, ay1, ax2, ay2, strokeColor=line_colour, strokeWidth=width))
+        angle = math.atan2(ay2 - ay1, ax2 - ax1)
+        size = 6 + width * 2
+        left = (ax2 - size * math.cos(angle - 0.45), ay2 - size * math.sin(angle - 0.45))
+        right = (ax2 - size * math.cos(angle + 0.45), ay2 - size * math.sin(angle + 0.45))
+        drawing.add(Polygon([ax2, ay2, *left, *right], fillColor=line_colour, strokeColor=line_colour,
+                            strokeWidth=0.5))
+
+    def _cell(self, drawing, cx, cy, r, colour, spiky=False):
+        """A cell: a circle with a nucleus; a cancer cell has a ragged edge."""
+        x, y, radius = self._x(cx), cy * self.height, r * self.width * min(self._scale, 1.6)
+        line = colors.HexColor(PALETTE["line"])
+        if spiky:
+            points = []
+            for step in range(18):
+                a = 2 * math.pi * step / 18
+                rr = radius * (1.0 if step % 2 == 0 else 0.82)
+                points += [x + rr * math.cos(a), y + rr * math.sin(a)]
+            drawing.add(Polygon(points, fillColor=_tint(colour, 0.45), strokeColor=line, strokeWidth=1))
+        else:
+            drawing.add(Circle(x, y, radius, fillColor=_tint(colour, 0.45), strokeColor=line, strokeWidth=1))
+        drawing.add(Circle(x, y, radius * 0.35, fillColor=_tint(colour, 0.0), strokeColor=line, strokeWidth=0.6))
+
+    def _person(self, drawing, cx, cy, size):
+        x, y, s = self._x(cx), cy * self.height, size * self.height
+        line = colors.HexColor(PALETTE["line"])
+        drawing.add(Circle(x, y + s * 0.35, s * 0.16, fillColor=colors.white, strokeColor=line, strokeWidth=1.2))
+        drawing.add(Rect(x - s * 0.2, y - s * 0.4, s * 0.4, s * 0.55, rx=s * 0.12, ry=s * 0.12,
+                         fillColor=colors.white, strokeColor=line, strokeWidth=1.2))
+
+    def _flask(self, drawing, cx, cy, h):
+        """A lab flask (where the cells are changed): a narrow neck over a wide base."""
+        half = h * self.height / 2
+        base, neck = half * 0.95, half * 0.28
+        x, y = self._x(cx), cy * self.height
+        points = [x - base, y - half, x + base, y - half, x + neck, y + half * 0.1, x + neck, y + half,
+                  x - neck, y + half, x - neck, y + half * 0.1]
+        drawing.add(Polygon(points, fillColor=_tint(PALETTE["lab"], 0.4), strokeColor=colors.HexColor(PALETTE["line"]),
+                            strokeWidth=1))
+
+    def _shapes_comparison(self, drawing):
+        for x, colour in ((0.0, PALETTE["medicine"]), (0.52, PALETTE["lab"])):
+            self._rect(drawing, x, 0.0, 0.48, 1.0, _tint(PALETTE["panel"], 0.3), radius=8, stroke_width=0.5)
+            self._rect(drawing, x + 0.01, 0.85, 0.46, 0.14, _tint(colour, 0.6))
+        # Immunotherapy: a medicine given from outside (a drip bag), helping the body's own cells.
+        self._rect(drawing, 0.045, 0.57, 0.06, 0.16, _tint(PALETTE["medicine"], 0.35), radius=4)
+        self._arrow(drawing, 0.075, 0.54, 0.075, 0.36)
+        self._cell(drawing, 0.075, 0.24, 0.03, PALETTE["cell"])
+        # CAR-T: your own cells out, changed in a lab, and back into you.
+        self._person(drawing, 0.585, 0.70, 0.2)
+        self._arrow(drawing, 0.585, 0.58, 0.585, 0.53)
+        self._flask(drawing, 0.585, 0.44, 0.14)
+        self._arrow(drawing, 0.585, 0.35, 0.585, 0.29)
+        self._person(drawing, 0.585, 0.17, 0.2)
+        self._cell(drawing, 0.625, 0.13, 0.014, PALETTE["cell"])
+
+    def _shapes_car_t_cycle(self, drawing):
+        points = [self._cycle_point(i) for i in range(6)]
+        half_w, half_h = NODE_W / 2 * self.width, NODE_H / 2 * self.height
+        for index in range(6):
+            (x1, y1), (x2, y2) = points[index], points[(index + 1) % 6]
+            # from the edge of one box to the edge of the next, clockwise (counter-clockwise mirrored)
+            dx, dy = (x2 - x1) * self.width, (y2 - y1) * self.height
+            exit_at = min(half_w / abs(dx) if dx else math.inf, half_h / abs(dy) if dy else math.inf)
+            start, end = exit_at + 0.03, 1 - exit_at - 0.03
+            self._arrow(drawing, x1 + (x2 - x1) * start, y1 + (y2 - y1) * start,
+                        x1 + (x2 - x1) * end, y1 + (y2 - y1) * end, width=1.6)
+        fills = [colors.white] + [_tint(PALETTE[name], 0.6)
+                                  for name in ("cell", "lab", "lab", "cancer", "medicine")]
+        for (cx, cy), fill in zip(points, fills):
+            self._rect(drawing, cx - NODE_W / 2, cy - NODE_H / 2, NODE_W, NODE_H, fill)
+        self._cell(drawing, 0.5, 0.5, 0.04, PALETTE["cell"])
+
+    def _shapes_checkpoint(self, drawing):
+        for x in (0.0, 0.52):
+            self._rect(drawing, x, 0.0, 0.48, 1.0, _tint(PALETTE["panel"], 0.3), radius=8, stroke_width=0.5)
+            self._rect(drawing, x + 0.01, 0.85, 0.46, 0.14, _tint(PALETTE["cell"], 0.6))
+        for offset in (0.0, 0.52):
+            self._cell(drawing, offset + 0.1, 0.52, 0.07, PALETTE["cell"])
+            self._cell(drawing, offset + 0.38, 0.52, 0.07, PALETTE["cancer"], spiky=True)
+        # Before: the cancer's signal (a plug) sits in the T cell's brake (a socket): the T cell stops.
+        self._rect(drawing, 0.17, 0.49, 0.04, 0.06, colors.white, radius=0, stroke_width=1)
+        self._rect(drawing, 0.21, 0.505, 0.1, 0.03, _tint(PALETTE["cancer"], 0.2), radius=0, stroke_width=1)
+        # After: the medicine (a Y-shaped antibody) covers the brake; the T cell attacks.
+        self._rect(drawing, 0.69, 0.49, 0.04, 0.06, colors.white, radius=0, stroke_width=1)
+        y0 = 0.52 * self.height
+        stem = [(0.73, 0.0), (0.77, 0.0)]
+        arms = [(0.77, 0.0), (0.8, 0.06), (0.77, 0.0), (0.8, -0.06)]
+        for (xa, ya), (xb, yb) in zip(stem + arms[::2], stem[1:] + arms[1::2]):
+            drawing.add(Line(self._x(xa), y0 + ya * self.height, self._x(xb), y0 + yb * self.height,
+                             strokeColor=colors.HexColor(PALETTE["medicine"]), strokeWidth=3))
+        self._arrow(drawing, 0.62, 0.40, 0.84, 0.40, width=2)
