@@ -72,7 +72,8 @@ def placeholder_values(facts: dict[str, Fact], clinic: Clinic, locale: str = "en
     celsius = float(settings["fever_threshold_c"])
     fahrenheit = celsius * 9 / 5 + 32
     values = {
-        "fever": f"{format_number(celsius, locale)}\u00a0°C ({format_number(fahrenheit, locale)}\u00a0°F)",
+        # no-break spaces: the threshold is never split across two lines
+        "fever": f"{format_number(celsius, locale)}\u00a0°C\u00a0({format_number(fahrenheit, locale)}\u00a0°F)",
         "stay_near_weeks": format_number(settings["stay_near_weeks"], locale),
         "no_driving_weeks": format_number(settings["no_driving_weeks"], locale),
     }

@@ -72,7 +72,9 @@ class RightToLeftParagraph(Flowable):
         super().__init__()
         self.style = style
         self.markup = markup
-        self.forced = [part.split() for part in plain_text(markup)]
+        # words break at ordinary spaces only: a no-break space holds "38 °C" together
+        self.forced = [re.sub(r"[^\S\u00a0]+", " ", part).split(" ") for part in plain_text(markup)]
+        self.forced = [[word for word in words if word] for words in self.forced]
         self.lines = lines
 
     def _width(self, text: str) -> float:
