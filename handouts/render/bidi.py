@@ -43,8 +43,32 @@ def direction(word: str) -> str:
     return "EN" if has_number else "N"
 
 
-def visual_order(words: list[str]) -> list[str]:
-    """The words of one right-to-left line, left to right as they are drawn."""
+_TRAILING = re.compile(r"^(.*?[^.,:;!?،؛؟])([.,:;!?،؛؟]+)$")
+
+
+def tokens(text: str) -> list[tuple[str, bool]]:
+    """(token, joined to the one before) for a line of text.
+
+    Words break at ordinary spaces only (a no-break space holds "38 °C" together). Punctuation
+    after a left-to-right word ("CAR-T:", "2.") is its own token, joined to the word, so that in
+    right-to-left text it lands at the end of the sentence the way the bidi algorithm puts it.
+    """
+    result = []
+    for word in re.sub(r"[^\S\u00a0]+", " ", text).split(" "):
+        if not word:
+            continue
+        match = _TRAILING.match(word)
+        if match and direction(match.group(1)) in ("L", "EN"):
+            result += [(match.group(1), False), (match.group(2), True)]
+        else:
+            result.append((word, False))
+    return result
+
+
+def visual_order(line: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The tokens of one right-to-left line, left to right as drawn, each with whether a space
+    comes before it."""
+    words = [word for word, _ in line]
     kinds = [direction(word) for word in words]
     # Numbers are shown left to right, and join a neighbouring left-to-right run.
     kinds = ["L" if kind == "EN" else kind for kind in kinds]
@@ -53,16 +77,22 @@ def visual_order(words: list[str]) -> list[str]:
             before = next((k for k in reversed(kinds[:index]) if k != "N"), "R")
             after = next((k for k in kinds[index + 1:] if k != "N"), "R")
             kinds[index] = "L" if before == after == "L" else "R"
-    runs: list[list[str]] = []
-    for word, kind in zip(words, kinds):
+    runs: list = []
+    for index, kind in enumerate(kinds):
         if runs and runs[-1][0] == kind:
-            runs[-1][1].append(word)
+            runs[-1][1].append(index)
         else:
-            runs.append((kind, [word]))
-    ordered = []
+            runs.append((kind, [index]))
+    order = []
     for kind, run in reversed(runs):
-        ordered += run if kind == "L" else run[::-1]
-    return ordered
+        order += run if kind == "L" else run[::-1]
+    drawn = []
+    for position, index in enumerate(order):
+        previous = order[position - 1] if position else None
+        # no space between two tokens that touch in the text (a word and its punctuation)
+        touching = previous is not None and abs(previous - index) == 1 and line[max(previous, index)][1]
+        drawn.append((words[index], position > 0 and not touching))
+    return drawn
 
 
 class RightToLeftParagraph(Flowable):
@@ -72,9 +102,7 @@ class RightToLeftParagraph(Flowable):
         super().__init__()
         self.style = style
         self.markup = markup
-        # words break at ordinary spaces only: a no-break space holds "38 °C" together
-        self.forced = [re.sub(r"[^\S\u00a0]+", " ", part).split(" ") for part in plain_text(markup)]
-        self.forced = [[word for word in words if word] for words in self.forced]
+        self.forced = [tokens(part) for part in plain_text(markup)]
         self.lines = lines
 
     def _width(self, text: str) -> float:
@@ -82,18 +110,19 @@ class RightToLeftParagraph(Flowable):
         return bidiShapedText(text, None, fontName=style.fontName, fontSize=style.fontSize,
                               shaping=bool(style.shaping))[1]
 
-    def _break(self, width: float) -> list[list[str]]:
+    def _break(self, width: float) -> list[list[tuple[str, bool]]]:
+        """Lines in logical order; a joined token (punctuation) never starts a line."""
         space = self._width(" ")
         lines = []
         for words in self.forced:
             line, used = [], 0.0
-            for word in words:
-                size = self._width(word)
-                if line and used + space + size > width:
+            for word, joined in words:
+                size = self._width(word) + (0 if joined else space if line else 0)
+                if line and used + size > width and not joined:
                     lines.append(line)
-                    line, used = [], 0.0
-                used += (space if line else 0) + size
-                line.append(word)
+                    line, used, size = [], 0.0, self._width(word)
+                used += size
+                line.append((word, joined))
             lines.append(line)
         return lines
 
@@ -131,10 +160,10 @@ class RightToLeftParagraph(Flowable):
         space = self._width(" ")
         inner = self.width - style.leftIndent - style.rightIndent
         descent = (style.leading - style.fontSize) / 2 + style.fontSize * 0.22
-        for number, words in enumerate(self.lines):
-            ordered = visual_order(words)
-            widths = [self._width(word) for word in ordered]
-            used = sum(widths) + space * max(0, len(ordered) - 1)
+        for number, line in enumerate(self.lines):
+            ordered = visual_order(line)
+            widths = [self._width(word) for word, _ in ordered]
+            used = sum(widths) + space * sum(spaced for _, spaced in ordered)
             if style.alignment == TA_LEFT:
                 x = style.leftIndent
             elif style.alignment == TA_CENTER:
@@ -142,9 +171,10 @@ class RightToLeftParagraph(Flowable):
             else:
                 x = style.leftIndent + inner - used
             y = self.height - (number + 1) * style.leading + descent
-            for word, width in zip(ordered, widths):
+            for (word, spaced), width in zip(ordered, widths):
+                x += space if spaced else 0
                 canvas.drawString(x, y, word, shaping=bool(style.shaping))
-                x += width + space
+                x += width
 
 
 def _no_space_after(style):

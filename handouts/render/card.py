@@ -83,10 +83,10 @@ def _label_lines(rows, styles: CardStyles, width: float, lined: bool, words: dic
     commands = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]
-    if lined:
-        commands.append(("LINEBELOW", (value_col, 0), (value_col, -1), 0.4, styles.colours["rule"]))
-    table = grid(cells, widths, styles, commands,
-                 rowHeights=[styles.body.leading * (1.5 if lined else 1.05)] * len(cells))
+    if lined:  # a line to write on, with room above it; rows grow when a label wraps
+        commands += [("LINEBELOW", (value_col, 0), (value_col, -1), 0.4, styles.colours["rule"]),
+                     ("TOPPADDING", (0, 0), (-1, -1), styles.body.leading * 0.5)]
+    table = grid(cells, widths, styles, commands)
     table.spaceAfter = styles.body.spaceAfter
     return table
 

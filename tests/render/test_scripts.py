@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from handouts.build import build_handouts, prepare
 from handouts.errors import HandoutsError
 from handouts.registry import Registry
-from handouts.render.bidi import visual_order
+from handouts.render.bidi import tokens, visual_order
 from handouts.render.cjk import CANNOT_START, with_breaks
 from handouts.render.common import Styles
 from handouts.translations import update
@@ -37,9 +37,12 @@ def test_devanagari_is_shaped_with_the_i_matra_before_its_consonant():
     ("علاج CAR-T cell جديد", "جديد CAR-T cell علاج"),
     ("اتصل 555-0100 الآن", "الآن 555-0100 اتصل"),
     ("واحد / اثنان", "اثنان / واحد"),
+    ("منتج CAR-T:", ":CAR-T منتج"),           # the colon ends the Arabic sentence, on the left
+    ("1. جمع الخلايا", "الخلايا جمع .1"),      # a step number reads first, on the right
 ])
 def test_mixed_runs_read_in_order(logical, visual):
-    assert " ".join(visual_order(logical.split())) == visual
+    drawn = visual_order(tokens(logical))
+    assert "".join((" " if spaced else "") + word for word, spaced in drawn) == visual
 
 
 def _annotation_x(pdf) -> float:
