@@ -35,3 +35,20 @@ def content_copy(tmp_path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(FIXTURES / "content", target)
     return target
+
+
+@pytest.fixture
+def edit(content_copy):
+    """Change one module of the writable fixture copy: ``edit("mini-card", old, new)``.
+
+    The old text must be there, so a test never passes because its edit silently missed.
+    """
+
+    def replace(module: str, old: str, new: str) -> Path:
+        path = content_copy / module / "module.yaml"
+        text = path.read_text()
+        assert old in text, f"{old!r} is not in {module}"
+        path.write_text(text.replace(old, new))
+        return path
+
+    return replace

@@ -61,16 +61,14 @@ def test_unknown_paper(run, fixtures):
     assert "unknown paper 'a3'" in out and "letter" in out
 
 
-def test_malformed_yaml_names_file_and_line(run, content_copy):
-    path = content_copy / "mini-card" / "module.yaml"
-    path.write_text(path.read_text().replace("kind: card", "kind: [card"))
+def test_malformed_yaml_names_file_and_line(run, content_copy, edit):
+    edit("mini-card", "kind: card", "kind: [card")
     out = _error(run("build", "mini-card", "--content", content_copy))
     assert "mini-card/module.yaml:" in out and "malformed YAML" in out
 
 
-def test_missing_required_field(run, content_copy):
-    path = content_copy / "mini-sheet" / "module.yaml"
-    path.write_text(path.read_text().replace('version: "0.1"\n', ""))
+def test_missing_required_field(run, content_copy, edit):
+    edit("mini-sheet", 'version: "0.1"\n', "")
     out = _error(run("build", "mini-sheet", "--content", content_copy))
     assert "missing required key 'version'" in out and "mini-sheet/module.yaml:1" in out
 
@@ -84,24 +82,21 @@ def test_unknown_key_has_its_line(run, content_copy):
     assert "mini-sheet/module.yaml:4: unknown key 'colour'" in out
 
 
-def test_unknown_layout(run, content_copy):
-    path = content_copy / "mini-card" / "module.yaml"
-    path.write_text(path.read_text().replace("layout: wallet-card", "layout: passport-card"))
+def test_unknown_layout(run, content_copy, edit):
+    edit("mini-card", "layout: wallet-card", "layout: passport-card")
     out = _error(run("build", "mini-card", "--content", content_copy))
     assert "unknown layout 'passport-card'" in out
 
 
-def test_unsafe_markup_in_content(run, content_copy, tmp_path):
-    path = content_copy / "mini-sheet" / "module.yaml"
-    path.write_text(path.read_text().replace("left: Crisp.", 'left: Crisp. <img src="/etc/passwd"/>'))
+def test_unsafe_markup_in_content(run, content_copy, tmp_path, edit):
+    edit("mini-sheet", "left: Crisp.", 'left: Crisp. <img src="/etc/passwd"/>')
     out = _error(run("build", "mini-sheet", "--content", content_copy))
     assert "raw HTML is not allowed" in out and "mini-sheet/module.yaml:19" in out
     assert not list((tmp_path / "build").glob("*.pdf")) if (tmp_path / "build").exists() else True
 
 
-def test_javascript_link_in_content(run, content_copy):
-    path = content_copy / "mini-sheet" / "module.yaml"
-    path.write_text(path.read_text().replace("right: Soft when ripe.", "right: '[Soft](javascript:alert(1))'"))
+def test_javascript_link_in_content(run, content_copy, edit):
+    edit("mini-sheet", "right: Soft when ripe.", "right: '[Soft](javascript:alert(1))'")
     out = _error(run("build", "mini-sheet", "--content", content_copy))
     assert "javascript:alert(1)" in out and "only https:, tel: and mailto:" in out
 
@@ -139,9 +134,8 @@ def test_missing_font_file(run, fixtures, tmp_path):
     assert "fonts.yaml:2: font file 'Missing-Regular.ttf' for Noto Sans (regular) not found" in out
 
 
-def test_unknown_placeholder(run, content_copy):
-    path = content_copy / "mini-card" / "module.yaml"
-    path.write_text(path.read_text().replace("{no_driving_weeks}", "{driving}"))
+def test_unknown_placeholder(run, content_copy, edit):
+    edit("mini-card", "{no_driving_weeks}", "{driving}")
     out = _error(run("build", "mini-card", "--content", content_copy))
     assert "unknown placeholder {driving}" in out
 
