@@ -6,8 +6,10 @@ with the whole list, each problem as ``file:line: message``.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
+from handouts.batch import VARIANTS
 from handouts.build import prepare, render_handout
 from handouts.clinic import Clinic
 from handouts.content import module_problems
@@ -83,14 +85,14 @@ def check_all(registry: Registry, *, clinic: Clinic | None = None, render: bool 
             values = placeholder_values(facts, clinic or Clinic(), locale)
             _collect(report, lambda locale=locale, values=values: report.readings.append(
                 measure(registry, module, locale, values)))
-            for paper in registry.paper_paths():
-                def one(locale=locale, paper=paper):
-                    handout = prepare(registry, name, locale=locale, paper=paper, clinic=clinic)
+            for paper, variant in itertools.product(registry.paper_paths(), VARIANTS):
+                def one(locale=locale, paper=paper, variant=variant):
+                    handout = prepare(registry, name, locale=locale, paper=paper, clinic=clinic, variant=variant)
                     report.warnings += handout.warnings
                     if render:
                         render_handout(handout)
                 if _collect(report, one):
-                    report.checked.append(f"{name} [{locale}, {paper}]")
+                    report.checked.append(f"{name} [{locale}, {paper}, {variant}]")
     report.problems = list(dict.fromkeys(report.problems))  # the same fault seen on both papers once
     report.warnings = list(dict.fromkeys(report.warnings))
     return report

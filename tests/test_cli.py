@@ -153,7 +153,7 @@ def test_check_lists_every_problem_then_fails(run, content_copy):
 
 
 def test_check_passes_on_bundled_content(run):
-    result = run("check")
+    result = run("check", "--strict")  # complete catalogues, every target met, large print too
     assert result.exit_code == 0, result.output
     assert "no problems" in result.output
 
