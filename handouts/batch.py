@@ -119,14 +119,12 @@ def input_files(registry, item: Item, clinic) -> list[Path]:
     files = [module.path, common / "strings.yaml", *registry.facts_paths(), *registry.fonts_paths()]
     for folder in (module.folder, common):
         files += [locales_folder(folder) / f"{item.locale}.po", locales_folder(folder) / REVIEW_FILE]
-    paths = registry.layout_paths()
-    names = [module.layout]
     layout, _ = layout_problems(module.layout, registry)
-    if item.variant == "large-print" and layout and layout.values.get("large_print"):
-        names.append(layout.values["large_print"])
-    for name in names:
-        resolved, _ = layout_problems(name, registry)
-        files += [paths[n] for n in paths if resolved and any(f.endswith(f"/{n}.yaml") for f in resolved.files)]
+    if layout:
+        files += layout.paths
+        if item.variant == "large-print" and layout.values.get("large_print"):
+            large, _ = layout_problems(layout.values["large_print"], registry)
+            files += large.paths if large else []
     files.append(registry.paper_paths().get(item.paper, Path("-")))
     from handouts.fonts import font_families
     for family in font_families(registry).values():

@@ -37,10 +37,6 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def output_path(out_dir: Path, module: str, locale: str, paper: str) -> Path:
-    return Path(out_dir) / f"{module}.{locale}.{paper}.pdf"
-
-
 def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: str = DEFAULT_PAPER,
             clinic: Clinic | None = None, variant: str = "standard") -> Handout:
     """Everything needed to draw one handout, checked; raises our own errors for bad input."""
@@ -69,8 +65,8 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     warnings = [f"{module.name} [{locale}]: {text}, English used" for text in translate.missing]
     warnings += [f"_common [{locale}]: {text}, English used" for text in common.missing]
     return Handout(module=module, locale=locale, layout=layout, paper=load_paper(paper, registry),
-                   font=font, clinic=clinic, doc=doc, words=words,
-                   values=values, draft=translate.draft or common.draft, warnings=warnings, variant=variant)
+                   font=font, clinic=clinic, doc=doc, words=words, draft=translate.draft or common.draft,
+                   warnings=warnings, variant=variant)
 
 
 def render_handout(handout: Handout) -> bytes:

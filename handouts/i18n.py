@@ -166,7 +166,6 @@ class Translator:
     fuzzy: set = field(default_factory=set)
     missing: list = field(default_factory=list)
     review: dict = field(default_factory=lambda: {"status": "reviewed"})
-    catalogue: str | None = None
 
     def __call__(self, english: str, context: str = "") -> str:
         if self.locale == SOURCE_LOCALE:
@@ -189,7 +188,7 @@ def load_translator(folder: Path, locale: str) -> Translator:
         return Translator(locale)
     path = locales_folder(folder) / f"{locale}.po"
     if not path.is_file():
-        return Translator(locale, catalogue=None, review={"status": "draft"})
+        return Translator(locale, review={"status": "draft"})
     catalog = read_catalogue(path, locale)
     messages, fuzzy = {}, set()
     for message in catalog:
@@ -199,7 +198,7 @@ def load_translator(folder: Path, locale: str) -> Translator:
             fuzzy.add(message.id)
         elif message.string:
             messages[message.id] = message.string
-    return Translator(locale, messages, fuzzy, review=review_status(folder, locale), catalogue=shown_path(path))
+    return Translator(locale, messages, fuzzy, review=review_status(folder, locale))
 
 
 def review_status(folder: Path, locale: str) -> dict:

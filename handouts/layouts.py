@@ -6,7 +6,7 @@ Lengths are in millimetres (keys ending ``_mm``), type sizes in points (``_pt``)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from handouts.errors import ContentError, Problem, UnknownNameError, ValidationFailed
 from handouts.registry import Registry, shown_path
@@ -76,7 +76,8 @@ class Layout:
 
     name: str
     values: dict
-    files: list[str]  # the files it was built from, leaf first (for messages)
+    files: list[str]  # the files it was built from, leaf first, as messages show them
+    paths: list = field(default_factory=list)  # the same files as paths
 
     def __getitem__(self, key):
         return self.values[key]
@@ -136,7 +137,7 @@ def layout_problems(name: str, registry: Registry) -> tuple[Layout | None, list[
     for key in required:
         if key not in values:
             problems.append(Problem(leaf, None, f"missing required key '{key}' (here or in the layout it extends)"))
-    return Layout(name, values, [shown_path(paths[n]) for n in chain]), problems
+    return Layout(name, values, [shown_path(paths[n]) for n in chain], [paths[n] for n in chain]), problems
 
 
 def load_layout(name: str, registry: Registry) -> Layout:

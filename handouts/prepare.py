@@ -40,7 +40,6 @@ class Handout:
     clinic: Clinic
     doc: dict
     words: dict           # the common strings (footer, labels), escaped
-    values: dict          # placeholder values, escaped
     draft: bool = False   # built from a catalogue no clinician has reviewed
     variant: str = "standard"
     warnings: list = field(default_factory=list)
