@@ -91,20 +91,15 @@ def register_family(family: FontFamily) -> None:
         addMapping(base, bold, italic, family.face(style))
 
 
-def family_for(name: str, registry: Registry) -> FontFamily:
-    families = font_families(registry)
-    if name not in families:
-        raise UnknownNameError(f"unknown font family '{name}'",
-                               hint=f"families in fonts.yaml: {', '.join(families) or 'none'}")
-    return families[name]
-
-
 def family_for_locale(layout_family: str, locale: str, registry: Registry) -> FontFamily:
     """The family to draw ``locale`` in: the layout's own when it covers the locale's script."""
     from handouts.i18n import locale_script
 
     families = font_families(registry)
-    preferred = family_for(layout_family, registry)
+    if layout_family not in families:
+        raise UnknownNameError(f"unknown font family '{layout_family}'",
+                               hint=f"families in fonts.yaml: {', '.join(families) or 'none'}")
+    preferred = families[layout_family]
     script = locale_script(locale)
     if script in preferred.scripts:
         return preferred

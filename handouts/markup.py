@@ -8,8 +8,9 @@ file and line, and every piece of text is escaped on the way out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 import markdown as markdown_lib
@@ -23,6 +24,15 @@ _INLINE = {"strong": "b", "b": "b", "em": "i", "i": "i"}
 def escape_text(text: str) -> str:
     """Plain text as ReportLab markup that shows exactly what was typed."""
     return escape(text, quote=True)
+
+
+_TAG = re.compile(r"<[^>]+>")
+_BREAK = re.compile(r"<br\s*/?>")
+
+
+def plain_text(markup: str) -> str:
+    """Our markup as the words it shows: tags dropped, entities decoded, line breaks as newlines."""
+    return unescape(_TAG.sub("", _BREAK.sub("\n", markup.replace("\n", " "))))
 
 
 @dataclass

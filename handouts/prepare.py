@@ -149,8 +149,9 @@ def localized_words(translate: Translator) -> dict:
     The draft notice is printed in the handout's language *and* in English, so a clinician who
     does not read the language still sees that nobody has reviewed it.
     """
-    words = {key: escape_text(translate(text, context=f"{COMMON}.{key}")) for key, text in common_strings().items()}
-    english = escape_text(common_strings()["draft"])
+    english = common_strings()
+    words = {key: escape_text(translate(text, context=f"{COMMON}.{key}")) for key, text in english.items()}
+    english = escape_text(english["draft"])
     if words["draft"] != english:
         words["draft"] = f"{words['draft']} / {english}"
     return words

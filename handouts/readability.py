@@ -10,13 +10,12 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from html import unescape
 from pathlib import Path
 
 from handouts.content import Module
 from handouts.facts import fill
 from handouts.i18n import load_translator
-from handouts.markup import to_blocks
+from handouts.markup import plain_text, to_blocks
 from handouts.registry import Registry, shown_path
 from handouts.yamlsrc import load_yaml
 
@@ -108,8 +107,7 @@ def patient_sentences(module: Module, locale: str, values: dict) -> list[str]:
         text = fill(translate(english, context=keypath), values)
         for block in to_blocks(text, path=module.shown, line=line, field_name=keypath):
             for item in block.items:
-                plain = unescape(re.sub(r"<[^>]+>", " ", item)).strip()
-                plain = re.sub(r"\s+", " ", plain)
+                plain = re.sub(r"\s+", " ", plain_text(item)).strip()
                 if plain and plain[-1].isalnum():
                     plain += "."
                 if plain:

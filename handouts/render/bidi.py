@@ -15,19 +15,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from html import unescape
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.pdfgen.textobject import bidiShapedText
 from reportlab.platypus import Flowable
 
-_TAG = re.compile(r"<[^>]+>")
-_BREAK = re.compile(r"<br\s*/?>")
-
-
-def plain_text(markup: str) -> list[str]:
-    """Our paragraph markup as plain text, one string per forced line."""
-    return [unescape(_TAG.sub("", part)) for part in _BREAK.split(markup)]
+from handouts.markup import plain_text
 
 
 def direction(word: str) -> str:
@@ -102,7 +95,7 @@ class RightToLeftParagraph(Flowable):
         super().__init__()
         self.style = style
         self.markup = markup
-        self.forced = [tokens(part) for part in plain_text(markup)]
+        self.forced = [tokens(line) for line in plain_text(markup).split("\n")]
         self.lines = lines
 
     def _width(self, text: str) -> float:

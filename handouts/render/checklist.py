@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, KeepTogether
 
+from handouts.markup import plain_text
 from handouts.prepare import Handout
 from handouts.render.common import Styles, build_document, contacts_box, grid, para, paragraphs, title_block
 
@@ -53,7 +54,7 @@ def group_flowables(handout: Handout, index: int, group: dict, styles: Styles, w
     colours = {"text": styles.colours["text"], "white": colors.white}
     rows = []
     for number, question in enumerate(group["questions"], start=1):
-        tick = TickBox(f"{handout.module.name}.g{index}.q{number}", box, _plain(question), colours)
+        tick = TickBox(f"{handout.module.name}.g{index}.q{number}", box, plain_text(question), colours)
         rows.append([tick, para(question, styles.cell)])
     widths = [box + 10, width - box - 10]
     if styles.rtl:
@@ -73,13 +74,6 @@ def group_flowables(handout: Handout, index: int, group: dict, styles: Styles, w
         flow.append(KeepTogether([para(handout.words["notes"], styles.small),
                                   NoteLines(lines, float(settings["note_gap_pt"]), styles.colours["rule"])]))
     return flow
-
-
-def _plain(markup: str) -> str:
-    """The tooltip of a field is plain text: drop our own tags and entities."""
-    import re
-    from html import unescape
-    return unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 def render_checklist(handout: Handout) -> bytes:

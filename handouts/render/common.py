@@ -24,7 +24,7 @@ from reportlab.platypus import (
 
 import handouts
 from handouts.fonts import register_family
-from handouts.markup import Block, escape_text
+from handouts.markup import Block, escape_text, plain_text
 from handouts.prepare import Handout, format_date
 from handouts.render.bidi import RightToLeftParagraph
 from handouts.render.cjk import KinsokuParagraph
@@ -67,7 +67,6 @@ class Styles:
         self.step = style("step", "body", leftIndent=0 if self.rtl else layout.pt("body") * 1.3,
                           rightIndent=layout.pt("body") * 1.3 if self.rtl else 0)
         self.heading_in_box = style("heading_in_box", "heading", self.bold, self.colours["accent"], keepWithNext=1)
-        self.warning = style("warning", "body", self.bold, self.colours["warning"])
         self.label = style("label", "small", spaceAfter=0)
         self.caption = style("caption", "small", colour=self.colours["muted"])
 
@@ -151,10 +150,9 @@ def contact_rows(handout: Handout) -> list[tuple[str, str]]:
 
 def document_info(handout: Handout) -> dict:
     """PDF metadata: what a screen reader, a file browser and a records system show."""
-    from html import unescape
     clinic = handout.clinic.name
     return {
-        "title": unescape(handout.title),
+        "title": plain_text(handout.title),
         "subject": f"{handout.module.name} ({handout.module.kind}), content version {handout.module.version}",
         "author": clinic or "handouts",
         "creator": f"handouts {handouts.__version__}",
