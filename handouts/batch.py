@@ -7,10 +7,10 @@ compared by sha256.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +20,16 @@ from handouts.output import write_atomic
 
 MANIFEST = "manifest.json"
 VARIANTS = ("standard", "large-print")
+DEFAULT_PAPER = "a4"
+DEFAULT_OUT = Path("build")
+SOURCE_LOCALE = "en"
+# The libraries whose upgrade can change the bytes of a PDF: an upgrade rebuilds everything.
+TRACKED_DISTRIBUTIONS = ("reportlab", "uharfbuzz", "python-bidi", "babel")
+# Where handouts.i18n keeps catalogues (``locales_folder``, ``REVIEW_FILE``), spelled out here so the
+# up-to-date check does not import Babel; tests/test_batch.py checks that the two agree.
+LOCALES_FOLDER = "locales"
+REVIEW_FILE = "review.yaml"
+COMMON_FOLDER = "_common"
 
 
 @dataclass(frozen=True, order=True)
@@ -94,6 +104,50 @@ def take_shard(items: list[Item], index: int, count: int) -> list[Item]:
     return [item for position, item in enumerate(sorted(items)) if position % count == index - 1]
 
 
+# -- choosing items -----------------------------------------------------------------------------
+
+def module_locales(module) -> list[str]:
+    """English plus each ``<module>/locales/<locale>.po``, as ``handouts.i18n.module_locales`` says, without Babel."""
+    found = module.folder / LOCALES_FOLDER
+    catalogues = sorted(p.stem for p in found.glob("*.po")) if found.is_dir() else []
+    return [SOURCE_LOCALE] + [loc for loc in catalogues if loc != SOURCE_LOCALE]
+
+
+def catalogue_items(registry, modules=None, locales=None, papers=None, *,
+                    every_locale: bool = False, variants=("standard",)) -> list[Item]:
+    """The items to build: modules x locales x papers x variants.
+
+    Without ``locales``, English only, or with ``every_locale`` each module's every catalogue.
+    A locale asked for by name must exist for every module asked for.
+
+    The same as ``handouts.build.catalogue_items``, but here so that ``handouts build`` can list its
+    items without importing ``handouts.build`` (which imports Babel and Markdown) when nothing is stale.
+    """
+    known = registry.module_paths()
+    names = list(modules) if modules else list(known)
+    for name in names:
+        if name not in known:
+            raise UnknownNameError(f"unknown module '{name}'", hint=f"known modules: {', '.join(known)}")
+    for paper in papers or ():
+        if paper not in registry.paper_paths():
+            known_papers = ", ".join(registry.paper_paths())
+            raise UnknownNameError(f"unknown paper '{paper}'", hint=f"known papers: {known_papers}")
+    items = []
+    for name in names:
+        module = registry.module(name)
+        available = module_locales(module)
+        wanted = list(locales) if locales else (available if every_locale else [SOURCE_LOCALE])
+        for locale in wanted:
+            if locale not in available:
+                from handouts.i18n import translator_for
+
+                translator_for(module, locale)  # raises the error that names the known locales
+            for paper in papers or [DEFAULT_PAPER]:
+                for variant in variants:
+                    items.append(Item(name, locale, paper, variant))
+    return sorted(set(items))
+
+
 # -- inputs -------------------------------------------------------------------------------------
 
 _digests: dict[tuple, str] = {}
@@ -109,40 +163,138 @@ def file_digest(path: Path) -> str:
     return _digests[key]
 
 
+@functools.cache
+def installed_version(distribution: str) -> str:
+    """The installed version of a distribution, or "absent", read from its metadata, not by importing it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "absent"
+
+
+class InputFiles:
+    """Every item's input files for one run, reading each module, layout and ``fonts.yaml`` once.
+
+    It is made afresh for each run, so a file edited between two runs of one process is read again;
+    within a run the files are taken to stay as they are (the PDFs are built from them anyway).
+    It needs only the registry, layouts and fonts modules: deciding that nothing needs building
+    imports neither ReportLab nor Babel.
+    """
+
+    def __init__(self, registry, clinic=None):
+        self.registry, self.clinic = registry, clinic
+        self._memo: dict = {}
+
+    def _once(self, key, make):
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def _layout_files(self, name: str) -> tuple[list, str | None]:
+        """The files of a layout's ``extends`` chain and the name of its large-print layout."""
+        from handouts.layouts import layout_problems
+
+        layout, _ = layout_problems(name, self.registry)
+        return (list(layout.paths), layout.values.get("large_print")) if layout else ([], None)
+
+    def _shared_files(self) -> list[Path]:
+        """The files every item reads: common strings, facts, fonts.yaml, the font files, the clinic's."""
+        from handouts.fonts import font_families
+
+        registry = self.registry
+        files = [self.common / "strings.yaml", *registry.facts_paths(), *registry.fonts_paths()]
+        for family in font_families(registry).values():
+            files += list(family.files.values())
+        if self.clinic is not None and self.clinic.source:
+            files.append(Path(self.clinic.source))
+            if self.clinic.logo:
+                files.append(self.clinic.logo)
+        return files
+
+    @property
+    def common(self) -> Path:
+        return self.registry.content_dirs[0] / COMMON_FOLDER
+
+    def files(self, item: Item) -> list[Path]:
+        """Every file whose change can change the item's PDF."""
+        module = self._once(("module", item.module), lambda: self.registry.module(item.module))
+        files = [module.path, *self._once("shared", self._shared_files)]
+        for folder in (module.folder, self.common):
+            files += [folder / LOCALES_FOLDER / f"{item.locale}.po", folder / LOCALES_FOLDER / REVIEW_FILE]
+        layout, large = self._once(("layout", module.layout), lambda: self._layout_files(module.layout))
+        files += layout
+        if item.variant == "large-print" and large:
+            files += self._once(("layout", large), lambda: self._layout_files(large))[0]
+        papers = self._once("papers", self.registry.paper_paths)
+        files.append(papers.get(item.paper, Path("-")))
+        return [Path(f) for f in files]
+
+    def digest(self, item: Item) -> str:
+        """One hash of the tool, its libraries, the item, the PDF date and every input file's bytes."""
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # the date stamped into every PDF
+        digest = hashlib.sha256(f"handouts {handouts.__version__}\n{item!r}\nepoch {epoch}\n".encode())
+        for distribution in TRACKED_DISTRIBUTIONS:
+            digest.update(f"{distribution} {installed_version(distribution)}\n".encode())
+        for path in sorted(set(self.files(item)), key=str):
+            # names, not absolute paths: the same inputs elsewhere give the same digest
+            digest.update(f"{path.name}:{self._once(('file', path), lambda: _digest_or_absent(path))}\n".encode())
+        return digest.hexdigest()
+
+
+def _digest_or_absent(path: Path) -> str:
+    return file_digest(path) if path.is_file() else "absent"
+
+
 def input_files(registry, item: Item, clinic) -> list[Path]:
     """Every file whose change can change the item's PDF."""
-    from handouts.i18n import REVIEW_FILE, common_strings_path, locales_folder
-    from handouts.layouts import layout_problems
-
-    module = registry.module(item.module)
-    common = common_strings_path(registry).parent
-    files = [module.path, common / "strings.yaml", *registry.facts_paths(), *registry.fonts_paths()]
-    for folder in (module.folder, common):
-        files += [locales_folder(folder) / f"{item.locale}.po", locales_folder(folder) / REVIEW_FILE]
-    layout, _ = layout_problems(module.layout, registry)
-    if layout:
-        files += layout.paths
-        if item.variant == "large-print" and layout.values.get("large_print"):
-            large, _ = layout_problems(layout.values["large_print"], registry)
-            files += large.paths if large else []
-    files.append(registry.paper_paths().get(item.paper, Path("-")))
-    from handouts.fonts import font_families
-    for family in font_families(registry).values():
-        files += list(family.files.values())
-    if clinic is not None and clinic.source:
-        files.append(Path(clinic.source))
-        if clinic.logo:
-            files.append(clinic.logo)
-    return [Path(f) for f in files]
+    return InputFiles(registry, clinic).files(item)
 
 
 def inputs_digest(registry, item: Item, clinic) -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # the date stamped into every PDF
-    digest = hashlib.sha256(f"handouts {handouts.__version__}\n{item!r}\nepoch {epoch}\n".encode())
-    for path in sorted(set(input_files(registry, item, clinic)), key=str):
-        name = path.name  # names, not absolute paths: the same inputs elsewhere give the same digest
-        digest.update(f"{name}:{file_digest(path) if path.is_file() else 'absent'}\n".encode())
-    return digest.hexdigest()
+    return InputFiles(registry, clinic).digest(item)
+
+
+def is_up_to_date(item: Item, out_dir: Path, entry: dict | None, inputs: str) -> bool:
+    """The manifest has the item with these inputs, and its PDF is there with the bytes recorded."""
+    target = Path(out_dir) / item.filename
+    if not entry or entry.get("inputs") != inputs:
+        return False
+    try:
+        size = target.stat().st_size
+    except OSError:
+        return False
+    return size == entry.get("bytes") and file_digest(target) == entry.get("sha256")
+
+
+def sort_out(plan: Plan, items: list[Item], previous: dict[str, dict]) -> tuple[list[Outcome], list[tuple]]:
+    """Check every item in this process: outcomes for those up to date or failing, and the rest to build.
+
+    Each item to build comes with its inputs digest, so a worker need not work it out again.
+    """
+    from handouts.clinic import load_clinic
+    from handouts.registry import Registry
+
+    try:
+        registry = Registry.with_extra(plan.content, plan.layouts)
+        clinic = load_clinic(plan.clinic) if plan.clinic else None
+    except HandoutsError as exc:
+        return [Outcome(item, "failed", error=exc.format_message()) for item in items], []
+    inputs = InputFiles(registry, clinic)
+    done, stale = [], []
+    for item in items:
+        entry = previous.get(item.filename)
+        try:
+            digest = inputs.digest(item)
+        except HandoutsError as exc:
+            done.append(Outcome(item, "failed", error=exc.format_message()))
+            continue
+        if not plan.force and is_up_to_date(item, Path(plan.out_dir), entry, digest):
+            done.append(Outcome(item, "up to date", str(Path(plan.out_dir) / item.filename), entry))
+        else:
+            stale.append((plan, item, digest))
+    return done, stale
 
 
 # -- building -----------------------------------------------------------------------------------
@@ -153,9 +305,14 @@ def count_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type /Page\b(?!s)", pdf))
 
 
-def build_one(plan: Plan, item: Item, previous: dict | None) -> Outcome:
-    """Build one item, or find it up to date. Our errors become a failed outcome, never a crash."""
-    from handouts.build import prepare, render_handout
+def build_one(plan: Plan, item: Item, inputs: str | None = None) -> Outcome:
+    """Build one item (``inputs`` is its inputs digest, worked out if not given).
+
+    Our errors become a failed outcome, never a crash. Whether the item is up to date was decided
+    before, in the main process (see ``sort_out``).
+    """
+    from handouts.document import prepare
+    from handouts.render import render
     from handouts.clinic import load_clinic
     from handouts.registry import Registry
 
@@ -163,13 +320,10 @@ def build_one(plan: Plan, item: Item, previous: dict | None) -> Outcome:
     try:
         registry = Registry.with_extra(plan.content, plan.layouts)
         clinic = load_clinic(plan.clinic) if plan.clinic else None
-        inputs = inputs_digest(registry, item, clinic)
-        if (not plan.force and previous and previous.get("inputs") == inputs and target.is_file()
-                and file_digest(target) == previous.get("sha256")):
-            return Outcome(item, "up to date", str(target), previous)
+        inputs = inputs or inputs_digest(registry, item, clinic)
         handout = prepare(registry, item.module, locale=item.locale, paper=item.paper, clinic=clinic,
                           variant=item.variant)
-        data = render_handout(handout)
+        data = render(handout)
         write_atomic(target, data)
         review = "source" if item.locale == "en" else ("draft" if handout.draft else "reviewed")
         entry = {
@@ -210,11 +364,14 @@ def write_manifest(out_dir: Path, entries: dict[str, dict]) -> Path:
 
 def run_batch(plan: Plan, items: list[Item], *, jobs: int = 1, keep_going: bool = False,
               on_outcome=None) -> BatchReport:
-    """Build ``items`` with ``jobs`` processes; stop at the first failure unless ``keep_going``."""
+    """Build ``items`` with ``jobs`` processes; stop at the first failure unless ``keep_going``.
+
+    Which items are up to date is decided here first, so a run with nothing to build starts no
+    process and imports no renderer; only the stale items go to the workers.
+    """
     previous = load_manifest(Path(plan.out_dir))
     report = BatchReport()
     items = sorted(items)
-    work = [(plan, item, previous.get(item.filename)) for item in items]
 
     def record(outcome: Outcome) -> bool:
         report.outcomes.append(outcome)
@@ -222,13 +379,20 @@ def run_batch(plan: Plan, items: list[Item], *, jobs: int = 1, keep_going: bool 
             on_outcome(outcome, len(report.outcomes), len(items))
         return outcome.status == "failed" and not keep_going
 
-    if jobs <= 1 or len(items) <= 1:
-        for args in work:
+    done, stale = sort_out(plan, items, previous)
+    for outcome in done:
+        record(outcome)
+    if report.failed and not keep_going:
+        stale = []
+    if jobs <= 1 or len(stale) <= 1:
+        for args in stale:
             if record(build_one(*args)):
                 break
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_build_in_worker, args) for args in work]
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(stale))) as pool:
+            futures = [pool.submit(_build_in_worker, args) for args in stale]
             for future in as_completed(futures):
                 if record(future.result()):
                     for other in futures:

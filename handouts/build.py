@@ -1,6 +1,6 @@
 """Build handouts: the library API the ``handouts build`` command calls.
 
-load content -> resolve locale -> lay out -> render -> write atomically.
+load content -> translate -> document model -> render -> write atomically (``batch``).
 """
 
 from __future__ import annotations
@@ -9,20 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handouts.batch import Item, Plan, run_batch
-from handouts.clinic import Clinic, load_clinic
-from handouts.errors import ContentError, HandoutsError, UnknownNameError
-from handouts.facts import load_facts
-from handouts.fonts import covered_characters, family_for_locale
+from handouts.clinic import load_clinic
+from handouts.document import Handout, prepare
+from handouts.errors import HandoutsError, UnknownNameError
 from handouts.i18n import SOURCE_LOCALE, module_locales, translator_for
-from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, load_layout, load_paper
-from handouts.prepare import (
-    Handout,
-    check_clinic_covered,
-    common_translator,
-    localize,
-    localized_words,
-    placeholder_values,
-)
 from handouts.registry import Registry
 
 DEFAULT_PAPER = "a4"
@@ -37,41 +27,11 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: str = DEFAULT_PAPER,
-            clinic: Clinic | None = None, variant: str = "standard") -> Handout:
-    """Everything needed to draw one handout, checked; raises our own errors for bad input."""
-    clinic = clinic or Clinic()
-    module = registry.module(module_name)
-    layout = load_layout(module.layout, registry)
-    wanted = RENDERER_FOR_KIND
-    if variant == "large-print":
-        if not layout.values.get("large_print"):
-            raise ContentError(f"layout '{module.layout}' has no large-print variant", path=layout.files[0],
-                               hint="name one with 'large_print: <layout>' in the layout")
-        layout = load_layout(layout.values["large_print"], registry)
-        wanted = LARGE_RENDERER_FOR_KIND
-    if layout.renderer != wanted[module.kind]:
-        raise ContentError(f"layout '{layout.name}' draws {layout.renderer}s, but this module is a {module.kind}",
-                           path=module.shown, line=module.data.line_of("layout"),
-                           hint=f"name a layout whose renderer is {wanted[module.kind]}")
-    translate = translator_for(module, locale)
-    font = family_for_locale(layout["font"], locale, registry)
-    covered = covered_characters(font)
-    values = placeholder_values(load_facts(registry), clinic, locale)
-    doc = localize(module, translate, values, covered, font.name)
-    common = common_translator(locale)
-    words = localized_words(common)
-    check_clinic_covered(clinic, covered, font.name, locale)
-    warnings = [f"{module.name} [{locale}]: {text}, English used" for text in translate.missing]
-    warnings += [f"_common [{locale}]: {text}, English used" for text in common.missing]
-    return Handout(module=module, locale=locale, layout=layout, paper=load_paper(paper, registry),
-                   font=font, clinic=clinic, doc=doc, words=words, draft=translate.draft or common.draft,
-                   warnings=warnings, variant=variant)
+def render_handout(handout: Handout, format: str = "pdf") -> bytes:
+    """Draw a prepared handout (ReportLab loads only when something is drawn)."""
+    from handouts.render import render
 
-
-def render_handout(handout: Handout) -> bytes:
-    from handouts.render import render  # ReportLab loads only when something is drawn
-    return render(handout)
+    return render(handout, format)
 
 
 def catalogue_items(registry: Registry, modules=None, locales=None, papers=None, *,

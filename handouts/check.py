@@ -10,7 +10,6 @@ import itertools
 from dataclasses import dataclass, field
 
 from handouts.batch import VARIANTS
-from handouts.build import prepare, render_handout
 from handouts.clinic import Clinic
 from handouts.content import module_problems
 from handouts.errors import HandoutsError, Problem, ValidationFailed
@@ -19,7 +18,8 @@ from handouts.fonts import font_families
 from handouts.i18n import module_locales
 from handouts.layouts import layout_problems, load_paper
 from handouts.plain_language import FOR_HUMAN_REVIEW, PASS_MARK, check_module
-from handouts.prepare import placeholder_values
+from handouts.document import placeholder_values, prepare
+from handouts.render import render as render_pdf
 from handouts.readability import FORMULAS, measure
 from handouts.registry import Registry, shown_path
 
@@ -90,7 +90,7 @@ def check_all(registry: Registry, *, clinic: Clinic | None = None, render: bool 
                     handout = prepare(registry, name, locale=locale, paper=paper, clinic=clinic, variant=variant)
                     report.warnings += handout.warnings
                     if render:
-                        render_handout(handout)
+                        render_pdf(handout)
                 if _collect(report, one):
                     report.checked.append(f"{name} [{locale}, {paper}, {variant}]")
     report.problems = list(dict.fromkeys(report.problems))  # the same fault seen on both papers once

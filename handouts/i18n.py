@@ -166,6 +166,12 @@ class Translator:
     fuzzy: set = field(default_factory=set)
     missing: list = field(default_factory=list)
     review: dict = field(default_factory=lambda: {"status": "reviewed"})
+    path: str = ""                                  # the catalogue, as messages show it
+    lines: dict = field(default_factory=dict)       # English -> the catalogue line of its entry
+
+    def line_of(self, english: str) -> int | None:
+        """The catalogue line a translation came from (None when English was used)."""
+        return self.lines.get(english) if english in self.messages else None
 
     def __call__(self, english: str, context: str = "") -> str:
         if self.locale == SOURCE_LOCALE:
@@ -190,7 +196,7 @@ def load_translator(folder: Path, locale: str) -> Translator:
     if not path.is_file():
         return Translator(locale, review={"status": "draft"})
     catalog = read_catalogue(path, locale)
-    messages, fuzzy = {}, set()
+    messages, fuzzy, lines = {}, set(), {}
     for message in catalog:
         if not message.id or not isinstance(message.id, str):
             continue
@@ -198,7 +204,9 @@ def load_translator(folder: Path, locale: str) -> Translator:
             fuzzy.add(message.id)
         elif message.string:
             messages[message.id] = message.string
-    return Translator(locale, messages, fuzzy, review=review_status(folder, locale))
+            lines[message.id] = message.lineno
+    return Translator(locale, messages, fuzzy, review=review_status(folder, locale), path=shown_path(path),
+                      lines=lines)
 
 
 def review_status(folder: Path, locale: str) -> dict:

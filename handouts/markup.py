@@ -1,88 +1,81 @@
-"""Markdown in content -> ReportLab paragraph markup, through a whitelist.
+"""Markdown in content -> document-model nodes, through a whitelist.
 
-ReportLab's paragraph markup is powerful in ways a handout must never be: ``<img src>`` embeds
-any local file, ``<a href>`` writes any link, ``<font>`` changes the face. So content Markdown is
-rendered to HTML, then rebuilt tag by tag from a short list; anything else is an error naming the
-file and line, and every piece of text is escaped on the way out.
+Content Markdown is rendered to HTML by Python-Markdown, then rebuilt tag by tag into model nodes
+(``handouts.model``) from a short list: bold, italic, one-level lists, line breaks and https, tel
+or mailto links. Anything else (raw HTML, images, other link schemes) is an error naming the file
+and line. Text comes out as plain Unicode in ``Text`` nodes; no renderer ever parses it again.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from html import escape, unescape
 from html.parser import HTMLParser
 
 import markdown as markdown_lib
 
 from handouts.errors import MarkupError
+from handouts.model import SAFE_SCHEMES, Emphasis, LineBreak, Link, ListBlock, Paragraph, Source, Strong, Text
 
-SAFE_SCHEMES = ("https:", "tel:", "mailto:")
-_INLINE = {"strong": "b", "b": "b", "em": "i", "i": "i"}
-
-
-def escape_text(text: str) -> str:
-    """Plain text as ReportLab markup that shows exactly what was typed."""
-    return escape(text, quote=True)
-
-
-_TAG = re.compile(r"<[^>]+>")
-_BREAK = re.compile(r"<br\s*/?>")
-
-
-def plain_text(markup: str) -> str:
-    """Our markup as the words it shows: tags dropped, entities decoded, line breaks as newlines."""
-    return unescape(_TAG.sub("", _BREAK.sub("\n", markup.replace("\n", " "))))
-
-
-@dataclass
-class Block:
-    """A paragraph (``kind='p'``) or a list (``'ul'``/``'ol'``) of paragraphs, as safe markup."""
-
-    kind: str
-    items: list = field(default_factory=list)
+_INLINE = {"strong": Strong, "b": Strong, "em": Emphasis, "i": Emphasis}
 
 
 class _Rebuilder(HTMLParser):
-    """Walks the HTML Markdown made and keeps only whitelisted structure."""
+    """Walks the HTML Markdown made and keeps only whitelisted structure, as model nodes."""
 
-    def __init__(self):
+    def __init__(self, source: Source):
         super().__init__(convert_charrefs=True)
-        self.blocks: list[Block] = []
-        self.lists: list[Block] = []
-        self.current: list[str] | None = None
+        self.source = source
+        self.blocks: list = []
+        self.lists: list[tuple[bool, list]] = []
+        self.stack: list[tuple[object, list]] | None = None   # open inline elements, innermost last
         self.refused: str | None = None
 
-    def _text_target(self) -> list[str]:
-        if self.current is None:
-            self.current = []
-        return self.current
+    def _open(self) -> list:
+        if self.stack is None:
+            self.stack = [(None, [])]
+        return self.stack[-1][1]
 
     def _end_paragraph(self):
-        if self.current is not None and "".join(self.current).strip():
-            markup = "".join(self.current).strip()
-            if self.lists:
-                self.lists[-1].items.append(markup)
-            else:
-                self.blocks.append(Block("p", [markup]))
-        self.current = None
+        if self.stack is not None:
+            while len(self.stack) > 1:  # close what Markdown left open
+                self._close_inline()
+            content = _trim(tuple(self.stack[0][1]))
+            if content:
+                if self.lists:
+                    self.lists[-1][1].append(content)
+                else:
+                    self.blocks.append(Paragraph(content, self.source))
+        self.stack = None
+
+    def _close_inline(self):
+        (kind, children), = self.stack[-1:]
+        self.stack.pop()
+        if isinstance(kind, tuple):  # a link: ("a", href)
+            node = Link(kind[1], tuple(children)) if kind[1] else None
+        else:
+            node = kind(tuple(children))
+        if node is not None:
+            self.stack[-1][1].append(node)
+        else:
+            self.stack[-1][1].extend(children)
 
     def handle_starttag(self, tag, attrs):
         if tag in _INLINE:
-            self._text_target().append(f"<{_INLINE[tag]}>")
+            self._open()
+            self.stack.append((_INLINE[tag], []))
         elif tag == "br":
-            self._text_target().append("<br/>")
+            self._open().append(LineBreak())
         elif tag == "a":
             href = dict(attrs).get("href") or ""
             if not href.lower().startswith(SAFE_SCHEMES):
                 self.refused = self.refused or f"link to '{href}' (only https:, tel: and mailto: links are allowed)"
-            self._text_target().append(f'<a href="{escape_text(href)}" color="#0b4f8a"><u>')
+                href = ""
+            self._open()
+            self.stack.append((("a", href), []))
         elif tag in ("p", "li"):
             self._end_paragraph()
         elif tag in ("ul", "ol"):
             self._end_paragraph()
-            block = Block(tag)
-            self.lists.append(block)
+            self.lists.append((tag == "ol", []))
         elif tag == "img":
             self.refused = self.refused or "an image (images are not allowed in content)"
         elif tag == "code":
@@ -91,30 +84,59 @@ class _Rebuilder(HTMLParser):
             self.refused = self.refused or f"'<{tag}>' (only bold, italic, lists, line breaks and links)"
 
     def handle_endtag(self, tag):
-        if tag in _INLINE:
-            self._text_target().append(f"</{_INLINE[tag]}>")
-        elif tag == "a":
-            self._text_target().append("</u></a>")
+        if tag in _INLINE or tag == "a":
+            if self.stack and len(self.stack) > 1:
+                self._close_inline()
         elif tag in ("p", "li"):
             self._end_paragraph()
         elif tag in ("ul", "ol"):
             self._end_paragraph()
-            block = self.lists.pop()
+            ordered, items = self.lists.pop()
             if self.lists:  # a nested list reads as items of its parent: handouts stay one level deep
-                self.lists[-1].items.extend(block.items)
-            elif block.items:
-                self.blocks.append(block)
+                self.lists[-1][1].extend(items)
+            elif items:
+                self.blocks.append(ListBlock(tuple(items), ordered, self.source))
 
     def handle_data(self, data):
-        if data.strip() or self.current is not None:
-            self._text_target().append(escape_text(data))
+        if data.strip() or self.stack is not None:
+            target = self._open()
+            if target and isinstance(target[-1], Text):
+                target[-1] = Text(target[-1].text + data)
+            else:
+                target.append(Text(data))
+
+
+def _trim(content: tuple) -> tuple:
+    """Inlines without the white space Markdown leaves at the ends of a paragraph."""
+    content = list(content)
+    while content and isinstance(content[0], Text) and not content[0].text.strip():
+        content.pop(0)
+    while content and isinstance(content[-1], Text) and not content[-1].text.strip():
+        content.pop()
+    if content and isinstance(content[0], Text):
+        content[0] = Text(content[0].text.lstrip())
+    if content and isinstance(content[-1], Text):
+        content[-1] = Text(content[-1].text.rstrip())
+    return tuple(_join_lines(node) for node in content)
+
+
+def _join_lines(node):
+    """A newline inside a Markdown paragraph is a space (a hard break is ``LineBreak``)."""
+    if isinstance(node, Text):
+        return Text(node.text.replace("\n", " "))
+    if isinstance(node, (Strong, Emphasis)):
+        return type(node)(tuple(_join_lines(child) for child in node.children))
+    if isinstance(node, Link):
+        return Link(node.href, tuple(_join_lines(child) for child in node.children))
+    return node
 
 
 _md = markdown_lib.Markdown(extensions=[], output_format="html")
 
 
-def to_blocks(text: str, *, path=None, line: int | None = None, field_name: str = "") -> list[Block]:
-    """Convert one Markdown string; raises ``MarkupError`` with file and line when it is unsafe."""
+def to_blocks(text: str, *, path=None, line: int | None = None, field_name: str = "") -> list:
+    """Convert one Markdown string to ``Paragraph`` and ``ListBlock`` nodes; raises
+    ``MarkupError`` with file and line when it is unsafe."""
     _md.reset()
     html = _md.convert(text)
     where = f"{field_name}: " if field_name else ""
@@ -122,7 +144,7 @@ def to_blocks(text: str, *, path=None, line: int | None = None, field_name: str 
         raw = str(_md.htmlStash.rawHtmlBlocks[0]).strip()
         raise MarkupError(f"{where}raw HTML is not allowed: {raw[:60]!r}", path=path, line=line,
                           hint="write plain Markdown: **bold**, *italic*, lists and links")
-    rebuilder = _Rebuilder()
+    rebuilder = _Rebuilder(Source(str(path or ""), line))
     rebuilder.feed(html)
     rebuilder.close()
     rebuilder._end_paragraph()
@@ -132,7 +154,12 @@ def to_blocks(text: str, *, path=None, line: int | None = None, field_name: str 
     return rebuilder.blocks
 
 
-def to_inline(text: str, **where) -> str:
-    """One paragraph of markup for places that hold a single line (table cells, card bullets)."""
-    blocks = to_blocks(text, **where)
-    return "<br/>".join(item for block in blocks for item in block.items)
+def to_inline(text: str, **where) -> tuple:
+    """One run of inlines for places that hold a single paragraph (table cells, card bullets)."""
+    out: list = []
+    for block in to_blocks(text, **where):
+        for item in ([block.content] if isinstance(block, Paragraph) else block.items):
+            if out:
+                out.append(LineBreak())
+            out += item
+    return tuple(out)

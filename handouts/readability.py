@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handouts.content import Module
-from handouts.facts import fill
+from handouts import model as m
+from handouts.clinic import Clinic
 from handouts.i18n import load_translator
-from handouts.markup import plain_text, to_blocks
 from handouts.registry import Registry, shown_path
 from handouts.yamlsrc import load_yaml
 
@@ -97,22 +97,53 @@ def targets_for(registry: Registry, module: Module, locale: str) -> dict:
     return targets
 
 
-def patient_sentences(module: Module, locale: str, values: dict) -> list[str]:
-    """The prose a patient reads (not labels, headings or the footer), as plain sentences."""
-    translate = load_translator(module.folder, locale)
+def model_sentences(document) -> list[str]:
+    """The prose a patient reads in a document model (not labels, headings or the footer), as
+    plain sentences: paragraphs, list items, table answers, steps, definitions and questions."""
     texts = []
-    for keypath, english, spec, line in module.texts():
-        if not (spec.markdown or ".questions[" in keypath):
-            continue  # labels and headings are not sentences; counting them flatters the score
-        text = fill(translate(english, context=keypath), values)
-        for block in to_blocks(text, path=module.shown, line=line, field_name=keypath):
-            for item in block.items:
-                plain = re.sub(r"\s+", " ", plain_text(item)).strip()
-                if plain and plain[-1].isalnum():
-                    plain += "."
-                if plain:
-                    texts.append(plain)
+
+    def add(inlines):
+        text = re.sub(r"\s+", " ", m.plain(inlines)).strip()
+        if text and text[-1].isalnum():
+            text += "."
+        if text:
+            texts.append(text)
+
+    def walk(blocks):
+        for block in blocks:
+            if isinstance(block, m.Paragraph):
+                add(block.content)
+            elif isinstance(block, m.ListBlock):
+                for item in block.items:
+                    add(item)
+            elif isinstance(block, (m.Step, m.Callout)):
+                walk(block.blocks)
+            elif isinstance(block, m.Table):
+                for row in block.rows:
+                    for cell in row[1:]:  # the topic column holds labels, not sentences
+                        walk(cell)
+            elif isinstance(block, m.Definitions):
+                for _, definition in block.entries:
+                    add(definition)
+            elif isinstance(block, m.ChecklistGroup):
+                for question in block.questions:
+                    add(question.content)
+
+    walk(document.blocks)
+    for face in document.faces:
+        walk(face.blocks)
     return texts
+
+
+def patient_sentences(module: Module, locale: str, values: dict) -> list[str]:
+    """The prose a patient reads in one module and locale, read from its document model."""
+    from handouts.document import build_document, localize, localized_words
+
+    translate = load_translator(module.folder, locale)
+    words = localized_words(load_translator(module.folder.parent / "_common", locale))
+    document = build_document(module, localize(module, translate, values), locale, words, Clinic(),
+                              draft=False, notice_in_footer=True)
+    return model_sentences(document)
 
 
 def count_words(text: str) -> int:

@@ -62,9 +62,20 @@ def extract(registry: Registry, modules=None) -> list[Path]:
     changed = []
     for target in targets(registry, modules):
         path = locales_folder(target.folder) / TEMPLATE
-        if _write_if_changed(path, po_bytes(target.template)):
+        new = po_bytes(target.template)
+        if path.is_file() and _without_volatile_header(path.read_bytes()) == _without_volatile_header(new):
+            continue  # like Sphinx: a template is rewritten only when its messages change
+        if _write_if_changed(path, new):
             changed.append(path)
     return changed
+
+
+_VOLATILE = (b'"Generated-By:', b'"POT-Creation-Date:', b'"PO-Revision-Date:')
+
+
+def _without_volatile_header(data: bytes) -> bytes:
+    """A template's bytes without the header lines that change with the tool's version or the day."""
+    return b"\n".join(line for line in data.splitlines() if not line.startswith(_VOLATILE))
 
 
 def update(registry: Registry, locales=(), modules=None) -> list[Path]:

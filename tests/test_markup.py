@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph
 
+from handouts import model as m
 from handouts.errors import MarkupError
-from handouts.markup import escape_text, to_blocks, to_inline
+from handouts.markup import to_blocks, to_inline
 
 
-def test_bold_italic_lists_and_safe_links():
-    blocks = to_blocks("Call **now** or *soon*: [us](tel:5550100).\n\n- one\n- two")
-    assert blocks[0].kind == "p"
-    assert blocks[0].items[0] == ('Call <b>now</b> or <i>soon</i>: <a href="tel:5550100" color="#0b4f8a">'
-                                  '<u>us</u></a>.')
-    assert blocks[1].kind == "ul" and blocks[1].items == ["one", "two"]
+def test_bold_italic_lists_and_safe_links_become_model_nodes():
+    blocks = to_blocks("Call **now** or *soon*: [us](tel:5550100).\n\n- one\n- two", path="f.yaml", line=3)
+    assert blocks[0] == m.Paragraph((m.Text("Call "), m.Strong((m.Text("now"),)), m.Text(" or "),
+                                     m.Emphasis((m.Text("soon"),)), m.Text(": "),
+                                     m.Link("tel:5550100", (m.Text("us"),)), m.Text(".")), m.Source("f.yaml", 3))
+    assert isinstance(blocks[1], m.ListBlock) and not blocks[1].ordered
+    assert blocks[1].items == ((m.Text("one"),), (m.Text("two"),))
 
 
 def test_numbered_list():
-    assert to_blocks("1. first\n2. second")[0].kind == "ol"
+    assert to_blocks("1. first\n2. second")[0].ordered
+
+
+def test_hard_line_break():
+    (block,) = to_blocks("one  \ntwo")
+    assert m.LineBreak() in block.content
 
 
 @pytest.mark.parametrize("text, message", [
@@ -43,18 +46,26 @@ def test_unsafe_markup_is_an_error_with_location(text, message):
 
 
 def test_ampersand_and_angle_brackets_are_text():
-    assert to_inline("Salt & pepper < 5 mg") == "Salt &amp; pepper &lt; 5 mg"
+    assert m.plain(to_inline("Salt & pepper < 5 mg")) == "Salt & pepper < 5 mg"
 
 
-@given(st.text(max_size=200))
-def test_escaped_text_reads_back_exactly(text):
-    """Whatever a person types, ReportLab shows it as typed: no tag ever takes effect."""
-    text = text.replace("\x00", "")
-    style = ParagraphStyle("t")
-    paragraph = Paragraph(escape_text(text), style)
-    shown = "".join(getattr(frag, "text", "") for frag in paragraph.frags)
-    # ReportLab folds runs of white space; every other character must come back as typed.
-    assert re.sub(r"\s+", "", shown) == re.sub(r"\s+", "", text)
-    for frag in paragraph.frags:
-        assert not getattr(frag, "link", None)
-        assert not hasattr(frag, "cbDefn")  # no <img> or <onDraw> made it through
+def test_a_link_with_a_scheme_off_the_list_cannot_be_made():
+    with pytest.raises(ValueError):
+        m.Link("file:///etc/passwd", (m.Text("x"),))
+
+
+def _nodes(inlines):
+    for node in inlines:
+        yield node
+        yield from _nodes(getattr(node, "children", ()))
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00*_[]`\\#<>!-+0123456789"),
+               max_size=120))
+def test_typed_text_comes_back_as_text(text):
+    """Whatever a person types (no Markdown syntax in it) is one run of text: no node but Text."""
+    blocks = to_blocks(text)
+    shown = " ".join(m.plain(block.content) for block in blocks if isinstance(block, m.Paragraph))
+    assert "".join(shown.split()) == "".join(text.split())
+    for block in blocks:
+        assert all(isinstance(node, m.Text) for node in _nodes(block.content))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from handouts.clinic import Clinic
 from handouts.facts import load_facts
-from handouts.prepare import placeholder_values
+from handouts.document import placeholder_values
 from handouts.readability import count_words, measure
 from handouts.registry import Registry
 

@@ -1,26 +1,44 @@
-"""Renderers, one per handout kind. Each turns a prepared ``Handout`` into PDF bytes."""
+"""Renderers, registered in one place: each takes a document model plus its layout and returns
+the bytes of one file.
+
+A renderer is a name, an output format, a file suffix and the kinds it can draw. The PDF
+renderer is the only one so far; an HTML renderer registers beside it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from importlib import import_module
 
-def render(handout) -> bytes:
-    """Draw one handout with the renderer its layout names."""
-    if handout.layout.renderer == "card":
-        from handouts.render.card import render_card as draw
-    elif handout.layout.renderer == "alert":
-        from handouts.render.card import render_alert_sheet as draw
-    elif handout.layout.renderer == "checklist":
-        from handouts.render.checklist import render_checklist as draw
-    else:
-        from handouts.render.sheet import render_sheet as draw
-    from reportlab.platypus.doctemplate import LayoutError
+from handouts.errors import UnknownNameError
 
-    from handouts.errors import FitError
 
+@dataclass(frozen=True)
+class Renderer:
+    name: str
+    format: str
+    suffix: str
+    kinds: tuple
+    entry: str          # "module:function", imported only when something is drawn
+
+    def __call__(self, handout) -> bytes:
+        module, function = self.entry.split(":")
+        return getattr(import_module(module), function)(handout)
+
+
+RENDERERS = {
+    "pdf": Renderer("pdf", "application/pdf", ".pdf", ("comparison", "sheet", "card", "checklist"),
+                    "handouts.render.pdf:render_pdf"),
+}
+
+
+def renderer(name: str = "pdf") -> Renderer:
     try:
-        return draw(handout)
-    except LayoutError as exc:
-        # A flowable larger than a page (a table row, an unbreakable word): say where, not how.
-        raise FitError(f"{handout.module.name} [{handout.locale}, {handout.paper.name}] cannot be laid out: "
-                       f"{str(exc).splitlines()[0][:120]}", path=handout.module.shown,
-                       hint="shorten the text that does not fit on one page") from None
+        return RENDERERS[name]
+    except KeyError:
+        raise UnknownNameError(f"unknown output format '{name}'", hint=f"formats: {', '.join(RENDERERS)}") from None
+
+
+def render(handout, format: str = "pdf") -> bytes:
+    """Draw one handout in one format."""
+    return renderer(format)(handout)

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from handouts.build import build_handouts, prepare
 from handouts.registry import Registry
-from handouts.render.card import card_positions
+from handouts.render.pdf.card import card_positions
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
 
 from handouts.content import DIAGRAM_LABELS
 from handouts.errors import FitError
+from handouts.render.pdf.text import TextBlock, TextStyle, pdf_font
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 PALETTE = {"cell": "#56B4E9", "cancer": "#E69F00", "medicine": "#009E73", "lab": "#CC79A7",
@@ -54,25 +53,22 @@ def _tint(hex_colour: str, amount: float = 0.75):
 class Diagram(Flowable):
     """One diagram: shapes from reportlab.graphics, labels from the content catalogue."""
 
-    def __init__(self, kind: str, labels: dict, style: ParagraphStyle, *, rtl: bool, make_paragraph,
-                 where: str, path=None, line=None, panel: int | None = None):
+    def __init__(self, kind: str, labels: dict, style: TextStyle, *, rtl: bool, where: str, path=None,
+                 line=None, panel: int | None = None):
         super().__init__()
         self.kind, self.labels, self.rtl = kind, labels, rtl
         # A two-panel diagram can be drawn one panel at a time, each the full width (large print).
         self.panel = panel
         self.span = PANELS[panel] if panel is not None else (0.0, 1.0)
-        self.label_style = ParagraphStyle(f"diagram-{kind}", parent=style, alignment=TA_CENTER, spaceAfter=0,
-                                          spaceBefore=0)
-        self.bold_style = ParagraphStyle(f"diagram-{kind}-bold", parent=self.label_style,
-                                         fontName=style.fontName.replace("-regular", "-bold"))
-        self.make_paragraph = make_paragraph
+        self.label_style = style.but(align="center", space_before=0, space_after=0, keep_with_next=False)
+        self.bold_style = self.label_style.but(bold=True)
         self.where, self.path, self.line = where, path, line
         self.spaceBefore, self.spaceAfter = 6, 4
 
     # -- geometry -----------------------------------------------------------------------------
     def wrap(self, available_width, available_height):
         # Larger type needs a taller drawing: scale with the label size (10 pt is the reference).
-        scale = max(1.0, self.label_style.fontSize / 10)
+        scale = max(1.0, self.label_style.size / 10)
         self.width = available_width
         if self.panel is None:
             self.height = min(available_width * ASPECT[self.kind] * scale ** 0.5, available_width * 1.1)
@@ -93,7 +89,7 @@ class Diagram(Flowable):
 
     def _fit(self, box: Box):
         style = self.bold_style if box.bold else self.label_style
-        paragraph = self.make_paragraph(self.labels[box.key], style)
+        paragraph = TextBlock([(self.labels[box.key], False, False, None)], style)
         width, height = box.w * self._scale * self.width, box.h * self.height
         _, used = paragraph.wrap(width, height)
         if used > height + 0.5:
@@ -128,8 +124,8 @@ class Diagram(Flowable):
     def draw(self):
         # The drawing's initial font is ours: ReportLab would otherwise select Helvetica 10, which
         # is not embedded and is smaller than large print allows, though no shape draws text.
-        drawing = Drawing(self.width, self.height, initialFontName=self.label_style.fontName,
-                          initialFontSize=self.label_style.fontSize)
+        drawing = Drawing(self.width, self.height, initialFontName=pdf_font(self.label_style.faces.regular).name,
+                          initialFontSize=self.label_style.size)
         getattr(self, f"_shapes_{self.kind.replace('-', '_')}")(drawing)
         self.canv.saveState()
         clip = self.canv.beginPath()

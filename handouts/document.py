@@ -1,0 +1,345 @@
+"""Content -> document model: one module, translated, filled in and checked, as a ``Document``.
+
+This is where a module's English and its catalogue meet the facts and the clinic profile, and
+where page furniture is decided, so every renderer draws the same handout. Nothing here knows
+about PDF or HTML.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from handouts import model as m
+from handouts.clinic import Clinic
+from handouts.content import Module
+from handouts.errors import ContentError, FontError
+from handouts.facts import PLACEHOLDERS, Fact, fill, load_facts, unknown_placeholders
+from handouts.fonts import FontFamily, covered_characters, family_for_locale
+from handouts.i18n import COMMON, Translator, babel_locale, is_rtl, load_translator, translator_for
+from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, Layout, Paper, load_layout, load_paper
+from handouts.markup import to_blocks, to_inline
+from handouts.registry import Registry, bundled_dir
+from handouts.schema import Text, map_record_texts
+from handouts.yamlsrc import load_yaml
+
+COMMON_STRINGS = "_common/strings.yaml"
+ISOLATE = "\u2066{}\u2069"   # left-to-right isolate: "38 °C (100.4 °F)" keeps its order in Arabic text
+
+
+@dataclass
+class Handout:
+    """One document model and what a renderer needs to draw it: layout, paper, font."""
+
+    document: m.Document
+    module: Module
+    layout: Layout
+    paper: Paper
+    font: FontFamily
+    clinic: Clinic
+    variant: str = "standard"
+    draft: bool = False
+    warnings: list = field(default_factory=list)
+
+    @property
+    def locale(self) -> str:
+        return self.document.locale
+
+    @property
+    def rtl(self) -> bool:
+        return self.document.rtl
+
+
+def common_strings() -> dict:
+    """The English words every handout prints around its content."""
+    return dict(load_yaml(bundled_dir("content") / COMMON_STRINGS, display="content/" + COMMON_STRINGS))
+
+
+def format_number(value: float, locale: str = "en") -> str:
+    """At most one decimal, in the locale's notation (38,3 in Spanish)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(float(value), 1), format="#,##0.#", locale=babel_locale(locale))
+
+
+def format_date(value: date, locale: str) -> str:
+    """A date as the locale writes it (25 de noviembre de 2026, 2026年11月25日)."""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format="long", locale=babel_locale(locale))
+
+
+def placeholder_values(facts: dict[str, Fact], clinic: Clinic, locale: str = "en") -> dict[str, str]:
+    """Each placeholder's text: the clinic's setting where it has one, else the dated default."""
+    settings = {name: fact.value for name, fact in facts.items()} | clinic.settings
+    celsius = float(settings["fever_threshold_c"])
+    fahrenheit = celsius * 9 / 5 + 32
+    values = {
+        # no-break spaces: the threshold is never split across two lines
+        "fever": f"{format_number(celsius, locale)}\u00a0°C\u00a0({format_number(fahrenheit, locale)}\u00a0°F)",
+        "stay_near_weeks": format_number(settings["stay_near_weeks"], locale),
+        "no_driving_weeks": format_number(settings["no_driving_weeks"], locale),
+    }
+    assert set(values) == set(PLACEHOLDERS)
+    if is_rtl(locale):
+        values = {name: ISOLATE.format(text) for name, text in values.items()}
+    return values
+
+
+def uncovered(text: str, covered: frozenset) -> str | None:
+    """The first character of ``text`` the font cannot draw (white space and controls excepted)."""
+    for char in text:
+        if char not in covered and not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf"):
+            return char
+    return None
+
+
+def describe_char(char: str) -> str:
+    return f"'{char}' (U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')})"
+
+
+def line_for(module: Module, keypath: str) -> int | None:
+    """The line of a key path like ``comparison.rows[3].left`` in the module's YAML."""
+    node, line = module.data, 1
+    for part in keypath.replace("]", "").replace("[", ".").split("."):
+        if node is None:
+            break
+        key = int(part) - 1 if part.isdigit() else part
+        try:
+            line = node.line_of(key) or line
+            node = node[key]
+        except (AttributeError, IndexError, KeyError, TypeError):
+            break
+        if not hasattr(node, "line_of"):
+            node = None
+    return line
+
+
+@dataclass
+class Localized:
+    """A module's fields translated and filled in: Markdown fields as blocks, others as strings,
+    and where each string came from."""
+
+    data: dict
+    sources: dict   # keypath -> model.Source
+
+
+def localize(module: Module, translate: Translator, values: dict[str, str], covered: frozenset | None = None,
+             font_name: str = "") -> Localized:
+    """The module's data with each patient-facing string translated, checked and made model nodes.
+
+    With ``covered`` (the characters the font has), a character the font cannot draw is an error
+    naming it, rather than a box on the page.
+    """
+    sources = {}
+
+    def convert(keypath: str, english: str, spec: Text):
+        line = line_for(module, keypath)
+        text = translate(english, context=keypath)
+        catalogue_line = translate.line_of(english)
+        where = m.Source(translate.path, catalogue_line) if catalogue_line else m.Source(module.shown, line)
+        sources[keypath] = where
+        missing = uncovered(text, covered) if covered is not None else None
+        if missing:
+            raise FontError(f"{keypath} [{translate.locale}]: {describe_char(missing)} is not in the font "
+                            f"{font_name}", path=where.path, line=where.line,
+                            hint="fix the text, or add a font that covers it to fonts.yaml")
+        for source in {english, text}:
+            unknown = unknown_placeholders(source)
+            if unknown:
+                raise ContentError(f"{keypath}: unknown placeholder {unknown[0]}", path=where.path, line=where.line,
+                                   hint=f"placeholders are {', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
+        text = fill(text, values)
+        if not spec.markdown:
+            return text
+        return tuple(to_blocks(text, path=where.path, line=where.line, field_name=keypath))
+
+    return Localized(map_record_texts(module.fields, module.data, convert), sources)
+
+
+def localized_words(translate: Translator) -> dict:
+    """The common strings, translated (placeholders such as ``{page}`` kept).
+
+    The draft notice is printed in the handout's language *and* in English, so a clinician who
+    does not read the language still sees that nobody has reviewed it.
+    """
+    english = common_strings()
+    words = {key: translate(text, context=f"{COMMON}.{key}") for key, text in english.items()}
+    if words["draft"] != english["draft"]:
+        words["draft"] = f"{words['draft']} / {english['draft']}"
+    return words
+
+
+def check_clinic_covered(clinic: Clinic, covered: frozenset, font_name: str, locale: str) -> None:
+    """A clinic's name or numbers in a script the handout's font lacks is an error, not boxes."""
+    for key, text in [("name", clinic.name), ("address", clinic.address), *clinic.phones.items()]:
+        missing = uncovered(text or "", covered)
+        if missing:
+            raise FontError(f"{key}: {describe_char(missing)} cannot be drawn in the {locale} handouts' font "
+                            f"{font_name}", path=clinic.source, hint="write it in letters that font covers")
+
+
+# -- building the model ------------------------------------------------------------------------------
+
+def contact_block(words: dict, clinic: Clinic) -> m.ContactBlock:
+    """Who to call: the clinic's numbers, or blank lines to write them on."""
+    rows = tuple(m.ContactRow(kind, words["label"].format(label=words[kind]), clinic.phones.get(kind) or None)
+                 for kind in ("daytime", "after_hours", "emergency"))
+    return m.ContactBlock(words["contacts"], clinic.name or "", rows, clinic.address or "",
+                          m.Source(str(clinic.source or "")))
+
+
+def furniture(module: Module, locale: str, words: dict, clinic: Clinic, draft: bool,
+              notice_in_footer: bool) -> m.Furniture:
+    return m.Furniture(
+        notice=words["notice"], notice_in_footer=notice_in_footer,
+        version=words["version"].format(version=module.version),
+        reviewed=words["reviewed"].format(date=format_date(module.reviewed, locale)),
+        page_label=words["page"], draft=words["draft"] if draft else "",
+        card_notice=words["card_notice"], card_instructions=words["card_instructions"],
+        clinic=clinic.name or "", logo=str(clinic.logo) if clinic.logo else None,
+        contacts=contact_block(words, clinic))
+
+
+def _inline_items(blocks) -> tuple:
+    """List items from Markdown blocks: each paragraph or list item one item."""
+    items = []
+    for block in blocks:
+        items += [block.content] if isinstance(block, m.Paragraph) else list(block.items)
+    return tuple(items)
+
+
+def _inlines(blocks) -> tuple:
+    """Markdown blocks as one run of inlines (items separated by line breaks)."""
+    out: list = []
+    for item in _inline_items(blocks):
+        if out:
+            out.append(m.LineBreak())
+        out += item
+    return tuple(out)
+
+
+def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title: str) -> list:
+    blocks = [m.Callout("key_points", m.text(words["key_points"]),
+                        (m.ListBlock(tuple(item for point in data["key_points"] for item in _inline_items(point)),
+                                     source=sources.get("key_points[1]", m.Source())),),
+                        sources.get("key_points[1]", m.Source()))]
+    comparison = data.get("comparison")
+    if comparison:
+        header = tuple((m.Paragraph(m.text(label)),) for label in [comparison["topic_label"], *comparison["columns"]])
+        rows = tuple(((m.Paragraph(m.text(row["topic"])),), tuple(row["left"]), tuple(row["right"]))
+                     for row in comparison["rows"])
+        blocks.append(m.Table(title, (header,), rows, sources.get("comparison.rows[1].topic", m.Source())))
+    for index, part in enumerate(data.get("sections") or [], start=1):
+        where = f"sections[{index}]"
+        blocks.append(m.Heading(2, m.text(part["heading"]), sources.get(f"{where}.heading", m.Source())))
+        blocks += part.get("body") or ()
+        if part.get("diagram"):
+            spec = part["diagram"]
+            labels = tuple((key, value) for key, value in spec["labels"].items())
+            blocks.append(m.Figure(spec["kind"], labels, spec["alt"], sources.get(f"{where}.diagram.alt", m.Source())))
+        for number, step in enumerate(part.get("steps") or [], start=1):
+            blocks.append(m.Step(number, m.text(step["title"]), tuple(step["text"]),
+                                 sources.get(f"{where}.steps[{number}].title", m.Source())))
+    blocks.append(fur.contacts)
+    entries = tuple((entry["term"], _inlines(entry["definition"])) for entry in data["glossary"])
+    blocks.append(m.Definitions(m.text(words["glossary"]), entries, sources.get("glossary[1].term", m.Source())))
+    return blocks
+
+
+def checklist_blocks(module: Module, data: dict, sources: dict, words: dict, fur: m.Furniture,
+                     default_lines: int) -> list:
+    blocks = list(data.get("intro") or ())
+    for index, group in enumerate(data["groups"], start=1):
+        questions = tuple(m.Question(f"{module.name}.g{index}.q{number}", m.text(question),
+                                     sources.get(f"groups[{index}].questions[{number}]", m.Source()))
+                          for number, question in enumerate(group["questions"], start=1))
+        lines = group.get("note_lines")
+        blocks.append(m.ChecklistGroup(m.text(group["heading"]), questions,
+                                       int(default_lines if lines is None else lines), words["notes"],
+                                       sources.get(f"groups[{index}].heading", m.Source())))
+    blocks.append(fur.contacts)
+    return blocks
+
+
+def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Furniture) -> tuple:
+    faces = []
+    for face in ("front", "back"):
+        blocks = []
+        for index, block in enumerate(data[face], start=1):
+            (kind, value), = block.items()
+            key = f"{face}[{index}].{kind}"
+            where = m.Source(module.shown, line_for(module, key), key)
+            if kind == "banner":
+                blocks.append(m.Callout("banner", m.text(value), (), where))
+            elif kind == "heading":
+                blocks.append(m.Heading(3, m.text(value), where))
+            elif kind == "text":
+                blocks += [replace(block, source=where) for block in value]
+            elif kind == "bullets":
+                blocks.append(m.ListBlock(tuple(i for entry in value for i in _inline_items(entry)), source=where))
+            elif kind == "fields":
+                blocks.append(m.WriteOnLines(tuple(words["label"].format(label=label) for label in value), where))
+            elif kind == "contacts" and value:
+                blocks.append(fur.contacts)
+        faces.append(m.Face(face, tuple(blocks)))
+    return tuple(faces)
+
+
+def build_document(module: Module, localized: Localized, locale: str, words: dict, clinic: Clinic, *,
+                   draft: bool, notice_in_footer: bool, note_lines: int = 3) -> m.Document:
+    """The whole handout as a model: title, body blocks (or card faces) and furniture."""
+    data, sources = localized.data, localized.sources
+    fur = furniture(module, locale, words, clinic, draft, notice_in_footer)
+    blocks: list = []
+    if not notice_in_footer:
+        blocks.append(m.Callout("notice", (), (m.Paragraph(m.text(fur.notice)),)))
+    faces: tuple = ()
+    if module.kind in ("comparison", "sheet"):
+        blocks += sheet_blocks(data, sources, words, fur, data["title"])
+    elif module.kind == "checklist":
+        blocks += checklist_blocks(module, data, sources, words, fur, note_lines)
+    else:
+        faces = card_faces(module, data, sources, words, fur)
+    return m.Document(module.name, module.kind, locale, is_rtl(locale), data["title"], data.get("subtitle") or "",
+                      tuple(blocks), fur, faces, m.Source(module.shown, 1),
+                      labels={key: words[key] for key in ("notes", "key_points", "glossary", "contacts")})
+
+
+def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: str = "a4",
+            clinic: Clinic | None = None, variant: str = "standard") -> Handout:
+    """Everything needed to draw one handout, checked; raises our own errors for bad input."""
+    clinic = clinic or Clinic()
+    module = registry.module(module_name)
+    layout = load_layout(module.layout, registry)
+    wanted = RENDERER_FOR_KIND
+    if variant == "large-print":
+        if not layout.values.get("large_print"):
+            raise ContentError(f"layout '{module.layout}' has no large-print variant", path=layout.files[0],
+                               hint="name one with 'large_print: <layout>' in the layout")
+        layout = load_layout(layout.values["large_print"], registry)
+        wanted = LARGE_RENDERER_FOR_KIND
+    if layout.renderer != wanted[module.kind]:
+        raise ContentError(f"layout '{layout.name}' draws {layout.renderer}s, but this module is a {module.kind}",
+                           path=module.shown, line=module.data.line_of("layout"),
+                           hint=f"name a layout whose renderer is {wanted[module.kind]}")
+    translate = translator_for(module, locale)
+    font = family_for_locale(layout["font"], locale, registry)
+    covered = covered_characters(font)
+    values = placeholder_values(load_facts(registry), clinic, locale)
+    localized = localize(module, translate, values, covered, font.name)
+    common = load_translator(bundled_dir("content") / COMMON, locale)
+    words = localized_words(common)
+    check_clinic_covered(clinic, covered, font.name, locale)
+    draft = translate.draft or common.draft
+    checklist = layout.values.get("checklist") or {}
+    document = build_document(module, localized, locale, words, clinic, draft=draft,
+                              notice_in_footer=layout.values.get("footer_notice", True),
+                              note_lines=int(checklist.get("note_lines", 3)))
+    warnings = [f"{module.name} [{locale}]: {text}, English used" for text in translate.missing]
+    warnings += [f"_common [{locale}]: {text}, English used" for text in common.missing]
+    return Handout(document, module, layout, load_paper(paper, registry), font, clinic, variant, draft, warnings)
+
+
+__all__ = ["Handout", "prepare", "build_document", "localize", "placeholder_values", "format_date", "to_inline"]

@@ -1,0 +1,275 @@
+"""The format-neutral document model between translated content and any renderer.
+
+Frozen dataclasses only, and no import of ReportLab: a renderer (PDF today, HTML next) maps each
+node type to its own output. Text in the model is plain Unicode, never markup: a renderer draws
+or escapes it, so nothing a writer, translator or clinic types can become a tag or a link. Each
+block carries where it came from (the module file and line, or the catalogue file and line), so a
+problem found while rendering can say where to fix it.
+
+Page furniture (the medical-advice notice, version and review date, draft-translation notice,
+clinic contacts, blank lines for phone numbers) is decided here, once, for every renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+SAFE_SCHEMES = ("https:", "tel:", "mailto:")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a node's text came from: a module or catalogue file, and a line (1-based)."""
+
+    path: str = ""
+    line: int | None = None
+    key: str = ""              # the key path in the module, e.g. back[2].bullets
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+# -- inline runs -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    children: tuple
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link whose scheme is on the whitelist (checked when the node is made)."""
+
+    href: str
+    children: tuple
+
+    def __post_init__(self):
+        if not self.href.lower().startswith(SAFE_SCHEMES):
+            raise ValueError(f"link scheme not allowed: {self.href!r}")
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    pass
+
+
+Inline = Union[Text, Strong, Emphasis, Link, LineBreak]
+
+
+def plain(inlines) -> str:
+    """The words the inlines show, line breaks as newlines."""
+    out = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, LineBreak):
+            out.append("\n")
+        else:
+            out.append(plain(node.children))
+    return "".join(out)
+
+
+def runs(inlines, bold: bool = False, italic: bool = False, href: str | None = None) -> list[tuple]:
+    """``(text, bold, italic, href)`` runs, flattened in reading order."""
+    out = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append((node.text, bold, italic, href))
+        elif isinstance(node, LineBreak):
+            out.append(("\n", bold, italic, href))
+        elif isinstance(node, Strong):
+            out += runs(node.children, True, italic, href)
+        elif isinstance(node, Emphasis):
+            out += runs(node.children, bold, True, href)
+        elif isinstance(node, Link):
+            out += runs(node.children, bold, italic, node.href)
+    return out
+
+
+def text(value: str) -> tuple:
+    """Plain text as inlines: shown exactly as typed."""
+    return (Text(value),) if value else ()
+
+
+# -- blocks ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Heading:
+    level: int                 # 1 is the title
+    content: tuple
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    content: tuple
+    source: Source = Source()
+    role: str = "body"         # body, lead (subtitle), small, caption
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A one-level list; each item is a tuple of inlines."""
+
+    items: tuple
+    ordered: bool = False
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Step:
+    """A numbered step of a journey: a short title, then what happens."""
+
+    number: int
+    title: tuple
+    blocks: tuple
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of cells (each cell a tuple of blocks); the first column heads its row."""
+
+    caption: str
+    header: tuple              # one header row: a tuple of cells
+    rows: tuple
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A box that stands out: ``key_points``, ``notice`` (medical advice) or ``banner`` (a card's
+    title strip)."""
+
+    role: str
+    title: tuple
+    blocks: tuple
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str                    # stable form-field name
+    content: tuple
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class ChecklistGroup:
+    heading: tuple
+    questions: tuple
+    note_lines: int
+    notes_label: str
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A diagram by kind, its translated labels, and a text alternative printed under it."""
+
+    kind: str
+    labels: tuple              # (key, text) pairs
+    alt: str
+    source: Source = Source()
+
+    @property
+    def label_map(self) -> dict:
+        return dict(self.labels)
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    kind: str                  # daytime, after_hours, emergency
+    label: str
+    number: str | None         # None: a blank line to write the number on
+
+
+@dataclass(frozen=True)
+class ContactBlock:
+    title: str
+    clinic: str
+    rows: tuple
+    address: str = ""
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class WriteOnLines:
+    """Labels with a line after each to write on by hand (a card's name, product, date)."""
+
+    labels: tuple
+    source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """Words to know: (term, definition inlines) pairs under a heading."""
+
+    heading: tuple
+    entries: tuple
+    source: Source = Source()
+
+
+Block = Union[Heading, Paragraph, ListBlock, Step, Table, Callout, ChecklistGroup, Figure, ContactBlock,
+              WriteOnLines, Definitions]
+
+
+# -- the document ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Furniture:
+    """What goes around the content on every page, decided once for every renderer."""
+
+    notice: str                # does not replace medical advice
+    notice_in_footer: bool     # large print prints it as a box on the first page instead
+    version: str               # "Version 1.0"
+    reviewed: str              # "Reviewed 25 November 2026"
+    page_label: str            # "Page {page} of {pages}"
+    draft: str = ""            # the draft-translation notice, in the locale and English; "" if none
+    card_notice: str = ""
+    card_instructions: str = ""
+    clinic: str = ""
+    logo: str | None = None    # a file checked when the clinic profile was read
+    contacts: ContactBlock | None = None
+
+
+@dataclass(frozen=True)
+class Face:
+    """One side of a wallet card."""
+
+    name: str
+    blocks: tuple
+
+
+@dataclass(frozen=True)
+class Document:
+    """One handout in one language, ready for any renderer."""
+
+    module: str
+    kind: str                  # comparison, sheet, card, checklist
+    locale: str
+    rtl: bool
+    title: str
+    subtitle: str
+    blocks: tuple              # the body in reading order (empty for a card)
+    furniture: Furniture
+    faces: tuple = ()          # a card's front and back
+    source: Source = Source()
+    labels: dict = field(default_factory=dict, compare=False)  # common words a renderer may need
+
+    def walk(self):
+        """Every block, faces included, in reading order."""
+        yield from self.blocks
+        for face in self.faces:
+            yield from face.blocks

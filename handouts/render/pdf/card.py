@@ -1,0 +1,167 @@
+"""Wallet cards (ID-1, 85.6 x 54 mm): a front and a back, imposed several to a sheet.
+
+The back page is mirrored, so that printed on both sides and flipped on the long edge each back
+lands behind its front. Text that does not fit is an error naming the block, never clipped.
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Frame, Spacer
+
+from handouts import model as m
+from handouts.document import Handout
+from handouts.errors import FitError
+from handouts.render.pdf.flow import Context, flowables, plain_para
+from handouts.render.pdf.page import build_pdf, document_info, text_width
+from handouts.render.pdf.styles import Styles
+from handouts.render.pdf.text import TextBlock
+
+
+def card_styles(handout: Handout) -> Styles:
+    return Styles(handout.layout, handout.font, rtl=handout.rtl, language=handout.locale)
+
+
+def face_flowables(canvas: Canvas, handout: Handout, face: m.Face, ctx: Context, height: float) -> list:
+    """The flowables of one face, checked to fit: a ``FitError`` names the block that overflows."""
+    flow, used = [], 0.0
+    for index, block in enumerate(face.blocks):
+        for flowable in flowables(block, ctx):
+            _, h = flowable.wrapOn(canvas, ctx.width, height)
+            used += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+            if used > height + 0.01:
+                over = (used - height) / mm
+                where = getattr(block, "source", None)
+                key = where.key if where and where.key else f"{face.name}[{index + 1}]"
+                raise FitError(
+                    f"{key} does not fit on the {face.name} of the card in "
+                    f"'{handout.locale}' (about {over:.1f} mm too tall)",
+                    path=where.path if where and where.path else handout.module.shown,
+                    line=where.line if where else None,
+                    hint="shorten the text or move something to the other side; card text is never clipped")
+            flow.append(flowable)
+    return flow
+
+
+def card_footer(handout: Handout, styles: Styles) -> TextBlock:
+    """Version, review date and the notice, small, at the foot of the back of the card."""
+    fur = handout.document.furniture
+    size = handout.layout.pt("small")
+    style = styles.footer.but(size=size, leading=size * 1.15, links=False)
+    return plain_para(" · ".join([fur.version, fur.reviewed, fur.card_notice]), style)
+
+
+def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, size: tuple[float, float]):
+    """Draw one face at the origin (it is reused for every card on the sheet)."""
+    card_w, card_h = size
+    pad = handout.layout.mm("card", "padding_mm")
+    canvas.setStrokeColor(styles.colours["rule"])
+    canvas.setLineWidth(0.25)
+    canvas.roundRect(0, 0, card_w, card_h, 3.18 * mm, stroke=1, fill=0)
+    inner_w, inner_h = card_w - 2 * pad, card_h - 2 * pad
+    bottom = pad
+    if face.name == "back":
+        footer = card_footer(handout, styles)
+        _, fh = footer.wrap(inner_w, inner_h)
+        footer.drawOn(canvas, pad, pad)
+        bottom += fh + 1
+        inner_h -= fh + 1
+    ctx = Context(styles, inner_w, inner_h, compact=True)
+    flow = face_flowables(canvas, handout, face, ctx, inner_h)
+    Frame(pad, bottom, inner_w, inner_h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+          showBoundary=0).addFromList(flow, canvas)
+
+
+def card_positions(handout: Handout) -> list[tuple[float, float]]:
+    """Lower-left corners of the cards on the front page, in reading order."""
+    card = handout.layout["card"]
+    page_w, page_h = handout.paper.size
+    w, h, gap = card["width_mm"] * mm, card["height_mm"] * mm, card["gap_mm"] * mm
+    cols, rows = card["columns"], card["rows"]
+    grid_w, grid_h = cols * w + (cols - 1) * gap, rows * h + (rows - 1) * gap
+    if grid_w > page_w or grid_h > page_h:
+        raise FitError(f"{cols} x {rows} cards do not fit on {handout.paper.name} paper",
+                       path=handout.layout.files[0], hint="use fewer columns or rows in the card layout")
+    x0, y0 = (page_w - grid_w) / 2, (page_h - grid_h) / 2
+    return [(x0 + c * (w + gap), y0 + (rows - 1 - r) * (h + gap)) for r in range(rows) for c in range(cols)]
+
+
+def draw_crop_marks(canvas: Canvas, handout: Handout, positions, size, styles: Styles):
+    """Short lines outside the grid on every cut line, so the cards can be cut with a guillotine."""
+    w, h = size
+    length = handout.layout["card"]["crop_mm"] * mm
+    offset = 1.5 * mm
+    xs = sorted({x for x, _ in positions} | {x + w for x, _ in positions})
+    ys = sorted({y for _, y in positions} | {y + h for _, y in positions})
+    left, right, bottom, top = xs[0], xs[-1], ys[0], ys[-1]
+    canvas.setStrokeColor(styles.colours["text"])
+    canvas.setLineWidth(0.3)
+    for x in xs:
+        canvas.line(x, top + offset, x, top + offset + length)
+        canvas.line(x, bottom - offset, x, bottom - offset - length)
+    for y in ys:
+        canvas.line(left - offset, y, left - offset - length, y)
+        canvas.line(right + offset, y, right + offset + length, y)
+
+
+def render_card(handout: Handout) -> bytes:
+    styles = card_styles(handout)
+    styles.links = False
+    card = handout.layout["card"]
+    size = (card["width_mm"] * mm, card["height_mm"] * mm)
+    page_w, page_h = handout.paper.size
+    positions = card_positions(handout)
+    buffer = io.BytesIO()
+    info = document_info(handout)
+    canvas = Canvas(buffer, pagesize=(page_w, page_h), invariant=1, initialFontName=styles.font_name,
+                    lang=info["lang"])
+    canvas.setTitle(info["title"])
+    canvas.setAuthor(info["author"])
+    canvas.setSubject(info["subject"])
+    canvas.setCreator(info["creator"])
+    canvas.setProducer(info["producer"])
+    canvas.setKeywords(info["keywords"])
+    canvas.setViewerPreference("DisplayDocTitle", "true")
+    faces = handout.document.faces
+    for face in faces:
+        canvas.beginForm(face.name, 0, 0, *size)
+        draw_face(canvas, handout, face, styles, size)
+        canvas.endForm()
+    fur = handout.document.furniture
+    note_style = styles.footer.but(align="center")
+    for page, face in enumerate(faces):
+        for x, y in positions:
+            if face.name == "back":
+                x = page_w - x - size[0]  # mirrored: the back of each card lies behind its front
+            canvas.saveState()
+            canvas.translate(x, y)
+            canvas.doForm(face.name)
+            canvas.restoreState()
+        draw_crop_marks(canvas, handout, positions, size, styles)
+        runs = [(fur.draft + " ", True, False, None)] if fur.draft else []
+        # the draft notice goes on the sheet, not the card: a card has no room for it in every language
+        runs.append((f"{handout.document.title} · {face.name} ({page + 1}/2) · {fur.card_instructions}",
+                     False, False, None))
+        note = TextBlock(runs, note_style)
+        _, nh = note.wrap(page_w - 40 * mm, 20 * mm)
+        note.drawOn(canvas, 20 * mm, page_h - 10 * mm - nh)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def render_alert_sheet(handout: Handout) -> bytes:
+    """A card's content as a large-print page: the same blocks, front then back, at 18 pt and up."""
+    from handouts.render.pdf.flow import story
+
+    styles = card_styles(handout)
+    width = text_width(handout)
+    ctx = Context(styles, width, handout.paper.size[1], stacked=True)
+    flow = story(handout.document.blocks, ctx)  # the medical-advice notice, when the footer lacks it
+    for face in handout.document.faces:
+        flow += story(face.blocks, ctx)
+        flow.append(Spacer(1, handout.layout.mm("spacing_mm", "section")))
+    return build_pdf(handout, flow, styles)

@@ -1,0 +1,65 @@
+"""Paragraph styles for one handout, derived from its layout and mirrored for right-to-left."""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+
+from handouts.fonts import FontFamily
+from handouts.layouts import Layout
+from handouts.render.pdf.text import Faces, TextStyle, pdf_font
+from handouts.render.textlayout import check_shaping
+
+
+def faces_of(family: FontFamily) -> Faces:
+    """The family's four files, each registered for PDF and checked to shape its script."""
+    files = {style: str(family.files[style]) for style in ("regular", "bold", "italic", "bold_italic")}
+    for path in files.values():
+        pdf_font(path)
+        if family.shaping:
+            for script in family.scripts:
+                check_shaping(path, script)
+    return Faces(**files)
+
+
+class Styles:
+    """Every text style a handout uses, from the layout's type sizes, colours and spacing."""
+
+    def __init__(self, layout: Layout, family: FontFamily, *, rtl: bool, language: str, scale: float = 1.0):
+        self.layout = layout
+        self.faces = faces_of(family)
+        self.rtl = rtl
+        self.leading = layout.values["type_pt"].get("leading", 1.3)
+        self.colours = {name: colors.HexColor(value) for name, value in layout.values["colours"].items()}
+        text = self.colours["text"]
+        space = layout.mm("spacing_mm", "paragraph")
+        self.space = space
+        base = dict(faces=self.faces, rtl=rtl, cjk=family.cjk, language=language,
+                    link_colour=self.colours.get("link", colors.HexColor("#0b4f8a")))
+
+        def style(size_name, colour=text, bold=False, **extra) -> TextStyle:
+            size = layout.pt(size_name) * scale
+            settings = dict(space_after=space) | extra
+            return TextStyle(size=size, leading=size * self.leading, colour=colour, bold=bold, **base, **settings)
+
+        accent = self.colours["accent"]
+        self.title = style("title", accent, True)
+        self.subtitle = style("subtitle", self.colours["muted"], space_after=space * 2)
+        self.heading = style("heading", accent, True, space_before=layout.mm("spacing_mm", "section"),
+                             keep_with_next=True)
+        self.heading_in_box = style("heading", accent, True, keep_with_next=True)
+        self.body = style("body")
+        self.body_bold = style("body", bold=True)
+        self.small = style("small", self.colours["muted"])
+        self.footer = style("footer", self.colours["muted"], space_after=0)
+        self.cell = style("body", space_after=0)
+        self.cell_head = style("body", self.colours["accent_text"], True, space_after=0)
+        self.cell_bold = style("body", bold=True, space_after=0)
+        indent = layout.pt("body") * 1.3
+        self.step = style("body", indent_start=indent)
+        self.label = style("small", space_after=0)
+        self.caption = style("small", self.colours["muted"])
+
+    @property
+    def font_name(self) -> str:
+        """The regular face's PDF name, for ReportLab tables and drawings that want a default."""
+        return pdf_font(self.faces.regular).name

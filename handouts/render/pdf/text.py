@@ -1,0 +1,313 @@
+"""Shaped lines drawn into a PDF, with the logical text attached for copy, search and screen readers.
+
+``handouts.render.textlayout`` gives glyph ids and positions; this module writes them with PDF
+text operators. ReportLab's TrueType embedding (subset, widths, ToUnicode) maps characters to
+glyphs, so every glyph gets a fixed character code: its own character where the font maps one,
+else a private-use code given in glyph order when the font is first loaded. That assignment is a
+function of the font file alone, so the same text gives the same bytes in any process, whatever
+was built before it (ReportLab's own shaping hands out private-use codes in the order it meets
+glyphs, which made Hindi builds differ between worker processes).
+
+A line whose glyphs do not spell its text (shaped, reordered or private-use glyphs) is wrapped in
+a ``/Span`` with ``/ActualText``, so ``pdftotext`` returns the sentence in logical order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from reportlab.platypus import Flowable
+
+from handouts.render.textlayout import Line, Paragraph, Span, load_font
+
+PRIVATE_USE = range(0xE000, 0xF900)
+
+
+@dataclass(frozen=True)
+class PdfFont:
+    """A registered TrueType face and the character code of each glyph id."""
+
+    name: str
+    path: str
+    codes: dict
+    ascent: float   # per point of type size
+    descent: float
+
+
+@lru_cache(maxsize=None)
+def pdf_font(path: str) -> PdfFont:
+    """Register a face with ReportLab once per process, with a code for every glyph it has."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    from handouts.errors import FontError
+
+    name = "H" + str(abs(hash_path(path)))
+    try:
+        font = TTFont(name, path, shapable=False)
+    except (TTFError, OSError) as exc:
+        raise FontError(f"cannot use font file: {exc}", path=path,
+                        hint="use a TrueType (.ttf) font; OpenType CFF fonts cannot be embedded") from None
+    face = font.face
+    shaper = load_font(path)
+    codes = {gid: min(chars) for gid, chars in face.glyphToChar.items() if chars}
+    free = (code for code in PRIVATE_USE if code not in face.charToGlyph)
+    for gid in range(face.numGlyphs):
+        if gid not in codes:
+            code = next(free, None)
+            if code is None:
+                raise FontError("the font has more unmapped glyphs than private-use codes", path=path)
+            codes[gid] = code
+            face.charToGlyph[code] = gid
+            face.charWidths[code] = shaper.font.get_glyph_h_advance(gid) * 1000 / shaper.upem
+    pdfmetrics.registerFont(font)
+    return PdfFont(name, path, codes, face.ascent / 1000, -face.descent / 1000)
+
+
+def hash_path(path: str) -> int:
+    """A stable number for a path (Python's ``hash`` of a str changes between processes)."""
+    import zlib
+
+    return zlib.crc32(path.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Faces:
+    """The four faces of a family as font files."""
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+
+    def pick(self, bold: bool, italic: bool) -> str:
+        return (self.bold_italic if bold and italic else self.bold if bold else
+                self.italic if italic else self.regular)
+
+
+@dataclass(frozen=True)
+class InlineStyle:
+    """What a span of text looks like: what textlayout needs (font_path, size) and what is drawn."""
+
+    font_path: str
+    size: float
+    colour: object
+    href: str | None = None
+    underline: bool = False
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """A paragraph's look: faces, size, leading, colours, alignment and spacing."""
+
+    faces: Faces
+    size: float
+    leading: float
+    colour: object
+    link_colour: object = None
+    align: str = "start"          # start, end or center; start is the right in right-to-left text
+    rtl: bool = False
+    cjk: bool = False
+    language: str = ""
+    bold: bool = False            # the whole paragraph in bold (headings, labels)
+    indent_start: float = 0.0
+    indent_end: float = 0.0
+    space_before: float = 0.0
+    space_after: float = 0.0
+    keep_with_next: bool = False
+    links: bool = True            # a form XObject (a card face) cannot carry link annotations
+
+    def but(self, **changes) -> "TextStyle":
+        from dataclasses import replace
+
+        return replace(self, **changes)
+
+
+def spans_for(runs, style: TextStyle) -> list[Span]:
+    """Spans from ``(text, bold, italic, href)`` runs in a paragraph style."""
+    spans = []
+    for text, bold, italic, href in runs:
+        colour = style.link_colour if href and style.link_colour is not None else style.colour
+        inline = InlineStyle(style.faces.pick(bold or style.bold, italic), style.size, colour,
+                             href if style.links else None, underline=bool(href))
+        spans.append(Span(text, inline))
+    return spans
+
+
+class TextBlock(Flowable):
+    """A paragraph in any script, shaped once, broken for the width it is given, split across
+    pages between lines. ``bullet`` is a marker drawn in the start indent of the first line."""
+
+    def __init__(self, runs, style: TextStyle, bullet: str | None = None, _lines=None, _shaped=None):
+        super().__init__()
+        self.runs, self.style, self.bullet = runs, style, bullet
+        self._shaped = _shaped
+        self._lines = _lines
+        self._fixed = _lines is not None
+        self._width_for = None
+        self.keepWithNext = style.keep_with_next
+        self.spaceBefore, self.spaceAfter = style.space_before, style.space_after
+
+    @property
+    def shaped(self) -> Paragraph:
+        if self._shaped is None:
+            style = self.style
+            self._shaped = Paragraph(spans_for(self.runs, style), rtl=style.rtl, cjk=style.cjk,
+                                     language=style.language)
+        return self._shaped
+
+    @property
+    def text(self) -> str:
+        return "".join(run[0] for run in self.runs)
+
+    def wrap(self, available_width, available_height):
+        inner = available_width - self.style.indent_start - self.style.indent_end
+        if not self._fixed and self._width_for != inner:
+            self._lines = self.shaped.lines(max(inner, 1.0))
+            self._width_for = inner
+        self.width = available_width
+        self.height = len(self._lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        self.wrap(available_width, available_height)
+        fits = int((available_height + 0.001) // self.style.leading)
+        if fits <= 0:
+            return []
+        if fits >= len(self._lines):
+            return [self]
+        head = TextBlock(self.runs, self.style.but(space_after=0, keep_with_next=False), self.bullet,
+                         self._lines[:fits], self._shaped)
+        tail = TextBlock(self.runs, self.style.but(space_before=0), None, self._lines[fits:], self._shaped)
+        return [head, tail]
+
+    def minWidth(self):
+        return max((line.width for line in self._lines or []), default=0.0) + \
+            self.style.indent_start + self.style.indent_end
+
+    def draw(self):
+        style, canvas = self.style, self.canv
+        inner = self.width - style.indent_start - style.indent_end
+        left = style.indent_end if style.rtl else style.indent_start
+        for number, line in enumerate(self._lines):
+            baseline = self.height - number * style.leading - (style.leading + style.size * 0.7) / 2
+            x = left + line_offset(line.width, inner, style)
+            draw_line(canvas, line, x, baseline, style.links)
+            if number == 0 and self.bullet:
+                self._draw_bullet(x_start=left if not style.rtl else left + inner, baseline=baseline)
+
+    def _draw_bullet(self, x_start: float, baseline: float):
+        style = self.style
+        marker = Paragraph(spans_for([(self.bullet, style.bold, False, None)], style.but(links=False)),
+                           rtl=style.rtl).lines(1e6)[0]
+        gap = style.size * 0.45
+        x = x_start + gap if style.rtl else x_start - gap - marker.width
+        draw_line(self.canv, marker, x, baseline, False)
+
+
+def line_offset(width: float, inner: float, style: TextStyle) -> float:
+    """Where a line starts from the left of its box, for the alignment and writing direction."""
+    free = max(inner - width, 0.0)
+    if style.align == "center":
+        return free / 2
+    at_right = (style.align == "end") != style.rtl
+    return free if at_right else 0.0
+
+
+def strip_controls(text: str) -> str:
+    """Text without the invisible bidi isolates and marks we add around numbers."""
+    return text.translate(BIDI_CONTROLS)
+
+
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def _utf16_hex(text: str) -> str:
+    return "FEFF" + text.encode("utf-16-be").hex().upper()
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def draw_line(canvas, line: Line, x: float, y: float, links: bool = True) -> None:
+    """Draw one laid-out line with its left end at ``x`` and its baseline at ``y``.
+
+    Glyphs go left to right as they are seen. A cluster whose glyphs do not spell its characters
+    (a joined Arabic letter, a Devanagari conjunct, a matra drawn before its consonant) is wrapped
+    in a ``/Span`` whose ``/ActualText`` is those characters, so text extraction gets each one
+    right and, from its position, in the order it is read.
+    """
+    doc = canvas._doc
+    ops, decorations = ["BT"], []
+    pen = 0.0
+    for piece in line.pieces:
+        style = piece.style
+        font = pdf_font(style.font_path)
+        rl_font = _rl_font(font.name)
+        codes = {glyph.gid: font.codes.get(glyph.gid, 0) for glyph in piece.glyphs}
+        rl_font.splitString("".join(map(chr, codes.values())), doc)  # gives each code a subset place
+        assignments = rl_font.state[doc].assignments
+        widths = rl_font.face.charWidths
+        ops += [_colour(style.colour), f"1 0 0 1 {_fmt(x + pen)} {_fmt(y)} Tm"]
+        start, position, subset, rise = pen, pen, None, 0.0
+        for glyphs, chars in piece.clusters():
+            exact = len(glyphs) == 1 and chr(codes[glyphs[0].gid]) == chars.replace("\u00a0", " ")
+            run = []
+            for glyph in glyphs:
+                code = codes[glyph.gid]
+                number = assignments.get(32 if code == 0xA0 else code, 0)
+                if number >> 8 != subset or glyph.dy != rise:
+                    if run:
+                        ops.append("[" + " ".join(run) + "] TJ")
+                        run = []
+                    if number >> 8 != subset:
+                        subset = number >> 8
+                        ops.append(f"{rl_font.getSubsetInternalName(subset, doc)} {_fmt(style.size)} Tf")
+                    if glyph.dy != rise:
+                        rise = glyph.dy
+                        ops.append(f"{_fmt(rise)} Ts")
+                target = pen + glyph.dx
+                if abs(target - position) > 0.005:
+                    run.append(_fmt(-(target - position) * 1000 / style.size))
+                run.append(f"<{number & 0xFF:02x}>")
+                position = target + widths.get(code, 0) * style.size / 1000
+                pen += glyph.advance
+            if not exact:
+                # Extraction reads a right-to-left line from its drawn positions and reverses it,
+                # so a cluster of several characters there (lam-alef) is given right to left too.
+                spelled = strip_controls(chars[::-1] if piece.rtl else chars)
+                ops.append(f"/Span <</ActualText <{_utf16_hex(spelled)}>>> BDC")
+            if run:
+                ops.append("[" + " ".join(run) + "] TJ")
+            if not exact:
+                ops.append("EMC")
+        if rise:
+            ops.append("0 Ts")
+        if style.href or style.underline:
+            decorations.append((start, pen, style))
+    ops.append("ET")
+    canvas._code.append("\n".join(ops))
+    for start, end, style in decorations:
+        canvas.saveState()
+        canvas.setStrokeColor(style.colour)
+        canvas.setLineWidth(max(style.size / 18, 0.4))
+        canvas.line(x + start, y - style.size * 0.12, x + end, y - style.size * 0.12)
+        canvas.restoreState()
+        if style.href and links:
+            canvas.linkURL(style.href, (x + start, y - style.size * 0.25, x + end, y + style.size * 0.8),
+                           relative=1, thickness=0)
+
+
+@lru_cache(maxsize=None)
+def _rl_font(name: str):
+    from reportlab.pdfbase import pdfmetrics
+
+    return pdfmetrics.getFont(name)
+
+
+def _colour(colour) -> str:
+    red, green, blue = colour.rgb()
+    return f"{_fmt(red)} {_fmt(green)} {_fmt(blue)} rg"

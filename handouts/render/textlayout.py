@@ -1,0 +1,315 @@
+"""Lines of text for any script, laid out by the libraries made for it, without ReportLab.
+
+A paragraph arrives as styled spans of logical text (the order a person reads and types). It is
+
+1. given embedding levels by the Unicode Bidirectional Algorithm (python-bidi, which wraps the
+   Rust ``unicode-bidi`` crate) when it holds right-to-left text or is itself right-to-left;
+2. cut into runs of one style and one level, and each run is shaped by HarfBuzz (uharfbuzz) with
+   the whole paragraph as context, so Arabic letters join across a change to bold and Devanagari
+   matras and conjuncts form;
+3. broken into lines in logical order, at spaces, or between Chinese characters under the kinsoku
+   rules (closing punctuation never starts a line, opening punctuation never ends one);
+4. put in visual order line by line (UAX #9 rule L2: reverse runs from the highest level down).
+
+The result is glyphs and positions in points; ``handouts.render.pdf.text`` draws them. Nothing
+here silently degrades: a font HarfBuzz cannot shape is an error, not unjoined letters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import uharfbuzz as hb
+
+from handouts.errors import FontError
+
+# Never at the start of a line: closing brackets and quotes, stops, commas, iteration marks.
+CANNOT_START = frozenset("!%),.:;?]}¢°’”‰′″℃、。〉》」』】〕〗〙〛﹚﹜！＂％＇），．：；？］｝～｠､ー・…‥々〻ゝゞ")
+# Never at the end of a line: opening brackets and quotes.
+CANNOT_END = frozenset("([{£¥‘“〈《「『【〔〖〘〚﹙﹛（［｛｟￡￥＄")
+BREAKING_SPACES = frozenset(" \t\u200b")
+_STRONG_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+NO_LIGATURES = {"liga": False, "clig": False, "dlig": False}
+_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+
+# Samples that HarfBuzz must change when it shapes them: a font for these scripts that comes back
+# with the plain character glyphs is not being shaped, and would print unjoined letters.
+SHAPING_PROBES = {"Arab": "\u0628\u0628\u0628", "Deva": "\u0915\u093f"}
+
+
+@dataclass(frozen=True)
+class Font:
+    """One font file as HarfBuzz sees it."""
+
+    path: str
+    face: object
+    font: object
+    upem: int
+
+    def nominal_glyph(self, char: str) -> int | None:
+        return self.font.get_nominal_glyph(ord(char))
+
+
+@lru_cache(maxsize=None)
+def load_font(path: str) -> Font:
+    """The HarfBuzz face of a font file, once per process (a font is immutable data)."""
+    try:
+        blob = hb.Blob.from_file_path(path)
+    except Exception as exc:  # uharfbuzz raises plain exceptions for unreadable files  # noqa: BLE001
+        raise FontError(f"HarfBuzz cannot read the font: {exc}", path=path) from None
+    face = hb.Face(blob)
+    font = hb.Font(face)
+    return Font(path, face, font, face.upem)
+
+
+def check_shaping(path: str, script: str) -> None:
+    """Fail loudly when HarfBuzz leaves a script that needs shaping unshaped in this font."""
+    probe = SHAPING_PROBES.get(script)
+    if not probe:
+        return
+    font = load_font(path)
+    buffer = hb.Buffer()
+    buffer.add_str(probe)
+    buffer.guess_segment_properties()
+    hb.shape(font.font, buffer, {})
+    shaped = [info.codepoint for info in buffer.glyph_infos]
+    nominal = [font.nominal_glyph(char) for char in probe]
+    if buffer.direction == "rtl":
+        shaped = shaped[::-1]
+    if shaped == nominal:
+        raise FontError(f"HarfBuzz did not shape {script} text in this font (letters would print unjoined)",
+                        path=path, hint="use a font with OpenType layout tables for the script")
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """A positioned glyph: its id, the index of the first character it draws, and its advance and
+    offsets in points."""
+
+    gid: int
+    cluster: int
+    advance: float
+    dx: float
+    dy: float
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of a line in one style and one direction, its glyphs left to right as drawn."""
+
+    style: object          # the span's style, passed through untouched (font, size, colour, link)
+    glyphs: tuple
+    start: int             # its logical text is the paragraph's text[start:end]
+    end: int
+    rtl: bool
+    text: str
+
+    def clusters(self):
+        """(glyphs, the characters they draw) for each cluster, left to right as drawn."""
+        bounds = sorted({glyph.cluster for glyph in self.glyphs} | {self.end})
+        after = {bounds[i]: bounds[i + 1] for i in range(len(bounds) - 1)}
+        group = []
+        for glyph in self.glyphs:
+            if group and glyph.cluster != group[0].cluster:
+                yield tuple(group), self._chars(group[0].cluster, after)
+                group = []
+            group.append(glyph)
+        if group:
+            yield tuple(group), self._chars(group[0].cluster, after)
+
+    def _chars(self, cluster: int, after: dict) -> str:
+        return self.text[cluster - self.start:after[cluster] - self.start]
+
+    @property
+    def width(self) -> float:
+        return sum(glyph.advance for glyph in self.glyphs)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line: pieces left to right as drawn, and its logical text for copy, search and reading."""
+
+    pieces: tuple
+    text: str
+    width: float
+    size: float            # the largest type size on the line
+
+
+@dataclass(frozen=True)
+class Span:
+    """Logical text in one style. ``style`` must have ``font_path`` and ``size``."""
+
+    text: str
+    style: object
+
+
+def is_wide(char: str) -> bool:
+    """Characters written without spaces between words (CJK), each a place to break."""
+    return ord(char) >= 0x2E80 and not ("\uac00" <= char <= "\ud7a3")
+
+
+def has_rtl(text: str) -> bool:
+    return bool(_STRONG_RTL.search(text))
+
+
+def embedding_levels(text: str, rtl: bool) -> list[int]:
+    """Each character's bidi embedding level (odd: right to left), from python-bidi."""
+    if not rtl and not has_rtl(text):
+        return [0] * len(text)
+    from bidi import get_display
+
+    debug = get_display(text, base_dir="R" if rtl else "L", debug=True)
+    per_byte = [int(level) for level in _LEVEL.findall(debug.split("paragraphs:")[0])]
+    levels, index = [], 0
+    for char in text:  # unicode-bidi gives a level per UTF-8 byte; take each character's first
+        levels.append(per_byte[index])
+        index += len(char.encode("utf-8"))
+    return levels
+
+
+def break_opportunities(text: str, cjk: bool) -> tuple[set, set]:
+    """(positions where a line may start, positions where it must): at spaces, after a line
+    break, and between Chinese characters unless kinsoku forbids it. A no-break space is no place
+    to break, so "38 °C" stays whole."""
+    allowed, forced = set(), set()
+    for index in range(1, len(text)):
+        before, char = text[index - 1], text[index]
+        if before == "\n":
+            forced.add(index)
+        elif char in BREAKING_SPACES or char == "\n":
+            continue
+        elif before in BREAKING_SPACES:
+            allowed.add(index)
+        elif cjk and (is_wide(before) or is_wide(char)) and char not in CANNOT_START and before not in CANNOT_END:
+            if unicodedata.category(char) not in ("Mn", "Mc", "Me"):
+                allowed.add(index)
+    return allowed, forced
+
+
+class Paragraph:
+    """One paragraph shaped once; ``lines(width)`` breaks it for any width."""
+
+    def __init__(self, spans: list[Span], *, rtl: bool = False, cjk: bool = False, language: str = ""):
+        self.spans = [span for span in spans if span.text]
+        self.text = "".join(span.text for span in self.spans)
+        self.rtl, self.cjk = rtl, cjk
+        self.owner = []
+        for number, span in enumerate(self.spans):
+            self.owner += [number] * len(span.text)
+        self.levels = embedding_levels(self.text, rtl)
+        self.runs = self._shape(language)
+        self.advance = [0.0] * (len(self.text) + 1)
+        for run in self.runs:
+            for glyph in run[3]:
+                self.advance[glyph.cluster] += glyph.advance
+        self.allowed, self.forced = break_opportunities(self.text, cjk)
+
+    def _shape(self, language: str) -> list:
+        """(start, end, level, glyphs in visual order) for each run of one style and level."""
+        runs, start = [], 0
+        text = self.text
+        for index in range(1, len(text) + 1):
+            if index < len(text) and self.owner[index] == self.owner[start] and \
+                    self.levels[index] == self.levels[start] and text[index] != "\n" and text[index - 1] != "\n":
+                continue
+            runs.append(self._shape_run(start, index, language))
+            start = index
+        return runs
+
+    def _shape_run(self, start: int, end: int, language: str):
+        style = self.spans[self.owner[start]].style
+        level = self.levels[start]
+        font = load_font(style.font_path)
+        buffer = hb.Buffer()
+        buffer.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+        buffer.add_str(self.text, item_offset=start, item_length=end - start)
+        buffer.guess_segment_properties()
+        buffer.direction = "rtl" if level % 2 else "ltr"
+        if language:
+            buffer.language = language
+        # No optional ligatures in Latin text: "ff" stays two letters for every tool that copies
+        # text without reading /ActualText, and for a reader who looks at each letter.
+        features = NO_LIGATURES if buffer.script in ("Latn", "Zyyy") else {}
+        hb.shape(font.font, buffer, features)
+        scale = style.size / font.upem
+        glyphs = tuple(Glyph(info.codepoint, info.cluster, position.x_advance * scale,
+                             position.x_offset * scale, position.y_offset * scale)
+                       for info, position in zip(buffer.glyph_infos, buffer.glyph_positions))
+        return (start, end, level, glyphs)
+
+    def width_of(self, start: int, end: int) -> float:
+        return sum(self.advance[start:end])
+
+    def lines(self, width: float) -> list[Line]:
+        """The paragraph broken to ``width`` points (a word wider than that is cut where it must)."""
+        text, ranges = self.text, []
+        start, used, last_break = 0, 0.0, None
+        index = 0
+        while index < len(text):
+            if index in self.forced and index > start:
+                ranges.append((start, index))
+                start, used, last_break = index, 0.0, None
+            if index in self.allowed and index > start:
+                last_break = index
+            used += self.advance[index]
+            if used > width + 0.01 and text[index] not in BREAKING_SPACES and index > start:
+                cut = last_break if last_break and last_break > start else self._cut(start, index)
+                ranges.append((start, cut))
+                start, last_break = cut, None
+                used = self.width_of(start, index + 1)
+            index += 1
+        ranges.append((start, len(text)))
+        return [self._line(a, b) for a, b in ranges]
+
+    def _cut(self, start: int, index: int) -> int:
+        """Where to cut a word too long for the line: before ``index``, not inside a cluster."""
+        cut = index
+        while cut > start + 1 and unicodedata.category(self.text[cut]) in ("Mn", "Mc", "Me"):
+            cut -= 1
+        return cut
+
+    def _line(self, start: int, end: int) -> Line:
+        text = self.text
+        while end > start and (text[end - 1] in BREAKING_SPACES or text[end - 1] == "\n"):
+            end -= 1
+        while start < end and text[start] == "\n":
+            start += 1
+        pieces = []
+        for run_start, run_end, level, glyphs in self.runs:
+            a, b = max(start, run_start), min(end, run_end)
+            if a >= b:
+                continue
+            kept = tuple(g for g in glyphs if a <= g.cluster < b)
+            if kept:
+                pieces.append((level, Piece(self.spans[self.owner[a]].style, kept, a, b, bool(level % 2), text[a:b])))
+        ordered = reorder(pieces)
+        size = max((piece.style.size for piece in ordered), default=0.0)
+        return Line(tuple(ordered), text[start:end].replace("\n", " "), sum(p.width for p in ordered), size)
+
+
+def reorder(pieces: list[tuple[int, Piece]]) -> list[Piece]:
+    """UAX #9 rule L2 on whole pieces: from the highest level down to the lowest odd one, reverse
+    every sequence of pieces at that level or higher. HarfBuzz already drew each right-to-left
+    piece's own glyphs right to left."""
+    if not pieces:
+        return []
+    levels = [level for level, _ in pieces]
+    items = [piece for _, piece in pieces]
+    highest = max(levels)
+    lowest_odd = min((level for level in levels if level % 2), default=highest + 1)
+    for level in range(highest, lowest_odd - 1, -1):
+        index = 0
+        while index < len(items):
+            if levels[index] >= level:
+                end = index
+                while end < len(items) and levels[end] >= level:
+                    end += 1
+                items[index:end] = items[index:end][::-1]
+                levels[index:end] = levels[index:end][::-1]
+                index = end
+            else:
+                index += 1
+    return items
