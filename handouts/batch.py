@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import handouts
+from handouts.content import COMMON, LOCALES_FOLDER, REVIEW_FILE, SOURCE_LOCALE, module_locales
 from handouts.errors import HandoutsError, UnknownNameError
 from handouts.output import write_atomic
 
@@ -22,14 +23,8 @@ MANIFEST = "manifest.json"
 VARIANTS = ("standard", "large-print")
 DEFAULT_PAPER = "a4"
 DEFAULT_OUT = Path("build")
-SOURCE_LOCALE = "en"
 # The libraries whose upgrade can change the bytes of a PDF: an upgrade rebuilds everything.
 TRACKED_DISTRIBUTIONS = ("reportlab", "uharfbuzz", "python-bidi", "babel")
-# Where handouts.i18n keeps catalogues (``locales_folder``, ``REVIEW_FILE``), spelled out here so the
-# up-to-date check does not import Babel; tests/test_batch.py checks that the two agree.
-LOCALES_FOLDER = "locales"
-REVIEW_FILE = "review.yaml"
-COMMON_FOLDER = "_common"
 
 
 @dataclass(frozen=True, order=True)
@@ -106,13 +101,6 @@ def take_shard(items: list[Item], index: int, count: int) -> list[Item]:
 
 # -- choosing items -----------------------------------------------------------------------------
 
-def module_locales(module) -> list[str]:
-    """English plus each ``<module>/locales/<locale>.po``, as ``handouts.i18n.module_locales`` says, without Babel."""
-    found = module.folder / LOCALES_FOLDER
-    catalogues = sorted(p.stem for p in found.glob("*.po")) if found.is_dir() else []
-    return [SOURCE_LOCALE] + [loc for loc in catalogues if loc != SOURCE_LOCALE]
-
-
 def catalogue_items(registry, modules=None, locales=None, papers=None, *,
                     every_locale: bool = False, variants=("standard",)) -> list[Item]:
     """The items to build: modules x locales x papers x variants.
@@ -120,8 +108,8 @@ def catalogue_items(registry, modules=None, locales=None, papers=None, *,
     Without ``locales``, English only, or with ``every_locale`` each module's every catalogue.
     A locale asked for by name must exist for every module asked for.
 
-    The same as ``handouts.build.catalogue_items``, but here so that ``handouts build`` can list its
-    items without importing ``handouts.build`` (which imports Babel and Markdown) when nothing is stale.
+    Here, below the renderers and translations, so that ``handouts build`` lists its items without
+    importing Babel or Markdown when nothing is stale.
     """
     known = registry.module_paths()
     names = list(modules) if modules else list(known)
@@ -154,12 +142,15 @@ _digests: dict[tuple, str] = {}
 
 
 def file_digest(path: Path) -> str:
-    """sha256 of a file, remembered per process by path, size and time (fonts are large)."""
-    path = Path(path)
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    """sha256 of a file, remembered per process by path, size, time and inode (fonts are large).
+
+    The path is made absolute, not resolved: ``stat`` follows links, so a link pointed elsewhere
+    changes the key anyway, and a no-op rebuild looks at hundreds of files.
+    """
+    stat = os.stat(path)
+    key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
     if key not in _digests:
-        _digests[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+        _digests[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     return _digests[key]
 
 
@@ -210,12 +201,12 @@ class InputFiles:
         if self.clinic is not None and self.clinic.source:
             files.append(Path(self.clinic.source))
             if self.clinic.logo:
-                files.append(self.clinic.logo)
+                files.append(Path(self.clinic.logo))
         return files
 
     @property
     def common(self) -> Path:
-        return self.registry.content_dirs[0] / COMMON_FOLDER
+        return self.registry.content_dirs[0] / COMMON
 
     def files(self, item: Item) -> list[Path]:
         """Every file whose change can change the item's PDF."""
@@ -229,7 +220,7 @@ class InputFiles:
             files += self._once(("layout", large), lambda: self._layout_files(large))[0]
         papers = self._once("papers", self.registry.paper_paths)
         files.append(papers.get(item.paper, Path("-")))
-        return [Path(f) for f in files]
+        return files
 
     def digest(self, item: Item) -> str:
         """One hash of the tool, its libraries, the item, the PDF date and every input file's bytes."""
@@ -238,13 +229,13 @@ class InputFiles:
         for distribution in TRACKED_DISTRIBUTIONS:
             digest.update(f"{distribution} {installed_version(distribution)}\n".encode())
         for path in sorted(set(self.files(item)), key=str):
-            # names, not absolute paths: the same inputs elsewhere give the same digest
-            digest.update(f"{path.name}:{self._once(('file', path), lambda: _digest_or_absent(path))}\n".encode())
+            digest.update(self._once(("file", path), lambda: _file_line(path)))
         return digest.hexdigest()
 
 
-def _digest_or_absent(path: Path) -> str:
-    return file_digest(path) if path.is_file() else "absent"
+def _file_line(path: Path) -> bytes:
+    # names, not absolute paths: the same inputs elsewhere give the same digest
+    return f"{path.name}:{file_digest(path) if path.is_file() else 'absent'}\n".encode()
 
 
 def input_files(registry, item: Item, clinic) -> list[Path]:
@@ -311,10 +302,10 @@ def build_one(plan: Plan, item: Item, inputs: str | None = None) -> Outcome:
     Our errors become a failed outcome, never a crash. Whether the item is up to date was decided
     before, in the main process (see ``sort_out``).
     """
-    from handouts.document import prepare
-    from handouts.render import render
     from handouts.clinic import load_clinic
+    from handouts.document import prepare
     from handouts.registry import Registry
+    from handouts.render import render
 
     target = Path(plan.out_dir) / item.filename
     try:

@@ -8,15 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts.batch import Item, Plan, run_batch
+from handouts.batch import DEFAULT_OUT, DEFAULT_PAPER, Plan, catalogue_items, run_batch
 from handouts.clinic import load_clinic
 from handouts.document import Handout, prepare
-from handouts.errors import HandoutsError, UnknownNameError
-from handouts.i18n import SOURCE_LOCALE, module_locales, translator_for
+from handouts.errors import HandoutsError
 from handouts.registry import Registry
 
-DEFAULT_PAPER = "a4"
-DEFAULT_OUT = Path("build")
+__all__ = ["BuildFailed", "BuildResult", "build_handouts", "catalogue_items", "prepare", "render_handout"]
 
 
 @dataclass
@@ -32,36 +30,6 @@ def render_handout(handout: Handout, format: str = "pdf") -> bytes:
     from handouts.render import render
 
     return render(handout, format)
-
-
-def catalogue_items(registry: Registry, modules=None, locales=None, papers=None, *,
-                    every_locale: bool = False, variants=("standard",)) -> list[Item]:
-    """The items to build: modules x locales x papers x variants.
-
-    Without ``locales``, English only, or with ``every_locale`` each module's every catalogue.
-    A locale asked for by name must exist for every module asked for.
-    """
-    known = registry.module_paths()
-    names = list(modules) if modules else list(known)
-    for name in names:
-        if name not in known:
-            raise UnknownNameError(f"unknown module '{name}'", hint=f"known modules: {', '.join(known)}")
-    for paper in papers or ():
-        if paper not in registry.paper_paths():
-            known_papers = ", ".join(registry.paper_paths())
-            raise UnknownNameError(f"unknown paper '{paper}'", hint=f"known papers: {known_papers}")
-    items = []
-    for name in names:
-        module = registry.module(name)
-        available = module_locales(module)
-        wanted = list(locales) if locales else (available if every_locale else [SOURCE_LOCALE])
-        for locale in wanted:
-            if locale not in available:
-                translator_for(module, locale)  # raises the error that names the known locales
-            for paper in papers or [DEFAULT_PAPER]:
-                for variant in variants:
-                    items.append(Item(name, locale, paper, variant))
-    return sorted(set(items))
 
 
 class BuildFailed(HandoutsError):

@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from handouts.batch import VARIANTS
 from handouts.clinic import Clinic
 from handouts.content import module_problems
+from handouts.document import placeholder_values, prepare
 from handouts.errors import HandoutsError, Problem, ValidationFailed
 from handouts.facts import load_facts
 from handouts.fonts import font_families
 from handouts.i18n import module_locales
 from handouts.layouts import layout_problems, load_paper
 from handouts.plain_language import FOR_HUMAN_REVIEW, PASS_MARK, check_module
-from handouts.document import placeholder_values, prepare
-from handouts.render import render as render_pdf
 from handouts.readability import FORMULAS, measure
 from handouts.registry import Registry, shown_path
+from handouts.render import render as render_pdf
 
 
 @dataclass

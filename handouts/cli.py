@@ -57,8 +57,16 @@ def build(modules, locales, papers, build_all, large_print, clinic, out_dir, pro
           force,
           content, layouts):
     """Build MODULES (default: every module) and print each PDF's path."""
-    from handouts.batch import VARIANTS, Plan, default_jobs, parse_shard, run_batch, take_shard
-    from handouts.build import DEFAULT_OUT, catalogue_items
+    from handouts.batch import (
+        DEFAULT_OUT,
+        VARIANTS,
+        Plan,
+        catalogue_items,
+        default_jobs,
+        parse_shard,
+        run_batch,
+        take_shard,
+    )
     from handouts.clinic import load_clinic
     from handouts.project import find_project
     from handouts.registry import Registry

@@ -27,6 +27,25 @@ from handouts.schema import (
 from handouts.yamlsrc import LocatedDict, load_yaml
 
 KINDS = ("comparison", "sheet", "card", "checklist")
+SOURCE_LOCALE = "en"
+LOCALES_FOLDER = "locales"   # a module's gettext catalogues live in <module>/locales/<locale>.po
+REVIEW_FILE = "review.yaml"  # beside them, who reviewed each catalogue and when
+COMMON = "_common"           # the words every handout prints around its content
+
+
+def locales_folder(folder: Path) -> Path:
+    return folder / LOCALES_FOLDER
+
+
+def catalogue_locales(folder: Path) -> list[str]:
+    """The locales with a catalogue in a module folder (English excluded)."""
+    found = locales_folder(folder)
+    return sorted(p.stem for p in found.glob("*.po")) if found.is_dir() else []
+
+
+def module_locales(module: "Module") -> list[str]:
+    """The locales a module can be built in: English plus each catalogue beside it."""
+    return [SOURCE_LOCALE] + [loc for loc in catalogue_locales(module.folder) if loc != SOURCE_LOCALE]
 
 META_FIELDS = {
     "title": Text(required=True, markdown=False, doc="the handout's title"),

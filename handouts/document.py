@@ -17,7 +17,7 @@ from handouts.content import Module
 from handouts.errors import ContentError, FontError
 from handouts.facts import PLACEHOLDERS, Fact, fill, load_facts, unknown_placeholders
 from handouts.fonts import FontFamily, covered_characters, family_for_locale
-from handouts.i18n import COMMON, Translator, babel_locale, is_rtl, load_translator, translator_for
+from handouts.i18n import COMMON, Translator, babel_locale, is_rtl, load_translator, locale_script, translator_for
 from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, Layout, Paper, load_layout, load_paper
 from handouts.markup import to_blocks, to_inline
 from handouts.registry import Registry, bundled_dir
@@ -238,7 +238,8 @@ def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title
         if part.get("diagram"):
             spec = part["diagram"]
             labels = tuple((key, value) for key, value in spec["labels"].items())
-            blocks.append(m.Figure(spec["kind"], labels, spec["alt"], sources.get(f"{where}.diagram.alt", m.Source())))
+            origin = sources.get(f"{where}.diagram.alt", m.Source())
+            blocks.append(m.Figure(spec["kind"], labels, spec["alt"], replace(origin, key=f"{where}.diagram")))
         for number, step in enumerate(part.get("steps") or [], start=1):
             blocks.append(m.Step(number, m.text(step["title"]), tuple(step["text"]),
                                  sources.get(f"{where}.steps[{number}].title", m.Source())))
@@ -325,7 +326,7 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
                            path=module.shown, line=module.data.line_of("layout"),
                            hint=f"name a layout whose renderer is {wanted[module.kind]}")
     translate = translator_for(module, locale)
-    font = family_for_locale(layout["font"], locale, registry)
+    font = family_for_locale(layout["font"], locale, locale_script(locale), registry)
     covered = covered_characters(font)
     values = placeholder_values(load_facts(registry), clinic, locale)
     localized = localize(module, translate, values, covered, font.name)

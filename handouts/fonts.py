@@ -91,16 +91,14 @@ def register_family(family: FontFamily) -> None:
         addMapping(base, bold, italic, family.face(style))
 
 
-def family_for_locale(layout_family: str, locale: str, registry: Registry) -> FontFamily:
-    """The family to draw ``locale`` in: the layout's own when it covers the locale's script."""
-    from handouts.i18n import locale_script
-
+def family_for_locale(layout_family: str, locale: str, script: str, registry: Registry) -> FontFamily:
+    """The family to draw ``locale`` (written in ``script``) in: the layout's own when it covers
+    the script, otherwise the first family that does."""
     families = font_families(registry)
     if layout_family not in families:
         raise UnknownNameError(f"unknown font family '{layout_family}'",
                                hint=f"families in fonts.yaml: {', '.join(families) or 'none'}")
     preferred = families[layout_family]
-    script = locale_script(locale)
     if script in preferred.scripts:
         return preferred
     for family in families.values():

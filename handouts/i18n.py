@@ -17,17 +17,22 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from handouts.content import Module
+from handouts.content import (  # noqa: F401  (re-exported: where catalogues live is part of the source)
+    COMMON,
+    REVIEW_FILE,
+    SOURCE_LOCALE,
+    Module,
+    catalogue_locales,
+    locales_folder,
+    module_locales,
+)
 from handouts.errors import ContentError, UnknownNameError
 from handouts.facts import placeholders_in
 from handouts.registry import Registry, shown_path
 from handouts.schema import Choice, Date, Str, validate_record
 from handouts.yamlsrc import load_yaml
 
-SOURCE_LOCALE = "en"
 TEMPLATE = "messages.pot"
-REVIEW_FILE = "review.yaml"
-COMMON = "_common"
 REVIEW_FIELDS = {
     "status": Choice(required=True, values=("draft", "reviewed")),
     "translated_by": Str(doc="who or what wrote the translation"),
@@ -59,21 +64,6 @@ def locale_script(locale: str) -> str:
 
 def is_rtl(locale: str) -> bool:
     return babel_locale(locale).character_order == "right-to-left"
-
-
-def locales_folder(folder: Path) -> Path:
-    return folder / "locales"
-
-
-def catalogue_locales(folder: Path) -> list[str]:
-    """The locales with a catalogue in a module folder (English excluded)."""
-    found = locales_folder(folder)
-    return sorted(p.stem for p in found.glob("*.po")) if found.is_dir() else []
-
-
-def module_locales(module: Module) -> list[str]:
-    """The locales a module can be built in: English plus each catalogue beside it."""
-    return [SOURCE_LOCALE] + [loc for loc in catalogue_locales(module.folder) if loc != SOURCE_LOCALE]
 
 
 # -- templates -------------------------------------------------------------------------------

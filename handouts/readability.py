@@ -12,9 +12,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts.content import Module
 from handouts import model as m
 from handouts.clinic import Clinic
+from handouts.content import Module
 from handouts.i18n import load_translator
 from handouts.registry import Registry, shown_path
 from handouts.yamlsrc import load_yaml

@@ -222,7 +222,7 @@ def _ink_mask(image: Image.Image, threshold: float) -> bytearray:
     return bytearray(grey.point(lookup).tobytes())
 
 
-def count_shapes(image, min_pixels: int = 3, threshold: float = 0.4) -> int:
+def count_shapes(image, min_pixels: int = 3, threshold: float = 0.4, drop_edge_rows: bool = False) -> int:
     """The number of 8-connected ink shapes in an image (a PNG path or a PIL image).
 
     Ink is told from background by :func:`_ink_mask`.  Pixels touching at a corner belong to the same
@@ -234,7 +234,7 @@ def count_shapes(image, min_pixels: int = 3, threshold: float = 0.4) -> int:
     """
     if not isinstance(image, Image.Image):
         with Image.open(image) as opened:
-            return count_shapes(opened, min_pixels=min_pixels, threshold=threshold)
+            return count_shapes(opened, min_pixels=min_pixels, threshold=threshold, drop_edge_rows=drop_edge_rows)
     width, height = image.size
     ink = _ink_mask(image, threshold)
     shapes = 0
@@ -243,10 +243,12 @@ def count_shapes(image, min_pixels: int = 3, threshold: float = 0.4) -> int:
         ink[start] = 0  # cleared pixels are visited
         stack = [start]
         size = 0
+        touches = False
         while stack:
             index = stack.pop()
             size += 1
             y, x = divmod(index, width)
+            touches = touches or y == 0 or y == height - 1
             for ny in (y - 1, y, y + 1):
                 if ny < 0 or ny >= height:
                     continue
@@ -255,7 +257,8 @@ def count_shapes(image, min_pixels: int = 3, threshold: float = 0.4) -> int:
                     if 0 <= nx < width and ink[row + nx]:
                         ink[row + nx] = 0
                         stack.append(row + nx)
-        if size >= min_pixels:
+        # With drop_edge_rows, a shape cut by the top or bottom edge belongs to a neighbouring line.
+        if size >= min_pixels and not (drop_edge_rows and touches):
             shapes += 1
         start = ink.find(1, start + 1)
     return shapes

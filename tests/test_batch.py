@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import os
@@ -15,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from handouts import batch, yamlsrc
 from handouts.batch import MANIFEST, Item, take_shard
 from handouts.cli import main
 
@@ -84,6 +86,22 @@ def test_noop_rebuild_writes_nothing(catalogue):
     assert after == before
 
 
+def test_noop_rebuild_starts_no_worker_and_imports_no_renderer(catalogue):
+    code = """if True:
+        import sys
+        from handouts.batch import VARIANTS, Plan, catalogue_items, run_batch
+        from handouts.registry import Registry
+        registry = Registry()
+        items = catalogue_items(registry, papers=list(registry.paper_paths()), every_locale=True, variants=VARIANTS)
+        report = run_batch(Plan(out_dir=sys.argv[1]), items, jobs=2)
+        assert report.summary() == "0 built, 120 up to date, 0 failed, 120 in all", report.summary()
+        heavy = {"reportlab", "babel", "markdown", "textstat", "uharfbuzz", "bidi", "multiprocessing"}
+        assert not heavy & set(sys.modules), heavy & set(sys.modules)
+    """
+    result = subprocess.run([sys.executable, "-c", code, str(catalogue)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 def test_changed_input_rebuilds_only_its_items(tmp_path, content_copy):
     out = tmp_path / "out"
     assert build("--content", content_copy, "-o", out, "mini-card", "mini-sheet", "-j", "1").exit_code == 0
@@ -93,6 +111,43 @@ def test_changed_input_rebuilds_only_its_items(tmp_path, content_copy):
     assert "1 built, 1 up to date" in result.output
     forced = build("--content", content_copy, "-o", out, "mini-card", "mini-sheet", "--force")
     assert "2 built, 0 up to date" in forced.output
+
+
+def test_changed_catalogue_rebuilds_only_its_locale(tmp_path, content_copy):
+    args = ("--content", content_copy, "-o", tmp_path / "out", "mini-card", "-l", "en", "-l", "es", "-j", "1")
+    assert "2 built, 0 up to date" in build(*args).output
+    with open(content_copy / "mini-card" / "locales" / "es.po", "a", encoding="utf-8") as po:
+        po.write("\n# a translator's note\n")
+    assert "1 built, 1 up to date" in build(*args).output
+    assert "0 built, 2 up to date" in build(*args).output
+
+
+def test_library_upgrade_or_new_date_rebuilds(tmp_path, fixtures, monkeypatch):
+    args = ("--content", fixtures / "content", "-o", tmp_path / "out", "mini-card", "mini-sheet", "-j", "1")
+    assert "2 built, 0 up to date" in build(*args).output
+    assert "0 built, 2 up to date" in build(*args).output
+    installed = batch.installed_version
+    monkeypatch.setattr(batch, "installed_version", lambda name: "99.0" if name == "reportlab" else installed(name))
+    assert "2 built, 0 up to date" in build(*args).output
+    assert "0 built, 2 up to date" in build(*args).output
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    assert "2 built, 0 up to date" in build(*args).output
+
+
+def test_tracked_libraries_are_looked_up_without_importing_them():
+    assert batch.installed_version("no-such-distribution-for-handouts") == "absent"
+    assert all(batch.installed_version(name) != "absent" for name in batch.TRACKED_DISTRIBUTIONS)
+
+
+def test_each_yaml_file_is_parsed_once_per_build(tmp_path, fixtures, monkeypatch):
+    parsed = collections.Counter()
+    parse = yamlsrc._parse
+    monkeypatch.setattr(yamlsrc, "_parsed", {})
+    monkeypatch.setattr(yamlsrc, "_parse", lambda path, shown: parsed.update([str(path)]) or parse(path, shown))
+    result = build("--content", fixtures / "content", "-o", tmp_path / "out", "-j", "1", "--paper", "a4",
+                   "--paper", "letter", "mini-card", "mini-sheet", "mini-checklist")
+    assert "6 built" in result.output
+    assert any(path.endswith("module.yaml") for path in parsed) and set(parsed.values()) == {1}
 
 
 def _build_in_process(out, epoch):
@@ -174,3 +229,17 @@ def test_project_file(tmp_path, fixtures):
                                                                          "mini-card.es.letter.pdf"]
     manifest = (tmp_path / "site" / MANIFEST).read_text()
     assert "Riverside" not in manifest and "555-0100" not in manifest  # no clinic or patient data
+
+
+def test_the_whole_catalogue_is_byte_identical_at_one_and_two_jobs(tmp_path):
+    """Every one of the 120 PDFs, built by one process and by two workers that each built other
+    handouts first (the Hindi PDFs once differed with the order), has the same sha256."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+    sums = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"j{jobs}"
+        subprocess.run([sys.executable, "-m", "handouts", "build", "--all", "-o", str(out), "-j", jobs],
+                       check=True, capture_output=True, env=env)
+        sums.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.glob("*.pdf")})
+    assert len(sums[0]) == 120
+    assert sums[0] == sums[1]

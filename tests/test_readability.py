@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from handouts.clinic import Clinic
-from handouts.facts import load_facts
 from handouts.document import placeholder_values
+from handouts.facts import load_facts
 from handouts.readability import count_words, measure
 from handouts.registry import Registry
 

@@ -224,7 +224,7 @@ class Paragraph:
         level = self.levels[start]
         font = load_font(style.font_path)
         buffer = hb.Buffer()
-        buffer.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
+        buffer.cluster_level = hb.BufferClusterLevel.MONOTONE_GRAPHEMES  # a base and its marks: one cluster
         buffer.add_str(self.text, item_offset=start, item_length=end - start)
         buffer.guess_segment_properties()
         buffer.direction = "rtl" if level % 2 else "ltr"
@@ -265,10 +265,22 @@ class Paragraph:
         return [self._line(a, b) for a, b in ranges]
 
     def _cut(self, start: int, index: int) -> int:
-        """Where to cut a word too long for the line: before ``index``, not inside a cluster."""
+        """Where to cut a run too long for the line: before ``index``, not inside a cluster and not
+        against kinsoku; where no such place is left, the line runs over rather than break a rule."""
+        text = self.text
+
+        def bad(cut: int) -> bool:
+            return unicodedata.category(text[cut]) in ("Mn", "Mc", "Me") or text[cut] in CANNOT_START \
+                or text[cut - 1] in CANNOT_END
+
         cut = index
-        while cut > start + 1 and unicodedata.category(self.text[cut]) in ("Mn", "Mc", "Me"):
+        while cut > start + 1 and bad(cut):
             cut -= 1
+        if not bad(cut):
+            return cut
+        cut = index + 1
+        while cut < len(text) and bad(cut):
+            cut += 1
         return cut
 
     def _line(self, start: int, end: int) -> Line:

@@ -7,11 +7,12 @@ import unicodedata
 import pytest
 from pdfread import pdf_text
 
+from handouts import model as m
 from handouts.build import build_handouts, prepare
 from handouts.errors import HandoutsError
 from handouts.registry import Registry
-from handouts.render.common import Styles, para
-from handouts.render.diagrams import PALETTE, Diagram
+from handouts.render.pdf.diagrams import PALETTE, Diagram
+from handouts.render.pdf.styles import Styles
 
 OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
 
@@ -33,8 +34,8 @@ def test_english_sheets_carry_all_three_diagrams(tmp_path):
 def test_translated_labels_are_drawn(tmp_path, locale):
     registry = Registry()
     handout = prepare(registry, "immunotherapy-vs-car-t", locale=locale)
-    labels = next(s["diagram"]["labels"] for s in handout.doc["sections"]
-                  if s.get("diagram") and s["diagram"]["kind"] == "checkpoint")
+    labels = next(block.label_map for block in handout.document.blocks
+                  if isinstance(block, m.Figure) and block.kind == "checkpoint")
     assert labels["before_title"] != "Without the medicine"  # translated, not English
     [pdf] = build_handouts(["immunotherapy-vs-car-t"], locale=locale, out_dir=tmp_path).written
     text = unicodedata.normalize("NFKC", pdf_text(pdf)).replace(" ", "")
@@ -45,9 +46,9 @@ def test_translated_labels_are_drawn(tmp_path, locale):
 
 def _diagram(locale: str) -> Diagram:
     handout = prepare(Registry(), "immunotherapy-vs-car-t", locale=locale)
-    spec = next(s["diagram"] for s in handout.doc["sections"] if s.get("diagram"))
-    styles = Styles(handout)
-    diagram = Diagram(spec["kind"], spec["labels"], styles.label, rtl=styles.rtl, make_paragraph=para, where="d")
+    figure = next(block for block in handout.document.blocks if isinstance(block, m.Figure))
+    styles = Styles(handout.layout, handout.font, rtl=handout.rtl, language=locale)
+    diagram = Diagram(figure.kind, figure.label_map, styles.label, rtl=styles.rtl, where="d")
     diagram.wrap(480, 800)
     return diagram
 
@@ -62,7 +63,7 @@ def test_right_to_left_diagrams_are_mirrored():
 
 def test_labels_use_the_layouts_size_and_a_safe_palette():
     diagram = _diagram("en")
-    assert diagram.label_style.fontSize == 10  # type_pt.small of the standard layouts
+    assert diagram.label_style.size == 10  # type_pt.small of the standard layouts
     assert {value.upper() for key, value in PALETTE.items() if key not in ("line", "panel")} <= OKABE_ITO
 
 

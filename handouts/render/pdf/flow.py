@@ -213,7 +213,7 @@ def figure(node: m.Figure, ctx: Context) -> list:
 
     styles = ctx.styles
     one_column = ctx.stacked and node.kind in SIDE_BY_SIDE
-    pictures = [Diagram(node.kind, node.label_map, styles.label, rtl=styles.rtl, where="diagram",
+    pictures = [Diagram(node.kind, node.label_map, styles.label, rtl=styles.rtl, where=node.source.key or "diagram",
                         path=node.source.path, line=node.source.line, panel=panel)
                 for panel in ((0, 1) if one_column else (None,))]
     for picture in pictures:

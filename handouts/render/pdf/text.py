@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from reportlab.platypus import Flowable
 
-from handouts.render.textlayout import Line, Paragraph, Span, load_font
+from handouts.render.textlayout import Glyph, Line, Paragraph, Span, load_font
 
 PRIVATE_USE = range(0xE000, 0xF900)
 
@@ -33,6 +33,7 @@ class PdfFont:
     codes: dict
     ascent: float   # per point of type size
     descent: float
+    invisible: object = None  # a zero-width glyph that draws nothing (ZERO WIDTH JOINER), as a Glyph
 
 
 @lru_cache(maxsize=None)
@@ -62,7 +63,9 @@ def pdf_font(path: str) -> PdfFont:
             face.charToGlyph[code] = gid
             face.charWidths[code] = shaper.font.get_glyph_h_advance(gid) * 1000 / shaper.upem
     pdfmetrics.registerFont(font)
-    return PdfFont(name, path, codes, face.ascent / 1000, -face.descent / 1000)
+    invisible = next((Glyph(face.charToGlyph[c], 0, 0.0, 0.0, 0.0) for c in (0x200D, 0x200B, 0x200C)
+                      if c in face.charToGlyph and face.charWidths.get(c, 1) == 0), None)
+    return PdfFont(name, path, codes, face.ascent / 1000, -face.descent / 1000, invisible)
 
 
 def hash_path(path: str) -> int:
@@ -248,15 +251,39 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True) -> Non
         font = pdf_font(style.font_path)
         rl_font = _rl_font(font.name)
         codes = {glyph.gid: font.codes.get(glyph.gid, 0) for glyph in piece.glyphs}
+        if font.invisible is not None:
+            codes[font.invisible.gid] = font.codes[font.invisible.gid]
         rl_font.splitString("".join(map(chr, codes.values())), doc)  # gives each code a subset place
         assignments = rl_font.state[doc].assignments
         widths = rl_font.face.charWidths
         ops += [_colour(style.colour), f"1 0 0 1 {_fmt(x + pen)} {_fmt(y)} Tm"]
         start, position, subset, rise = pen, pen, None, 0.0
         for glyphs, chars in piece.clusters():
-            exact = len(glyphs) == 1 and chr(codes[glyphs[0].gid]) == chars.replace("\u00a0", " ")
-            run = []
+            first = glyphs[0]
+            exact = len(glyphs) == 1 and not (first.dx or first.dy) and \
+                chr(codes[first.gid]) == chars.replace("\u00a0", " ")
+            placed = []  # (x where the glyph is drawn, glyph)
+            cluster_start = pen
             for glyph in glyphs:
+                placed.append((pen + glyph.dx, glyph))
+                pen += glyph.advance
+            if not exact:
+                # Text extraction takes a span's extent from where its first glyph starts to where
+                # its last ends. A matra or mark has no width and may sit anywhere over its base,
+                # so an invisible glyph marks the cluster's start or end where no real glyph does.
+                placed.sort(key=lambda item: item[0])
+                end_of = lambda item: item[0] + widths.get(codes[item[1].gid], 0) * style.size / 1000  # noqa: E731
+                if font.invisible is not None:
+                    if placed[0][0] > cluster_start + 0.01:
+                        placed.insert(0, (cluster_start, font.invisible))
+                    if end_of(placed[-1]) < pen - 0.01:
+                        placed.append((pen, font.invisible))
+                # It reads a right-to-left line from drawn positions and reverses it, so a cluster
+                # of several characters there (lam-alef) is spelled right to left too.
+                spelled = strip_controls(chars[::-1] if piece.rtl else chars)
+                ops.append(f"/Span <</ActualText <{_utf16_hex(spelled)}>>> BDC")
+            run = []
+            for target, glyph in placed:
                 code = codes[glyph.gid]
                 number = assignments.get(32 if code == 0xA0 else code, 0)
                 if number >> 8 != subset or glyph.dy != rise:
@@ -269,17 +296,10 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True) -> Non
                     if glyph.dy != rise:
                         rise = glyph.dy
                         ops.append(f"{_fmt(rise)} Ts")
-                target = pen + glyph.dx
                 if abs(target - position) > 0.005:
                     run.append(_fmt(-(target - position) * 1000 / style.size))
                 run.append(f"<{number & 0xFF:02x}>")
                 position = target + widths.get(code, 0) * style.size / 1000
-                pen += glyph.advance
-            if not exact:
-                # Extraction reads a right-to-left line from its drawn positions and reverses it,
-                # so a cluster of several characters there (lam-alef) is given right to left too.
-                spelled = strip_controls(chars[::-1] if piece.rtl else chars)
-                ops.append(f"/Span <</ActualText <{_utf16_hex(spelled)}>>> BDC")
             if run:
                 ops.append("[" + " ".join(run) + "] TJ")
             if not exact:

@@ -1,0 +1,57 @@
+"""Text that comes back out: poppler's pdftotext returns every heading and key point of a
+handout in reading order, in every locale (Arabic and Hindi included, through /ActualText)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+
+from handouts import model as m
+from handouts.document import prepare
+from handouts.registry import Registry
+from handouts.render import render
+
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (poppler-utils)")
+CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def _words(text: str) -> list[str]:
+    """Words without punctuation: poppler places brackets and stops at run ends by its own guess."""
+    text = unicodedata.normalize("NFKC", text.translate(CONTROLS))
+    return re.findall(WORD, text)
+
+
+# A word is a run of one script's letters (poppler may lose the space where Latin meets Arabic).
+WORD = re.compile(r"[\u0621-\u065f\u0670-\u06d3]+|[\u0900-\u0963\u0966-\u097f]+|[^\W\u0600-\u06ff\u0900-\u097f]"
+                  r"[^\W\u0600-\u06ff\u0900-\u097f]*(?:-[^\W\u0600-\u06ff\u0900-\u097f]+)*")
+
+
+def _in_order(wanted: list[str], got: list[str]) -> bool:
+    """Whether ``wanted`` appears in ``got`` as a run of consecutive words."""
+    return any(got[i:i + len(wanted)] == wanted for i in range(len(got) - len(wanted) + 1))
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "zh-Hans", "vi", "ar", "hi"])
+def test_headings_and_key_points_come_back_in_reading_order(tmp_path, locale):
+    handout = prepare(Registry(), "immunotherapy-vs-car-t", locale=locale)
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(render(handout))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [_words(line) for line in text.splitlines()]
+    flat = [word for line in lines for word in line]
+    document = handout.document
+    headings = [m.plain(b.content) for b in document.blocks if isinstance(b, m.Heading)]
+    points = [m.plain(item) for b in document.blocks if isinstance(b, m.Callout) and b.role == "key_points"
+              for item in b.blocks[0].items]
+    assert headings and points
+    for wanted in [document.title, *headings, *points]:
+        words = _words(wanted)
+        if locale == "zh-Hans":  # no spaces between words: compare the characters
+            assert "".join(words) in "".join(flat).replace(" ", ""), wanted
+        else:
+            # a sentence may wrap: its words run on from one line to the next
+            assert _in_order(words, flat), (wanted, text[:400])
