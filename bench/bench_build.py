@@ -3,11 +3,12 @@
     python bench/bench_build.py [--repeat 3] [--serial]
 
 Prints: milliseconds per comparison sheet per locale (immunotherapy-vs-car-t, A4, standard;
-prepare + render in memory, warm, median of --repeat), the whole catalogue's wall time at -j2
-(a fresh process, --force, into a new folder, SOURCE_DATE_EPOCH set; with --serial at -j1 too),
-a no-op rebuild's time (``--all`` again into the same folder, median of --repeat) and each run's
-peak resident memory. Figures depend on the machine: compare them on one. It prints figures and
-checks nothing: timings do not belong in the tests.
+prepare + render in memory, median of --repeat), warm (the same sheet again in one process) and
+uncached (the same, with the per-process shaping and Markdown caches emptied first), the whole
+catalogue's wall time at -j2 (a fresh process, --force, into a new folder, SOURCE_DATE_EPOCH set;
+with --serial at -j1 too), a no-op rebuild's time (``--all`` again into the same folder, median
+of --repeat) and each run's peak resident memory. Figures depend on the machine: compare them on
+one. It prints figures and checks nothing: timings do not belong in the tests.
 """
 
 from __future__ import annotations
@@ -39,9 +40,21 @@ def handout_api():
     return prepare, render_handout
 
 
-def per_locale(repeat: int) -> dict[str, float]:
-    """Warm milliseconds to prepare and render the comparison sheet, per locale, median of ``repeat``."""
-    from handouts.batch import module_locales
+def clear_text_caches() -> None:
+    """Forget shaped paragraphs and converted Markdown (fonts stay loaded), where the library has
+    such caches, so a run measures the text work itself."""
+    for module, name in (("handouts.render.textlayout", "shape_paragraph"), ("handouts.markup", "_converted")):
+        try:
+            getattr(__import__(module, fromlist=[name]), name).cache_clear()
+        except (ImportError, AttributeError):
+            pass
+
+
+def per_locale(repeat: int) -> dict[str, tuple[float, float]]:
+    """(warm, uncached) milliseconds to prepare and render the comparison sheet, per locale,
+    median of ``repeat``. Warm: the same sheet again in the same process. Uncached: the same,
+    with the per-process text caches emptied first."""
+    from handouts.i18n import module_locales
     from handouts.registry import Registry
 
     prepare, render = handout_api()
@@ -52,12 +65,17 @@ def per_locale(repeat: int) -> dict[str, float]:
             return render(prepare(registry, SHEET, locale=locale, paper="a4", variant="standard"))
 
         once()  # warm: fonts are registered and files read once a process
-        runs = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            once()
-            runs.append((time.perf_counter() - start) * 1000)
-        timings[locale] = statistics.median(runs)
+        figures = []
+        for clear in (False, True):
+            runs = []
+            for _ in range(repeat):
+                if clear:
+                    clear_text_caches()
+                start = time.perf_counter()
+                once()
+                runs.append((time.perf_counter() - start) * 1000)
+            figures.append(statistics.median(runs))
+        timings[locale] = tuple(figures)
     return timings
 
 
@@ -112,11 +130,13 @@ def main() -> int:
     # so they must start before this process has loaded the library and drawn anything.
     catalogue = whole_catalogue(options.repeat, options.serial)
     timings = per_locale(options.repeat)
-    print(f"ms per comparison sheet ({SHEET}, A4, standard; prepare + render in memory, warm, "
+    print(f"ms per comparison sheet ({SHEET}, A4, standard; prepare + render in memory, "
           f"median of {options.repeat})")
-    for locale, ms in timings.items():
-        print(f"  {locale:<9}{ms:>7.0f}")
-    print(f"  {'mean':<9}{statistics.mean(timings.values()):>7.0f}")
+    print(f"  {'locale':<9}{'warm':>7}{'uncached':>10}")
+    for locale, (warm, uncached) in timings.items():
+        print(f"  {locale:<9}{warm:>7.0f}{uncached:>10.0f}")
+    print(f"  {'mean':<9}{statistics.mean(w for w, _ in timings.values()):>7.0f}"
+          f"{statistics.mean(u for _, u in timings.values()):>10.0f}")
     print()
     print("\n".join(catalogue))
     return 0

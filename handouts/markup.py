@@ -8,6 +8,7 @@ and line. Text comes out as plain Unicode in ``Text`` nodes; no renderer ever pa
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown as markdown_lib
@@ -136,7 +137,15 @@ _md = markdown_lib.Markdown(extensions=[], output_format="html")
 
 def to_blocks(text: str, *, path=None, line: int | None = None, field_name: str = "") -> list:
     """Convert one Markdown string to ``Paragraph`` and ``ListBlock`` nodes; raises
-    ``MarkupError`` with file and line when it is unsafe."""
+    ``MarkupError`` with file and line when it is unsafe.
+
+    The nodes are immutable, so each string is converted once per process: a batch builds the
+    same text on two papers and in two variants."""
+    return list(_converted(text, str(path) if path is not None else None, line, field_name))
+
+
+@lru_cache(maxsize=4096)
+def _converted(text: str, path, line: int | None, field_name: str) -> tuple:
     _md.reset()
     html = _md.convert(text)
     where = f"{field_name}: " if field_name else ""
@@ -151,7 +160,7 @@ def to_blocks(text: str, *, path=None, line: int | None = None, field_name: str 
     if rebuilder.refused:
         raise MarkupError(f"{where}not allowed in content: {rebuilder.refused}", path=path, line=line,
                           hint="write plain Markdown: **bold**, *italic*, lists and https/tel/mailto links")
-    return rebuilder.blocks
+    return tuple(rebuilder.blocks)
 
 
 def to_inline(text: str, **where) -> tuple:

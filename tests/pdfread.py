@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
+import pytest
 from pypdf import PdfReader
 
 MM = 72 / 25.4
@@ -43,3 +47,10 @@ def pdf_fonts(path) -> dict[str, bool]:
 def page_size_mm(path, index: int = 0) -> tuple[float, float]:
     box = PdfReader(str(path)).pages[index].mediabox
     return round(float(box.width) / MM, 1), round(float(box.height) / MM, 1)
+
+
+def needs(*tools: str):
+    """Skip a test when an outside tool it checks against is missing, except in CI (``CI`` set),
+    where ``.ci/run`` installs them and a missing tool must fail the run, not hide it."""
+    missing = [tool for tool in tools if not shutil.which(tool)]
+    return pytest.mark.skipif(bool(missing) and not os.environ.get("CI"), reason=f"needs {', '.join(missing)}")

@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from typing import NamedTuple
 
 import uharfbuzz as hb
 
@@ -77,6 +80,9 @@ def check_shaping(path: str, script: str) -> None:
     hb.shape(font.font, buffer, {})
     shaped = [info.codepoint for info in buffer.glyph_infos]
     nominal = [font.nominal_glyph(char) for char in probe]
+    if None in nominal:
+        raise FontError(f"the font has no {script} letters", path=path,
+                        hint=f"list it for the scripts it covers only, or use a font with {script} in it")
     if buffer.direction == "rtl":
         shaped = shaped[::-1]
     if shaped == nominal:
@@ -84,10 +90,9 @@ def check_shaping(path: str, script: str) -> None:
                         path=path, hint="use a font with OpenType layout tables for the script")
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
     """A positioned glyph: its id, the index of the first character it draws, and its advance and
-    offsets in points."""
+    offsets in points. (A named tuple: a page has thousands, and tuples are cheap to make.)"""
 
     gid: int
     cluster: int
@@ -170,7 +175,7 @@ def embedding_levels(text: str, rtl: bool) -> list[int]:
     return levels
 
 
-def break_opportunities(text: str, cjk: bool) -> tuple[set, set]:
+def break_opportunities(text: str, cjk: bool) -> tuple[frozenset, frozenset]:
     """(positions where a line may start, positions where it must): at spaces, after a line
     break, and between Chinese characters unless kinsoku forbids it. A no-break space is no place
     to break, so "38 °C" stays whole."""
@@ -186,81 +191,116 @@ def break_opportunities(text: str, cjk: bool) -> tuple[set, set]:
         elif cjk and (is_wide(before) or is_wide(char)) and char not in CANNOT_START and before not in CANNOT_END:
             if unicodedata.category(char) not in ("Mn", "Mc", "Me"):
                 allowed.add(index)
-    return allowed, forced
+    return frozenset(allowed), frozenset(forced)
+
+
+@dataclass(frozen=True)
+class Shaped:
+    """What shaping a paragraph's text yields, whatever its colours or links: runs of glyphs,
+    the advance of each character, and where lines may break. Immutable, so it is shared."""
+
+    text: str
+    owner: tuple           # the span each character belongs to
+    runs: tuple            # (start, end, level, glyphs in visual order)
+    prefix: tuple          # prefix[i]: the advance of text[:i]
+    allowed: frozenset
+    forced: frozenset
+    bounds: tuple
+
+
+@lru_cache(maxsize=8192)
+def shape_paragraph(text: str, spans: tuple, rtl: bool, cjk: bool, language: str) -> Shaped:
+    """Shape a paragraph once per process: ``spans`` is ``(length, font_path, size)`` for each
+    styled span. Shaping is a function of these alone, so the same sentence on A4 and on Letter,
+    or in a worker's next handout, is shaped once."""
+    owner: list = []
+    starts = set()
+    for number, (length, _, _) in enumerate(spans):
+        starts.add(len(owner))
+        owner += [number] * length
+    levels = embedding_levels(text, rtl)
+    breaks = [i for i, char in enumerate(text) if char == "\n"]
+    cuts = starts | set(breaks) | {i + 1 for i in breaks}
+    if any(levels):
+        cuts |= {i for i in range(1, len(text)) if levels[i] != levels[i - 1]}
+    cuts = sorted(cut for cut in cuts | {len(text)} if 0 < cut <= len(text))
+    runs, start = [], 0
+    for end in cuts:
+        _, font_path, size = spans[owner[start]]
+        runs.append((start, end, levels[start], shape_run(text, start, end, font_path, size, levels[start], language)))
+        start = end
+    advance = [0.0] * (len(text) + 1)
+    for run in runs:
+        for glyph in run[3]:
+            advance[glyph.cluster] += glyph.advance
+    allowed, forced = break_opportunities(text, cjk)
+    prefix = tuple(accumulate(advance[:len(text)], initial=0.0))
+    bounds = tuple(sorted(allowed | forced | {len(text)}))
+    return Shaped(text, tuple(owner), tuple(runs), prefix, allowed, forced, bounds)
+
+
+def shape_run(text: str, start: int, end: int, font_path: str, size: float, level: int, language: str) -> tuple:
+    """HarfBuzz's glyphs for ``text[start:end]``, with the whole text as context, in visual order."""
+    font = load_font(font_path)
+    buffer = hb.Buffer()
+    buffer.cluster_level = hb.BufferClusterLevel.MONOTONE_GRAPHEMES  # a base and its marks: one cluster
+    buffer.add_str(text, item_offset=start, item_length=end - start)
+    buffer.guess_segment_properties()
+    buffer.direction = "rtl" if level % 2 else "ltr"
+    if language:
+        buffer.language = language
+    # No optional ligatures in Latin text: "ff" stays two letters for every tool that copies text
+    # without reading /ActualText, and for a reader who looks at each letter.
+    features = NO_LIGATURES if buffer.script in ("Latn", "Zyyy") else {}
+    hb.shape(font.font, buffer, features)
+    scale = size / font.upem
+    return tuple([Glyph(info.codepoint, info.cluster, position.x_advance * scale, position.x_offset * scale,
+                        position.y_offset * scale)
+                  for info, position in zip(buffer.glyph_infos, buffer.glyph_positions)])
 
 
 class Paragraph:
-    """One paragraph shaped once; ``lines(width)`` breaks it for any width."""
+    """One paragraph, shaped once; ``lines(width)`` breaks it for any width."""
 
     def __init__(self, spans: list[Span], *, rtl: bool = False, cjk: bool = False, language: str = ""):
         self.spans = [span for span in spans if span.text]
         self.text = "".join(span.text for span in self.spans)
-        self.rtl, self.cjk = rtl, cjk
-        self.owner = []
-        for number, span in enumerate(self.spans):
-            self.owner += [number] * len(span.text)
-        self.levels = embedding_levels(self.text, rtl)
-        self.runs = self._shape(language)
-        self.advance = [0.0] * (len(self.text) + 1)
-        for run in self.runs:
-            for glyph in run[3]:
-                self.advance[glyph.cluster] += glyph.advance
-        self.allowed, self.forced = break_opportunities(self.text, cjk)
-
-    def _shape(self, language: str) -> list:
-        """(start, end, level, glyphs in visual order) for each run of one style and level."""
-        runs, start = [], 0
-        text = self.text
-        for index in range(1, len(text) + 1):
-            if index < len(text) and self.owner[index] == self.owner[start] and \
-                    self.levels[index] == self.levels[start] and text[index] != "\n" and text[index - 1] != "\n":
-                continue
-            runs.append(self._shape_run(start, index, language))
-            start = index
-        return runs
-
-    def _shape_run(self, start: int, end: int, language: str):
-        style = self.spans[self.owner[start]].style
-        level = self.levels[start]
-        font = load_font(style.font_path)
-        buffer = hb.Buffer()
-        buffer.cluster_level = hb.BufferClusterLevel.MONOTONE_GRAPHEMES  # a base and its marks: one cluster
-        buffer.add_str(self.text, item_offset=start, item_length=end - start)
-        buffer.guess_segment_properties()
-        buffer.direction = "rtl" if level % 2 else "ltr"
-        if language:
-            buffer.language = language
-        # No optional ligatures in Latin text: "ff" stays two letters for every tool that copies
-        # text without reading /ActualText, and for a reader who looks at each letter.
-        features = NO_LIGATURES if buffer.script in ("Latn", "Zyyy") else {}
-        hb.shape(font.font, buffer, features)
-        scale = style.size / font.upem
-        glyphs = tuple(Glyph(info.codepoint, info.cluster, position.x_advance * scale,
-                             position.x_offset * scale, position.y_offset * scale)
-                       for info, position in zip(buffer.glyph_infos, buffer.glyph_positions))
-        return (start, end, level, glyphs)
+        key = tuple((len(span.text), span.style.font_path, span.style.size) for span in self.spans)
+        shaped = shape_paragraph(self.text, key, rtl, cjk, language)
+        self.owner, self.runs, self.prefix = shaped.owner, shaped.runs, shaped.prefix
+        self.allowed, self.forced, self.bounds = shaped.allowed, shaped.forced, shaped.bounds
 
     def width_of(self, start: int, end: int) -> float:
-        return sum(self.advance[start:end])
+        return self.prefix[end] - self.prefix[start]
 
     def lines(self, width: float) -> list[Line]:
-        """The paragraph broken to ``width`` points (a word wider than that is cut where it must)."""
-        text, ranges = self.text, []
-        start, used, last_break = 0, 0.0, None
-        index = 0
-        while index < len(text):
-            if index in self.forced and index > start:
-                ranges.append((start, index))
-                start, used, last_break = index, 0.0, None
-            if index in self.allowed and index > start:
-                last_break = index
-            used += self.advance[index]
-            if used > width + 0.01 and text[index] not in BREAKING_SPACES and index > start:
-                cut = last_break if last_break and last_break > start else self._cut(start, index)
-                ranges.append((start, cut))
-                start, last_break = cut, None
-                used = self.width_of(start, index + 1)
-            index += 1
+        """The paragraph broken to ``width`` points, greedily, at its break opportunities (a word
+        wider than the line is cut where it must). Widths come from running sums of the advances,
+        so the cost grows with the number of words, not characters."""
+        text, prefix, limit = self.text, self.prefix, width + 0.01
+        ranges, start, last = [], 0, None
+        for bound in self.bounds:
+            if bound <= start:
+                continue
+            end = bound
+            while end > start and (text[end - 1] in BREAKING_SPACES or text[end - 1] == "\n"):
+                end -= 1
+            if prefix[end] - prefix[start] > limit:
+                if last is not None:  # the words up to the last opportunity make a line
+                    ranges.append((start, last))
+                    start, last = last, None
+                while prefix[end] - prefix[start] > limit and end - start > 1:  # one word too wide
+                    fits = bisect_right(prefix, prefix[start] + limit, start + 1, end) - 1
+                    cut = self._cut(start, max(start + 1, fits))
+                    if cut >= end or cut <= start:
+                        break
+                    ranges.append((start, cut))
+                    start = cut
+            if bound in self.forced:
+                ranges.append((start, bound))
+                start, last = bound, None
+            elif bound < len(text):
+                last = bound
         ranges.append((start, len(text)))
         return [self._line(a, b) for a, b in ranges]
 

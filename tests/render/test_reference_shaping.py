@@ -9,19 +9,18 @@ renderer before the document model drew 49 shapes for the Arabic title where Har
 
 from __future__ import annotations
 
-import shutil
 import unicodedata
 
 import pytest
 from inkshapes import agree, line_boxes, pdf_box_shapes, reference_shapes
+from pdfread import needs
 
 from handouts import model as m
 from handouts.document import prepare
 from handouts.registry import Registry
 from handouts.render import render
 
-pytestmark = pytest.mark.skipif(not all(shutil.which(tool) for tool in ("hb-view", "pdftoppm", "pdftotext")),
-                                reason="needs hb-view (libharfbuzz-bin) and poppler-utils")
+pytestmark = needs("hb-view", "pdftoppm", "pdftotext")
 
 LOCALES = ("en", "es", "zh-Hans", "vi", "ar", "hi")
 KINDS = {  # kind -> (module, variant)

@@ -118,3 +118,23 @@ def test_a_seventh_locale_needs_only_a_catalogue(content_copy, tmp_path):
     assert result.written and any("[fr]" in w for w in result.warnings)  # builds, English where missing
     with pytest.raises(HandoutsError, match="no font family covers the Jpan script of locale 'ja'"):
         build_handouts(["mini-card"], locale="ja", content=[content_copy], out_dir=tmp_path)
+
+
+def test_a_font_that_is_not_shaped_fails_loudly(monkeypatch):
+    """If HarfBuzz leaves Arabic unshaped (as ReportLab's fallback did without rlbidi), the build
+    stops with a message instead of printing unjoined letters."""
+    import uharfbuzz as hb
+
+    from handouts.errors import FontError
+    from handouts.render import textlayout
+
+    arabic = FONTS + "NotoSansArabicLatin-Regular.ttf"
+    textlayout.check_shaping(arabic, "Arab")  # shaped: no error
+    real_shape = hb.shape
+    off = dict.fromkeys(("init", "medi", "fina", "isol", "rlig", "calt", "liga", "ccmp", "locl"), False)
+    # a shaper that only maps characters to glyphs: what a missing shaping step amounts to
+    monkeypatch.setattr(hb, "shape", lambda font, buffer, features: real_shape(font, buffer, off))
+    with pytest.raises(FontError, match="did not shape Arab"):
+        textlayout.check_shaping(arabic, "Arab")
+    with pytest.raises(FontError, match="has no Arab letters"):
+        textlayout.check_shaping(FONTS + "NotoSans-Regular.ttf", "Arab")

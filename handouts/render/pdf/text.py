@@ -258,6 +258,13 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True) -> Non
         widths = rl_font.face.charWidths
         ops += [_colour(style.colour), f"1 0 0 1 {_fmt(x + pen)} {_fmt(y)} Tm"]
         start, position, subset, rise = pen, pen, None, 0.0
+        if _spells(piece, codes):
+            # The common case (most Latin, Chinese and Vietnamese lines): one glyph per character,
+            # unmoved, each mapped to its own character; only kerning adjusts the positions.
+            pen = _draw_plain(ops, piece, codes, assignments, widths, rl_font, doc, pen)
+            if style.href or style.underline:
+                decorations.append((start, pen, style))
+            continue
         for glyphs, chars in piece.clusters():
             first = glyphs[0]
             exact = len(glyphs) == 1 and not (first.dx or first.dy) and \
@@ -319,6 +326,53 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True) -> Non
         if style.href and links:
             canvas.linkURL(style.href, (x + start, y - style.size * 0.25, x + end, y + style.size * 0.8),
                            relative=1, thickness=0)
+
+
+HEX = [f"{code:02x}" for code in range(256)]
+
+
+def _spells(piece, codes: dict) -> bool:
+    """Whether a piece's glyphs are its characters one for one, in order and unmoved."""
+    glyphs = piece.glyphs
+    if len(glyphs) != len(piece.text) or piece.rtl:
+        return False
+    for glyph in glyphs:
+        if glyph.dx or glyph.dy:
+            return False
+    return "".join([chr(codes[glyph.gid]) for glyph in glyphs]) == piece.text.replace("\u00a0", " ")
+
+
+def _draw_plain(ops, piece, codes, assignments, widths, rl_font, doc, pen: float) -> float:
+    """Draw a piece that spells its text: TJ arrays, a font switch where the subset changes."""
+    size = piece.style.size
+    scale = size / 1000
+    position, subset, run, hexes = pen, None, [], []
+
+    def flush():
+        if hexes:
+            run.append("<" + "".join(hexes) + ">")
+            hexes.clear()
+        if run:
+            ops.append("[" + " ".join(run) + "] TJ")
+            run.clear()
+
+    for glyph in piece.glyphs:
+        code = codes[glyph.gid]
+        number = assignments.get(code, 0)
+        if number >> 8 != subset:
+            flush()
+            subset = number >> 8
+            ops.append(f"{rl_font.getSubsetInternalName(subset, doc)} {_fmt(size)} Tf")
+        if abs(pen - position) > 0.005:
+            if hexes:
+                run.append("<" + "".join(hexes) + ">")
+                hexes.clear()
+            run.append(_fmt(-(pen - position) / scale))
+        hexes.append(HEX[number & 0xFF])
+        position = pen + widths.get(code, 0) * scale
+        pen += glyph.advance
+    flush()
+    return pen
 
 
 @lru_cache(maxsize=None)
