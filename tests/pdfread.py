@@ -17,6 +17,15 @@ def pdf_text(path) -> str:
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
+def poppler_text(path) -> str:
+    """The text poppler's ``pdftotext`` reads (it honours /ActualText, as pypdf does not), whitespace
+    folded: the outside reference for shaped scripts."""
+    import subprocess
+
+    result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    return " ".join(result.stdout.split())
+
+
 def pdf_fonts(path) -> dict[str, bool]:
     """Every font a PDF uses (pages, forms, annotations) -> whether its program is embedded."""
     reader = PdfReader(str(path))

@@ -138,3 +138,18 @@ def test_a_font_that_is_not_shaped_fails_loudly(monkeypatch):
         textlayout.check_shaping(arabic, "Arab")
     with pytest.raises(FontError, match="has no Arab letters"):
         textlayout.check_shaping(FONTS + "NotoSans-Regular.ttf", "Arab")
+
+
+@pytest.mark.parametrize("face", ["NotoSans-Regular", "NotoSansArabicLatin-Bold", "NotoSansDevanagariLatin-Regular"])
+def test_the_glyph_that_marks_a_cluster_edge_draws_nothing(face):
+    """The Noto script fonts draw ZERO WIDTH JOINER as a visible bar: the edge marker must be a
+    glyph with no advance and no outline, or every Hindi conjunct would carry a stray line."""
+    from handouts.render.pdf.text import pdf_font
+    from handouts.render.textlayout import load_font
+
+    path = FONTS + face + ".ttf"
+    glyph = pdf_font(path).invisible
+    font = load_font(path).font
+    assert glyph is not None
+    extents = font.get_glyph_extents(glyph.gid)
+    assert font.get_glyph_h_advance(glyph.gid) == 0 and (extents.width, extents.height) == (0, 0)

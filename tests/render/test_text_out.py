@@ -1,5 +1,6 @@
-"""Text that comes back out: poppler's pdftotext returns every heading and key point of a
-handout in reading order, in every locale (Arabic and Hindi included, through /ActualText)."""
+"""Text that comes back out: poppler's pdftotext returns every heading and key point of every
+handout in reading order, in every locale (Arabic and Hindi included, through /ActualText), and
+PyMuPDF, a second reader, returns the same words."""
 
 from __future__ import annotations
 
@@ -56,13 +57,24 @@ MODULES = ("immunotherapy-vs-car-t", "car-t-journey", "car-t-side-effects", "imm
            "questions-to-ask")
 
 
+def _poppler(pdf) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _mupdf(pdf) -> str:
+    import pymupdf
+
+    with pymupdf.open(str(pdf)) as document:
+        return "\n".join(page.get_text() for page in document)
+
+
 @pytest.mark.parametrize("module", MODULES)
 @pytest.mark.parametrize("locale", ["en", "es", "zh-Hans", "vi", "ar", "hi"])
 def test_headings_and_key_points_come_back_in_reading_order(tmp_path, locale, module):
     handout = prepare(Registry(), module, locale=locale)
     pdf = tmp_path / "handout.pdf"
     pdf.write_bytes(render(handout))
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = _poppler(pdf)
     flat = _words(text)
     wanted_texts = _headings_and_key_points(handout.document)
     assert len(wanted_texts) >= 3
@@ -73,3 +85,23 @@ def test_headings_and_key_points_come_back_in_reading_order(tmp_path, locale, mo
         else:
             # a sentence may wrap: its words run on from one line to the next
             assert _in_order(words, flat), (wanted, text[:400])
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "zh-Hans", "vi", "ar", "hi"])
+def test_mupdf_reads_the_same_words(tmp_path, locale):
+    """A second reader: PyMuPDF. Left-to-right sentences come back in order; in Arabic MuPDF keeps
+    Latin runs where they are drawn, so there every word must come back whole (no reversed or
+    doubled letters), not the order of runs."""
+    pytest.importorskip("pymupdf")
+    handout = prepare(Registry(), "immunotherapy-vs-car-t", locale=locale)
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(render(handout))
+    flat = _words(_mupdf(pdf))
+    for wanted in _headings_and_key_points(handout.document):
+        words = _words(wanted)
+        if locale == "zh-Hans":
+            assert "".join(words) in "".join(flat), wanted
+        elif handout.rtl:
+            assert set(words) <= set(flat), (wanted, sorted(set(words) - set(flat)))
+        else:
+            assert _in_order(words, flat), wanted

@@ -14,7 +14,7 @@ a ``/Span`` with ``/ActualText``, so ``pdftotext`` returns the sentence in logic
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reportlab.platypus import Flowable
@@ -34,6 +34,7 @@ class PdfFont:
     ascent: float   # per point of type size
     descent: float
     invisible: object = None  # a zero-width glyph that draws nothing (ZERO WIDTH JOINER), as a Glyph
+    aliases: dict = field(default_factory=dict)  # glyph id -> a private-use code, for use in spans
 
 
 @lru_cache(maxsize=None)
@@ -44,7 +45,7 @@ def pdf_font(path: str) -> PdfFont:
 
     from handouts.errors import FontError
 
-    name = "H" + str(abs(hash_path(path)))
+    name = font_name(path)
     try:
         font = TTFont(name, path, shapable=False)
     except (TTFError, OSError) as exc:
@@ -62,17 +63,40 @@ def pdf_font(path: str) -> PdfFont:
             codes[gid] = code
             face.charToGlyph[code] = gid
             face.charWidths[code] = shaper.font.get_glyph_h_advance(gid) * 1000 / shaper.upem
+    # Every glyph a character already names also gets a private-use alias while codes last: drawn
+    # inside an /ActualText span, a glyph must not bring its own character along as well.
+    aliases = {}
+    for gid in sorted(gid for gid, chars in face.glyphToChar.items() if chars):
+        code = next(free, None)
+        if code is None:
+            break
+        aliases[gid] = code
+        face.charToGlyph[code] = gid
+        face.charWidths[code] = face.charWidths.get(codes[gid], 0)
     pdfmetrics.registerFont(font)
-    invisible = next((Glyph(face.charToGlyph[c], 0, 0.0, 0.0, 0.0) for c in (0x200D, 0x200B, 0x200C)
-                      if c in face.charToGlyph and face.charWidths.get(c, 1) == 0), None)
-    return PdfFont(name, path, codes, face.ascent / 1000, -face.descent / 1000, invisible)
+    invisible = next((Glyph(face.charToGlyph[c], 0, 0.0, 0.0, 0.0) for c in INVISIBLE_CANDIDATES
+                      if c in face.charToGlyph and _draws_nothing(shaper, face.charToGlyph[c])), None)
+    return PdfFont(name, path, codes, face.ascent / 1000, -face.descent / 1000, invisible, aliases)
 
 
-def hash_path(path: str) -> int:
-    """A stable number for a path (Python's ``hash`` of a str changes between processes)."""
+# Characters whose glyph is usually empty and zero-width. ZERO WIDTH JOINER is not among them: in
+# the Noto script fonts it has a visible outline, drawn only where a text shows its controls.
+INVISIBLE_CANDIDATES = (0x200B, 0xFEFF, 0x200D, 0x200C)
+
+
+def _draws_nothing(shaper, gid: int) -> bool:
+    """Whether a glyph has no advance and no ink (HarfBuzz's extents of its outline)."""
+    extents = shaper.font.get_glyph_extents(gid)
+    return shaper.font.get_glyph_h_advance(gid) == 0 and (extents is None or (extents.width, extents.height) == (0, 0))
+
+
+def font_name(path: str) -> str:
+    """A name for ReportLab's font registry from the file's contents, not its place on disk, so a
+    checkout in another folder makes the same bytes."""
     import zlib
+    from pathlib import Path
 
-    return zlib.crc32(path.encode("utf-8"))
+    return f"H{zlib.crc32(Path(path).read_bytes()):08x}"
 
 
 @dataclass(frozen=True)
@@ -251,24 +275,36 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True) -> Non
         font = pdf_font(style.font_path)
         rl_font = _rl_font(font.name)
         codes = {glyph.gid: font.codes.get(glyph.gid, 0) for glyph in piece.glyphs}
-        if font.invisible is not None:
-            codes[font.invisible.gid] = font.codes[font.invisible.gid]
-        rl_font.splitString("".join(map(chr, codes.values())), doc)  # gives each code a subset place
-        assignments = rl_font.state[doc].assignments
         widths = rl_font.face.charWidths
         ops += [_colour(style.colour), f"1 0 0 1 {_fmt(x + pen)} {_fmt(y)} Tm"]
         start, position, subset, rise = pen, pen, None, 0.0
         if _spells(piece, codes):
             # The common case (most Latin, Chinese and Vietnamese lines): one glyph per character,
             # unmoved, each mapped to its own character; only kerning adjusts the positions.
-            pen = _draw_plain(ops, piece, codes, assignments, widths, rl_font, doc, pen)
+            rl_font.splitString("".join(map(chr, codes.values())), doc)  # gives each code a subset place
+            pen = _draw_plain(ops, piece, codes, rl_font.state[doc].assignments, widths, rl_font, doc, pen)
             if style.href or style.underline:
                 decorations.append((start, pen, style))
             continue
+        if font.invisible is not None:
+            codes[font.invisible.gid] = font.codes[font.invisible.gid]
+        # Inside a span each glyph of a left-to-right piece is drawn by a private-use alias, so that
+        # it does not bring its own character along besides the span's text (MuPDF printed the aa
+        # of a Devanagari conjunct twice). Right-to-left glyphs keep their letters: readers tell the
+        # direction of a line from them.
+        in_span = codes if piece.rtl else {gid: font.aliases.get(gid, code) for gid, code in codes.items()}
+        clusters = []
         for glyphs, chars in piece.clusters():
             first = glyphs[0]
             exact = len(glyphs) == 1 and not (first.dx or first.dy) and \
-                chr(codes[first.gid]) == chars.replace("\u00a0", " ")
+                chr(codes[first.gid]).replace("\u00a0", " ") == chars.replace("\u00a0", " ")
+            clusters.append((glyphs, chars, exact))
+        used = [(codes if exact else in_span)[glyph.gid] for glyphs, _, exact in clusters for glyph in glyphs]
+        if font.invisible is not None:
+            used.append(in_span[font.invisible.gid])
+        rl_font.splitString("".join(map(chr, used)), doc)
+        assignments = rl_font.state[doc].assignments
+        for glyphs, chars, exact in clusters:
             placed = []  # (x where the glyph is drawn, glyph)
             cluster_start = pen
             for glyph in glyphs:
@@ -290,8 +326,9 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True) -> Non
                 spelled = strip_controls(chars[::-1] if piece.rtl else chars)
                 ops.append(f"/Span <</ActualText <{_utf16_hex(spelled)}>>> BDC")
             run = []
+            drawn = codes if exact else in_span
             for target, glyph in placed:
-                code = codes[glyph.gid]
+                code = drawn[glyph.gid]
                 number = assignments.get(32 if code == 0xA0 else code, 0)
                 if number >> 8 != subset or glyph.dy != rise:
                     if run:
@@ -339,7 +376,8 @@ def _spells(piece, codes: dict) -> bool:
     for glyph in glyphs:
         if glyph.dx or glyph.dy:
             return False
-    return "".join([chr(codes[glyph.gid]) for glyph in glyphs]) == piece.text.replace("\u00a0", " ")
+    return "".join([chr(codes[glyph.gid]) for glyph in glyphs]).replace("\u00a0", " ") == \
+        piece.text.replace("\u00a0", " ")
 
 
 def _draw_plain(ops, piece, codes, assignments, widths, rl_font, doc, pen: float) -> float:
@@ -358,7 +396,7 @@ def _draw_plain(ops, piece, codes, assignments, widths, rl_font, doc, pen: float
 
     for glyph in piece.glyphs:
         code = codes[glyph.gid]
-        number = assignments.get(code, 0)
+        number = assignments.get(32 if code == 0xA0 else code, 0)  # ReportLab draws a no-break space as a space
         if number >> 8 != subset:
             flush()
             subset = number >> 8
