@@ -9,16 +9,16 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from handouts.batch import VARIANTS
+from handouts.batch import DEFAULT_PAPER, VARIANTS
 from handouts.clinic import Clinic
-from handouts.content import module_problems
-from handouts.document import placeholder_values, prepare
+from handouts.content import SOURCE_LOCALE, module_problems
+from handouts.document import prepare
 from handouts.errors import HandoutsError, Problem, ValidationFailed
 from handouts.facts import load_facts
 from handouts.fonts import font_families
 from handouts.i18n import module_locales
 from handouts.layouts import layout_problems, load_paper
-from handouts.plain_language import FOR_HUMAN_REVIEW, PASS_MARK, check_module
+from handouts.plain_language import FOR_HUMAN_REVIEW, PASS_MARK, check_document
 from handouts.readability import FORMULAS, measure
 from handouts.registry import Registry, shown_path
 from handouts.render import render as render_pdf
@@ -79,16 +79,15 @@ def check_all(registry: Registry, *, clinic: Clinic | None = None, render: bool 
             report.problems += problems
             continue
         module = registry.module(name)
-        report.checklists.append(check_module(registry, module))
-        facts = load_facts(registry)
         for locale in module_locales(module):
-            values = placeholder_values(facts, clinic or Clinic(), locale)
-            _collect(report, lambda locale=locale, values=values: report.readings.append(
-                measure(registry, module, locale, values)))
             for paper, variant in itertools.product(registry.paper_paths(), VARIANTS):
                 def one(locale=locale, paper=paper, variant=variant):
                     handout = prepare(registry, name, locale=locale, paper=paper, clinic=clinic, variant=variant)
                     report.warnings += handout.warnings
+                    if (paper, variant) == (DEFAULT_PAPER, "standard"):  # the checks read the model once
+                        if locale == SOURCE_LOCALE:
+                            report.checklists.append(check_document(registry, handout.document))
+                        report.readings.append(measure(registry, module, handout.document))
                     if render:
                         render_pdf(handout)
                 if _collect(report, one):

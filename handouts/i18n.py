@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -185,9 +186,18 @@ def load_translator(folder: Path, locale: str) -> Translator:
     path = locales_folder(folder) / f"{locale}.po"
     if not path.is_file():
         return Translator(locale, review={"status": "draft"})
-    catalog = read_catalogue(path, locale)
+    stat = path.stat()
+    messages, fuzzy, lines = _catalogue_entries(path, locale, stat.st_size, stat.st_mtime_ns)
+    return Translator(locale, dict(messages), set(fuzzy), review=review_status(folder, locale),
+                      path=shown_path(path), lines=dict(lines))
+
+
+@lru_cache(maxsize=256)
+def _catalogue_entries(path: Path, locale: str, size: int, mtime_ns: int) -> tuple:
+    """(translations, fuzzy English, catalogue line of each translation) of one ``.po`` file,
+    parsed once per process for as long as the file stays the same."""
     messages, fuzzy, lines = {}, set(), {}
-    for message in catalog:
+    for message in read_catalogue(path, locale):
         if not message.id or not isinstance(message.id, str):
             continue
         if message.fuzzy:
@@ -195,8 +205,7 @@ def load_translator(folder: Path, locale: str) -> Translator:
         elif message.string:
             messages[message.id] = message.string
             lines[message.id] = message.lineno
-    return Translator(locale, messages, fuzzy, review=review_status(folder, locale), path=shown_path(path),
-                      lines=lines)
+    return messages, frozenset(fuzzy), lines
 
 
 def review_status(folder: Path, locale: str) -> dict:

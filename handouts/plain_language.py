@@ -1,7 +1,8 @@
 """Plain-language checks a machine can make, reported as a PEMAT-style checklist per module.
 
 Each check is scored only where it applies to the module's kind; what a machine cannot judge is
-listed for a person to review and never scored. Checks read the English source.
+listed for a person to review and never scored. Checks read the English document model, the
+same nodes a renderer draws.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from handouts.content import Module
+from handouts import model as m
 from handouts.registry import Registry, shown_path
 from handouts.yamlsrc import load_yaml
 
@@ -53,10 +54,6 @@ class Checklist:
         return [item for item in self.applicable if not item.passed]
 
 
-def _plain(markdown: str) -> str:
-    return re.sub(r"[*_`#>\[\]()]", " ", markdown)
-
-
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
 
@@ -71,17 +68,60 @@ def load_terms(registry: Registry) -> list[tuple[str, list[str]]]:
     return terms
 
 
-def check_module(registry: Registry, module: Module) -> Checklist:
-    data = module.data
-    kind = module.kind
-    prose = [(keypath, text) for keypath, text, spec, _ in module.texts() if not keypath.startswith("glossary")]
-    body = " ".join(_plain(text) for _, text in prose)
-    result = Checklist(module.name)
+def texts_of(document: m.Document) -> tuple[list[str], list[str]]:
+    """(every text a patient reads but the glossary, the glossary's terms), from the model."""
+    prose: list[str] = []
+    terms: list[str] = []
+
+    def walk(blocks):
+        for block in blocks:
+            if isinstance(block, m.Heading):
+                prose.append(m.plain(block.content))
+            elif isinstance(block, m.Paragraph):
+                prose.append(m.plain(block.content))
+            elif isinstance(block, m.ListBlock):
+                prose.extend(m.plain(item) for item in block.items)
+            elif isinstance(block, m.Step):
+                prose.append(m.plain(block.title))
+                walk(block.blocks)
+            elif isinstance(block, m.Callout):
+                if block.role != "notice":  # the medical-advice notice is furniture, not content
+                    prose.append(m.plain(block.title))
+                    walk(block.blocks)
+            elif isinstance(block, m.Table):
+                for row in (*block.header, *block.rows):
+                    for cell in row:
+                        walk(cell)
+            elif isinstance(block, m.ChecklistGroup):
+                prose.append(m.plain(block.heading))
+                prose.extend(m.plain(question.content) for question in block.questions)
+            elif isinstance(block, m.Figure):
+                prose.append(block.alt)
+                prose.extend(text for _, text in block.labels)
+            elif isinstance(block, m.WriteOnLines):
+                prose.extend(block.labels)
+            elif isinstance(block, m.Definitions):
+                terms.extend(term for term, _ in block.entries)
+
+    walk(document.blocks)
+    for face in document.faces:
+        walk(face.blocks)
+    return [text for text in prose if text], terms
+
+
+def check_document(registry: Registry, document: m.Document) -> Checklist:
+    """The checklist for one module, read from its English document model."""
+    kind = document.kind
+    prose, glossary_terms = texts_of(document)
+    body = " ".join(prose)
+    result = Checklist(document.module)
+    blocks = list(document.walk())
 
     if kind in ("comparison", "sheet"):
-        result.items.append(Item("Has a summary or key points", bool(data.get("key_points"))))
-        result.items.append(Item("Has headings", bool(data.get("sections"))))
-        glossary = " | ".join(entry["term"].lower() for entry in data.get("glossary") or [])
+        result.items.append(Item("Has a summary or key points",
+                                 any(isinstance(b, m.Callout) and b.role == "key_points" for b in blocks)))
+        result.items.append(Item("Has headings", any(isinstance(b, m.Heading) for b in blocks)))
+        glossary = " | ".join(term.lower() for term in glossary_terms)
         missing = [term for term, spellings in load_terms(registry)
                    if any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", body, re.IGNORECASE) for s in spellings)
                    and term.lower() not in glossary
@@ -89,21 +129,23 @@ def check_module(registry: Registry, module: Module) -> Checklist:
         result.items.append(Item("Defines the medical terms it uses", not missing,
                                  f"not in the glossary: {', '.join(missing)}" if missing else ""))
     elif kind == "checklist":
-        result.items.append(Item("Has a summary or key points", bool(data.get("intro")), "the intro says what to do"))
-        result.items.append(Item("Has headings", all(g.get("heading") for g in data["groups"])))
+        intro = any(isinstance(b, m.Paragraph) for b in blocks)
+        result.items.append(Item("Has a summary or key points", intro, "the intro says what to do"))
+        groups = [b for b in blocks if isinstance(b, m.ChecklistGroup)]
+        result.items.append(Item("Has headings", bool(groups) and all(m.plain(g.heading) for g in groups)))
         result.items.append(Item("Defines the medical terms it uses", None, "no glossary on this kind"))
     else:  # card
-        headed = any("banner" in block or "heading" in block for block in data["front"] + data["back"])
+        headed = any(isinstance(b, m.Heading) or (isinstance(b, m.Callout) and b.role == "banner") for b in blocks)
         result.items.append(Item("Has a summary or key points", None, "a wallet card is itself a summary"))
         result.items.append(Item("Has headings", headed))
         result.items.append(Item("Defines the medical terms it uses", None, "no glossary on this kind"))
 
-    sentences = [s for _, text in prose for s in _sentences(_plain(text))]
+    sentences = [s for text in prose for s in _sentences(text)]
     actions = [s for s in sentences if s.lower().startswith(ACTION_VERBS) or re.search(r"\bcall (your|the|us)\b",
                                                                                         s, re.IGNORECASE)]
     result.items.append(Item("Has at least one explicit action", bool(actions), actions[0][:60] if actions else
                              "no sentence tells the reader what to do"))
-    shouting = [text for _, text in prose if sum(c.isalpha() for c in text) > 12 and text.upper() == text]
+    shouting = [text for text in prose if sum(c.isalpha() for c in text) > 12 and text.upper() == text]
     result.items.append(Item("No paragraph in capitals", not shouting, shouting[0][:40] if shouting else ""))
     long_ones = [s for s in sentences if len(s.split()) > MAX_SENTENCE_WORDS]
     result.items.append(Item(f"No sentence over {MAX_SENTENCE_WORDS} words", not long_ones,

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handouts import model as m
-from handouts.clinic import Clinic
 from handouts.content import Module
-from handouts.i18n import load_translator
 from handouts.registry import Registry, shown_path
 from handouts.yamlsrc import load_yaml
 
@@ -135,17 +133,6 @@ def model_sentences(document) -> list[str]:
     return texts
 
 
-def patient_sentences(module: Module, locale: str, values: dict) -> list[str]:
-    """The prose a patient reads in one module and locale, read from its document model."""
-    from handouts.document import build_document, localize, localized_words
-
-    translate = load_translator(module.folder, locale)
-    words = localized_words(load_translator(module.folder.parent / "_common", locale))
-    document = build_document(module, localize(module, translate, values), locale, words, Clinic(),
-                              draft=False, notice_in_footer=True)
-    return model_sentences(document)
-
-
 def count_words(text: str) -> int:
     """Words, counting each Chinese or Japanese character as one (they are written without spaces)."""
     wide = sum(1 for char in text if "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff")
@@ -153,10 +140,12 @@ def count_words(text: str) -> int:
     return wide + len(narrow.split())
 
 
-def measure(registry: Registry, module: Module, locale: str, values: dict) -> Reading:
+def measure(registry: Registry, module: Module, document) -> Reading:
+    """Reading level of one module in one locale, from the prose in its document model."""
     import textstat
 
-    sentences = patient_sentences(module, locale, values)
+    locale = document.locale
+    sentences = model_sentences(document)
     text = " ".join(sentences)
     targets = targets_for(registry, module, locale)
     reading = Reading(module.name, locale, count_words(text), targets=targets)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from handouts.plain_language import check_module
+from handouts.document import prepare
+from handouts.plain_language import check_document
 from handouts.registry import Registry
 
 
@@ -13,7 +14,7 @@ def _items(checklist):
 def test_bundled_modules_pass():
     registry = Registry()
     for name in registry.module_paths():
-        checklist = check_module(registry, registry.module(name))
+        checklist = check_document(registry, prepare(registry, name).document)
         assert checklist.score >= 70 and not checklist.failures, (name, checklist.failures)
 
 
@@ -25,7 +26,7 @@ def test_missing_glossary_term_long_sentence_and_capitals(content_copy):
         "which is too long for a patient. Call your team")
     path.write_text(text)
     registry = Registry.with_extra([content_copy])
-    items = _items(check_module(registry, registry.module("mini-sheet")))
+    items = _items(check_document(registry, prepare(registry, "mini-sheet").document))
     assert not items["Defines the medical terms it uses"].passed
     assert "T cell" in items["Defines the medical terms it uses"].detail
     assert not items["No sentence over 25 words"].passed
@@ -34,6 +35,6 @@ def test_missing_glossary_term_long_sentence_and_capitals(content_copy):
 
 def test_cards_are_not_scored_on_a_glossary():
     registry = Registry()
-    items = _items(check_module(registry, registry.module("car-t-side-effects")))
+    items = _items(check_document(registry, prepare(registry, "car-t-side-effects").document))
     assert items["Defines the medical terms it uses"].passed is None
     assert items["Has at least one explicit action"].passed

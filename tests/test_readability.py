@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handouts.clinic import Clinic
-from handouts.document import placeholder_values
-from handouts.facts import load_facts
+from handouts.document import prepare
 from handouts.readability import count_words, measure
 from handouts.registry import Registry
 
@@ -14,8 +12,7 @@ HARD = Path(__file__).parent / "fixtures" / "content-hard"
 
 
 def _reading(registry, name, locale):
-    values = placeholder_values(load_facts(registry), Clinic(), locale)
-    return measure(registry, registry.module(name), locale, values)
+    return measure(registry, registry.module(name), prepare(registry, name, locale=locale).document)
 
 
 def test_every_bundled_english_module_meets_its_targets():
