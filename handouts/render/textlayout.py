@@ -166,8 +166,13 @@ def embedding_levels(text: str, rtl: bool) -> list[int]:
         return [0] * len(text)
     from bidi import get_display
 
+    # python-bidi hands out the levels it computed only in its debug report (unicode-bidi's own
+    # BidiInfo, one level per UTF-8 byte); a report of another shape is an error, never a guess.
     debug = get_display(text, base_dir="R" if rtl else "L", debug=True)
     per_byte = [int(level) for level in _LEVEL.findall(debug.split("paragraphs:")[0])]
+    if len(per_byte) != len(text.encode("utf-8")):
+        raise FontError("python-bidi did not report one embedding level per byte; this version's report "
+                        "is not understood", hint="install the python-bidi version pyproject.toml names")
     levels, index = [], 0
     for char in text:  # unicode-bidi gives a level per UTF-8 byte; take each character's first
         levels.append(per_byte[index])

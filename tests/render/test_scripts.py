@@ -182,3 +182,34 @@ def test_bytes_do_not_depend_on_what_the_process_built_before():
 
     alone = digest("immunotherapy-vs-car-t")
     assert alone == digest("car-t-side-effects", "questions-to-ask", "immunotherapy-vs-car-t")
+
+
+ARABIC_WORDS = ["حمى", "اتصل", "الآن", "فريق", "الرعاية", "أو"]
+OTHER_WORDS = ["CAR-T", "T", "cell", "555-0100", "38", "2.5", "(", ")", ".", "،", ":", "/", "-", "%"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(ARABIC_WORDS + OTHER_WORDS), min_size=1, max_size=12), st.booleans())
+def test_any_mixed_line_is_ordered_as_python_bidi_orders_it(words, rtl):
+    """Property: for any mix of Arabic, Latin, numbers and neutrals, in either base direction, the
+    pieces we reorder (rule L2 over shaped runs) read as python-bidi's own character display."""
+    from bidi import get_display
+
+    text = " ".join(words)
+    (line,) = Paragraph([Span(text, Look(FONTS + "NotoSansArabicLatin-Regular.ttf"))], rtl=rtl).lines(1e6)
+    visual = "".join(piece.text[::-1] if piece.rtl else piece.text for piece in line.pieces)
+    assert visual == get_display(text, base_dir="R" if rtl else "L")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(ARABIC_WORDS + OTHER_WORDS + ["immunotherapy", "有些种类能", "，", "。"]),
+                min_size=1, max_size=30), st.integers(min_value=20, max_value=300))
+def test_line_breaking_keeps_every_character_in_order(words, width):
+    """Property: breaking a paragraph drops only the spaces it breaks at, keeps the rest in order,
+    and no line is wider than asked unless it is a single unbreakable piece."""
+    text = " ".join(words)
+    paragraph = Paragraph([Span(text, Look(FONTS + "NotoSansArabicLatin-Regular.ttf"))], cjk=True)
+    lines = paragraph.lines(width)
+    assert "".join(line.text.replace(" ", "") for line in lines) == text.replace(" ", "")
+    for line in lines:
+        assert line.width <= width + 0.01 or " " not in line.text.strip()
