@@ -62,7 +62,7 @@ META_FIELDS = {
 }
 
 _STEP = Record(fields={"title": Text(required=True, markdown=False), "text": Text(required=True)})
-# The diagrams a sheet can show and the labels each needs (see handouts/render/diagrams.py).
+# The diagrams a sheet can show and the labels each needs (see handouts/render/pdf/diagrams.py).
 DIAGRAM_LABELS = {
     "comparison": ("left_title", "left_step1", "left_step2", "right_title", "right_step1", "right_step2",
                    "right_step3"),

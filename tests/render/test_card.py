@@ -48,3 +48,13 @@ def test_contacts_from_clinic_on_card(fixtures, tmp_path):
                            clinic=fixtures / "clinics" / "riverside.yaml").written
     text = pdf_text(pdf)
     assert text.count("555-0100") == 8 and "Riverside Cancer Center & Clinic" in text
+
+
+def test_a_link_on_a_card_prints_its_words_without_an_annotation(content_copy, tmp_path):
+    """A card face is a form XObject, which cannot hold link annotations: the words are printed,
+    the link is not made (before, this was a traceback)."""
+    card = content_copy / "mini-card" / "module.yaml"
+    card.write_text(card.read_text().replace('"Do not drive for', '"[Call us](tel:5550100). Do not drive for'))
+    [pdf] = build_handouts(["mini-card"], content=[content_copy], out_dir=tmp_path).written
+    assert "Call us" in pdf_text(pdf)
+    assert all("/Annots" not in page for page in PdfReader(str(pdf)).pages)

@@ -21,8 +21,8 @@ from handouts.render.pdf.styles import Styles
 from handouts.render.pdf.text import TextBlock
 
 
-def card_styles(handout: Handout) -> Styles:
-    return Styles(handout.layout, handout.font, rtl=handout.rtl, language=handout.locale)
+def card_styles(handout: Handout, links: bool = True) -> Styles:
+    return Styles(handout.layout, handout.font, rtl=handout.rtl, language=handout.locale, links=links)
 
 
 def face_flowables(canvas: Canvas, handout: Handout, face: m.Face, ctx: Context, height: float) -> list:
@@ -108,8 +108,7 @@ def draw_crop_marks(canvas: Canvas, handout: Handout, positions, size, styles: S
 
 
 def render_card(handout: Handout) -> bytes:
-    styles = card_styles(handout)
-    styles.links = False
+    styles = card_styles(handout, links=False)
     card = handout.layout["card"]
     size = (card["width_mm"] * mm, card["height_mm"] * mm)
     page_w, page_h = handout.paper.size

@@ -24,7 +24,8 @@ def faces_of(family: FontFamily) -> Faces:
 class Styles:
     """Every text style a handout uses, from the layout's type sizes, colours and spacing."""
 
-    def __init__(self, layout: Layout, family: FontFamily, *, rtl: bool, language: str, scale: float = 1.0):
+    def __init__(self, layout: Layout, family: FontFamily, *, rtl: bool, language: str, scale: float = 1.0,
+                 links: bool = True):
         self.layout = layout
         self.faces = faces_of(family)
         self.rtl = rtl
@@ -33,7 +34,9 @@ class Styles:
         text = self.colours["text"]
         space = layout.mm("spacing_mm", "paragraph")
         self.space = space
-        base = dict(faces=self.faces, rtl=rtl, cjk=family.cjk, language=language,
+        # links=False where text is drawn into a form XObject (a card face), which cannot carry link
+        # annotations: the link's words are printed, its target is not.
+        base = dict(faces=self.faces, rtl=rtl, cjk=family.cjk, language=language, links=links,
                     link_colour=self.colours.get("link", colors.HexColor("#0b4f8a")))
 
         def style(size_name, colour=text, bold=False, **extra) -> TextStyle:
