@@ -33,3 +33,24 @@ def test_nodes_know_where_their_text_came_from():
     english = prepare(Registry(), "immunotherapy-vs-car-t").document
     heading = next(block for block in english.blocks if isinstance(block, m.Heading))
     assert heading.source.path.endswith("module.yaml") and heading.source.line > 1
+
+
+def test_text_typed_into_plain_fields_is_printed_as_typed(content_copy, tmp_path):
+    """The model holds plain text: a tag typed into the version or the title is printed, never
+    obeyed (the old renderer passed the version to ReportLab as markup, so `<img src>` read a
+    local file and `<a href>` wrote any link)."""
+    import re
+
+    from pdfread import pdf_text
+
+    from handouts.build import build_handouts
+
+    path = content_copy / "mini-sheet" / "module.yaml"
+    typed = '<img src="/etc/hostname"/> & <a href="file:///etc/passwd">x</a>'
+    text = path.read_text().replace('version: "0.1"', f"version: '{typed}'")
+    path.write_text(text.replace("title: Test comparison", "title: Salt & <b>pepper</b>"))
+    [pdf] = build_handouts(["mini-sheet"], content=[content_copy], out_dir=tmp_path).written
+    shown = pdf_text(pdf)
+    assert typed in shown and "Salt & <b>pepper</b>" in shown
+    data = pdf.read_bytes()  # the typed text is in the metadata too, as text: but no link and no image
+    assert b"/URI" not in data and b"/Annots" not in data and not re.search(rb"/Subtype\s*/Image", data)
