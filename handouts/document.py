@@ -26,6 +26,7 @@ from handouts.yamlsrc import load_yaml
 
 COMMON_STRINGS = "_common/strings.yaml"
 ISOLATE = "\u2066{}\u2069"   # left-to-right isolate: "38 °C (100.4 °F)" keeps its order in Arabic text
+FIRST_STRONG = "\u2068{}\u2069"  # a clinic's name or address runs in the direction of its own first letter
 
 
 @dataclass
@@ -182,11 +183,20 @@ def check_clinic_covered(clinic: Clinic, covered: frozenset, font_name: str, loc
 
 # -- building the model ------------------------------------------------------------------------------
 
-def contact_block(words: dict, clinic: Clinic) -> m.ContactBlock:
+def isolated(text: str, rtl: bool, pattern: str = ISOLATE) -> str:
+    """Typed data set apart from right-to-left text around it. Without this, the bidi algorithm
+    shows "555-0100" after Arabic words as "0100-555" (the digits become Arabic numbers and the
+    hyphen no longer joins them), and "+1 555 0100" as "0100 555 1+": a number nobody could dial."""
+    return pattern.format(text) if rtl and text else text
+
+
+def contact_block(words: dict, clinic: Clinic, rtl: bool = False) -> m.ContactBlock:
     """Who to call: the clinic's numbers, or blank lines to write them on."""
-    rows = tuple(m.ContactRow(kind, words["label"].format(label=words[kind]), clinic.phones.get(kind) or None)
+    rows = tuple(m.ContactRow(kind, words["label"].format(label=words[kind]),
+                              isolated(clinic.phones.get(kind) or "", rtl) or None)
                  for kind in ("daytime", "after_hours", "emergency"))
-    return m.ContactBlock(words["contacts"], clinic.name or "", rows, clinic.address or "",
+    address = "\n".join(isolated(line, rtl, FIRST_STRONG) for line in (clinic.address or "").splitlines())
+    return m.ContactBlock(words["contacts"], isolated(clinic.name or "", rtl, FIRST_STRONG), rows, address,
                           m.Source(str(clinic.source or "")))
 
 
@@ -198,8 +208,8 @@ def furniture(module: Module, locale: str, words: dict, clinic: Clinic, draft: b
         reviewed=words["reviewed"].format(date=format_date(module.reviewed, locale)),
         page_label=words["page"], draft=words["draft"] if draft else "",
         card_notice=words["card_notice"], card_instructions=words["card_instructions"],
-        clinic=clinic.name or "", logo=str(clinic.logo) if clinic.logo else None,
-        contacts=contact_block(words, clinic))
+        clinic=isolated(clinic.name or "", is_rtl(locale), FIRST_STRONG),
+        logo=str(clinic.logo) if clinic.logo else None, contacts=contact_block(words, clinic, is_rtl(locale)))
 
 
 def _inline_items(blocks) -> tuple:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pdfread import needs
 from pypdf import PdfReader
 
 from handouts import model as m
@@ -213,3 +214,23 @@ def test_line_breaking_keeps_every_character_in_order(words, width):
     assert "".join(line.text.replace(" ", "") for line in lines) == text.replace(" ", "")
     for line in lines:
         assert line.width <= width + 0.01 or " " not in line.text.strip()
+
+
+@needs("pdftotext")
+def test_phone_numbers_read_left_to_right_in_arabic(tmp_path):
+    """After Arabic words the bidi algorithm turns digits into Arabic numbers, so "+1 555 0100"
+    would be drawn "0100 555 1+" and "555-0199" as "0199-555": the clinic's numbers are isolated."""
+    import re
+    import subprocess
+
+    clinic = tmp_path / "clinic.yaml"
+    clinic.write_text('name: عيادة النهر\nphones:\n  daytime: "+1 555 0100"\n  after_hours: "555-0199"\n',
+                      encoding="utf-8")
+    for module in ("car-t-side-effects", "questions-to-ask"):
+        [pdf] = build_handouts([module], locale="ar", clinic=clinic, out_dir=tmp_path).written
+        boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                               text=True, check=True).stdout
+        words = {text: float(x) for x, text in re.findall(r'xMin="([\d.]+)"[^>]*>([^<]+)</word>', boxes)}
+        assert {"+1", "555", "0100"} <= set(words), (module, sorted(words)[:40])
+        assert words["+1"] < words["555"] < words["0100"], module
+        assert "555-0199" in words, module
