@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from handouts import model as m
 from handouts.document import prepare
 from handouts.registry import Registry
@@ -54,3 +56,19 @@ def test_text_typed_into_plain_fields_is_printed_as_typed(content_copy, tmp_path
     assert typed in shown and "Salt & <b>pepper</b>" in shown
     data = pdf.read_bytes()  # the typed text is in the metadata too, as text: but no link and no image
     assert b"/URI" not in data and b"/Annots" not in data and not re.search(rb"/Subtype\s*/Image", data)
+
+
+def test_a_fault_in_a_translation_names_the_catalogue_and_line(content_copy, tmp_path):
+    """Model nodes carry the catalogue file and line their text came from, so an unsafe msgstr
+    is reported where a translator can fix it, not at the English module."""
+    from handouts.build import BuildFailed, build_handouts
+
+    catalogue = content_copy / "mini-card" / "locales" / "es.po"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace(
+        'msgstr "**Muestre esta tarjeta** a cualquier médico o enfermera."',
+        'msgstr "[Muestre](javascript:alert(1)) esta tarjeta."'), encoding="utf-8")
+    with pytest.raises(BuildFailed) as caught:
+        build_handouts(["mini-card"], locale="es", content=[content_copy], out_dir=tmp_path)
+    message = caught.value.format_message()
+    assert "mini-card/locales/es.po:33:" in message and "javascript:" in message
+    assert not list(tmp_path.glob("*.pdf"))
