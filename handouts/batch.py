@@ -24,7 +24,7 @@ VARIANTS = ("standard", "large-print")
 DEFAULT_PAPER = "a4"
 DEFAULT_OUT = Path("build")
 # The libraries whose upgrade can change the bytes of a PDF: an upgrade rebuilds everything.
-TRACKED_DISTRIBUTIONS = ("reportlab", "uharfbuzz", "python-bidi", "babel")
+TRACKED_DISTRIBUTIONS = ("reportlab", "rl_accel", "uharfbuzz", "python-bidi", "babel")
 
 
 @dataclass(frozen=True, order=True)

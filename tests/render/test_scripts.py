@@ -234,3 +234,16 @@ def test_phone_numbers_read_left_to_right_in_arabic(tmp_path):
         assert {"+1", "555", "0100"} <= set(words), (module, sorted(words)[:40])
         assert words["+1"] < words["555"] < words["0100"], module
         assert "555-0199" in words, module
+
+
+@needs("qpdf")
+@pytest.mark.parametrize("module", ["immunotherapy-vs-car-t", "car-t-side-effects", "questions-to-ask"])
+@pytest.mark.parametrize("locale", ["en", "ar", "hi", "zh-Hans"])
+def test_qpdf_finds_no_fault_in_the_pdf(tmp_path, module, locale):
+    """Our hand-written text operators (TJ arrays, marked-content spans) make well-formed PDFs."""
+    import subprocess
+
+    [pdf] = build_handouts([module], locale=locale, out_dir=tmp_path).written
+    result = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No syntax or stream encoding errors found" in result.stdout
