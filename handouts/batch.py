@@ -54,6 +54,7 @@ class Plan:
     layouts: tuple = ()
     clinic: str | None = None
     force: bool = False
+    strict: bool = False    # a string left in English (missing or fuzzy translation) fails its item
 
 
 @dataclass
@@ -281,7 +282,9 @@ def sort_out(plan: Plan, items: list[Item], previous: dict[str, dict]) -> tuple[
         except HandoutsError as exc:
             done.append(Outcome(item, "failed", error=exc.format_message()))
             continue
-        if not plan.force and is_up_to_date(item, Path(plan.out_dir), entry, digest):
+        # --strict looks again at an item built with strings left in English, to name them
+        if not plan.force and is_up_to_date(item, Path(plan.out_dir), entry, digest) and \
+                not (plan.strict and entry.get("untranslated")):
             done.append(Outcome(item, "up to date", str(Path(plan.out_dir) / item.filename), entry))
         else:
             stale.append((plan, item, digest))
@@ -314,6 +317,9 @@ def build_one(plan: Plan, item: Item, inputs: str | None = None) -> Outcome:
         inputs = inputs or inputs_digest(registry, item, clinic)
         handout = prepare(registry, item.module, locale=item.locale, paper=item.paper, clinic=clinic,
                           variant=item.variant)
+        if plan.strict and handout.warnings:  # CI must not ship a part-English handout with exit 0
+            more = f" (and {len(handout.warnings) - 1} more)" if len(handout.warnings) > 1 else ""
+            return Outcome(item, "failed", error=f"--strict: {handout.warnings[0]}{more}")
         data = render(handout)
         write_atomic(target, data)
         review = "source" if item.locale == "en" else ("draft" if handout.draft else "reviewed")
@@ -322,7 +328,7 @@ def build_one(plan: Plan, item: Item, inputs: str | None = None) -> Outcome:
             "variant": item.variant, "content_version": handout.module.version,
             "content_reviewed": handout.module.reviewed.isoformat(), "review_status": review,
             "pages": count_pages(data), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-            "inputs": inputs,
+            "inputs": inputs, "untranslated": len(handout.warnings),
         }
         return Outcome(item, "built", str(target), entry, handout.warnings)
     except HandoutsError as exc:

@@ -51,11 +51,11 @@ def list_command(content, layouts):
 @click.option("--keep-going", "-k", is_flag=True, help="Go on past a failing handout; fail at the end.")
 @click.option("--shard", default=None, metavar="I/N", help="Build only the I-th of N equal parts (for CI matrices).")
 @click.option("--force", is_flag=True, help="Rebuild handouts that are up to date.")
+@click.option("--strict", is_flag=True, help="Fail a handout with any string left in English (missing or fuzzy).")
 @content_option
 @layouts_option
 def build(modules, locales, papers, build_all, large_print, clinic, out_dir, project_file, jobs, keep_going, shard,
-          force,
-          content, layouts):
+          force, strict, content, layouts):
     """Build MODULES (default: every module) and print each PDF's path."""
     from handouts.batch import (
         DEFAULT_OUT,
@@ -89,7 +89,7 @@ def build(modules, locales, papers, build_all, large_print, clinic, out_dir, pro
         items = take_shard(items, *parse_shard(shard))
     out = out_dir or project.out or DEFAULT_OUT
     plan = Plan(out_dir=str(out), content=tuple(map(str, content)), layouts=tuple(map(str, layouts)),
-                clinic=str(clinic) if clinic else None, force=force)
+                clinic=str(clinic) if clinic else None, force=force, strict=strict)
     report = run_batch(plan, items, jobs=jobs or project.jobs or default_jobs(), keep_going=keep_going,
                        on_outcome=_progress(len(items)))
     for outcome in report.outcomes:

@@ -15,7 +15,7 @@ from handouts import model as m
 from handouts.clinic import Clinic
 from handouts.content import Module
 from handouts.errors import ContentError, FontError
-from handouts.facts import PLACEHOLDERS, Fact, fill, load_facts, unknown_placeholders
+from handouts.facts import PLACEHOLDERS, Fact, fill, load_facts, placeholder_problem
 from handouts.fonts import FontFamily, covered_characters, family_for_locale
 from handouts.i18n import COMMON, Translator, babel_locale, is_rtl, load_translator, locale_script, translator_for
 from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, Layout, Paper, load_layout, load_paper
@@ -117,6 +117,21 @@ def line_for(module: Module, keypath: str) -> int | None:
     return line
 
 
+def link_targets(blocks) -> set[str]:
+    """Every link target in some model blocks."""
+    found: set[str] = set()
+
+    def visit(nodes):
+        for node in nodes:
+            if isinstance(node, m.Link):
+                found.add(node.href)
+            visit(getattr(node, "children", ()))
+
+    for block in blocks:
+        visit(block.content if isinstance(block, m.Paragraph) else [n for item in block.items for n in item])
+    return found
+
+
 @dataclass
 class Localized:
     """A module's fields translated and filled in: Markdown fields as blocks, others as strings,
@@ -146,15 +161,28 @@ def localize(module: Module, translate: Translator, values: dict[str, str], cove
             raise FontError(f"{keypath} [{translate.locale}]: {describe_char(missing)} is not in the font "
                             f"{font_name}", path=where.path, line=where.line,
                             hint="fix the text, or add a font that covers it to fonts.yaml")
-        for source in {english, text}:
-            unknown = unknown_placeholders(source)
-            if unknown:
-                raise ContentError(f"{keypath}: unknown placeholder {unknown[0]}", path=where.path, line=where.line,
-                                   hint=f"placeholders are {', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
+        translated = catalogue_line is not None
+        label = f"{keypath} [{translate.locale}]" if translated else keypath
+        hint = f"placeholders are {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
+        problem = placeholder_problem(english)
+        if problem:  # the English itself: reported at the module
+            raise ContentError(f"{keypath}: {problem}", path=module.shown, line=line, hint=hint)
+        problem = placeholder_problem(text, english) if translated else None
+        if problem:
+            raise ContentError(f"{label}: {problem}", path=where.path, line=where.line,
+                               hint="a translation keeps every placeholder of its English, as written there")
         text = fill(text, values)
         if not spec.markdown:
             return text
-        return tuple(to_blocks(text, path=where.path, line=where.line, field_name=keypath))
+        blocks = tuple(to_blocks(text, path=where.path, line=where.line, field_name=label))
+        if translated:
+            ours = link_targets(blocks)
+            theirs = link_targets(to_blocks(fill(english, values), path=module.shown, line=line, field_name=keypath))
+            if ours != theirs:
+                raise ContentError(f"{label}: the links differ from the English ({', '.join(sorted(ours)) or 'none'} "
+                                   f"against {', '.join(sorted(theirs)) or 'none'})", path=where.path,
+                                   line=where.line, hint="a translation links to the same places as its English")
+        return blocks
 
     return Localized(map_record_texts(module.fields, module.data, convert), sources)
 
@@ -348,8 +376,8 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     document = build_document(module, localized, locale, words, clinic, draft=draft,
                               notice_in_footer=layout.values.get("footer_notice", True),
                               note_lines=int(checklist.get("note_lines", 3)))
-    warnings = [f"{module.name} [{locale}]: {text}, English used" for text in translate.missing]
-    warnings += [f"_common [{locale}]: {text}, English used" for text in common.missing]
+    warnings = [f"{where}{module.name} [{locale}]: {text}, English used" for where, text in translate.missing]
+    warnings += [f"{where}_common [{locale}]: {text}, English used" for where, text in common.missing]
     return Handout(document, module, layout, load_paper(paper, registry), font, clinic, variant, draft, warnings)
 
 

@@ -67,13 +67,30 @@ def placeholders_in(text: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
 
 
-def unknown_placeholders(text: str) -> list[str]:
-    """Names in braces that are not placeholders, or a description of a stray brace."""
+def placeholder_problem(text: str, english: str | None = None) -> str | None:
+    """What is wrong with the placeholders of ``text`` (None when nothing): a stray brace, a name
+    that is no placeholder, a format of its own (``{fever:x}``), or, for a translation of
+    ``english``, a placeholder dropped, added or renamed - a Spanish sentence without ``{fever}``
+    would tell a patient to call about a fever without saying which."""
     try:
-        names = placeholders_in(text)
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
     except ValueError:
-        return ["a single '{' or '}' (write '{{' or '}}' for a literal brace)"]
-    return [f"{{{name}}}" for name in names if name not in PLACEHOLDERS]
+        return "a single '{' or '}' (write '{{' or '}}' for a literal brace)"
+    for name, spec, conversion in fields:
+        if name not in PLACEHOLDERS:
+            return f"unknown placeholder {{{name}}}"
+        if spec or conversion:
+            return f"'{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}': " \
+                   f"a placeholder takes no format (write {{{name}}})"
+    if english is not None:
+        ours, theirs = sorted(name for name, _, _ in fields), sorted(placeholders_in(english))
+        if ours != theirs:
+            dropped = [f"{{{n}}}" for n in dict.fromkeys(theirs) if ours.count(n) < theirs.count(n)]
+            added = [f"{{{n}}}" for n in dict.fromkeys(ours) if ours.count(n) > theirs.count(n)]
+            return "; ".join(([f"the English has {', '.join(dropped)}, the translation does not"] if dropped else [])
+                             + ([f"{', '.join(added)} is not in the English"] if added else []))
+    return None
 
 
 def fill(text: str, values: dict[str, str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -115,7 +116,36 @@ def po_bytes(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+_PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?("(?:[^"\\]|\\.)*")?(.*)$')
+
+
+def po_syntax_problem(text: str) -> tuple[int, str] | None:
+    """The first line of a catalogue that is not well-formed gettext, as ``msgfmt -c`` would find
+    it (Babel's reader quietly cuts an unterminated string short: "Llame" became "Llam")."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _PO_LINE.match(line)
+        string, rest = match.group(1), match.group(2).strip()
+        if string is None:
+            if line.startswith(('"', "msg")) and line.count('"') % 2:
+                return number, "unterminated string (a closing \" is missing)"
+            return number, f"not gettext syntax: {line[:40]!r}"
+        if rest:
+            return number, f"text after the closing quote: {rest[:40]!r}"
+    return None
+
+
 def read_catalogue(path: Path, locale: str) -> Catalog:
+    try:
+        problem = po_syntax_problem(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"cannot read catalogue: {exc}", path=shown_path(path),
+                           hint="save the .po file as UTF-8") from None
+    if problem:
+        raise ContentError(problem[1], path=shown_path(path), line=problem[0],
+                           hint="fix the .po file, or run 'handouts i18n update' to rewrite it")
     try:
         with open(path, "rb") as file:
             catalog = read_po(file, locale=locale.replace("-", "_"), abort_invalid=True)
@@ -155,10 +185,10 @@ class Translator:
     locale: str
     messages: dict = field(default_factory=dict)
     fuzzy: set = field(default_factory=set)
-    missing: list = field(default_factory=list)
+    missing: list = field(default_factory=list)     # (where in the catalogue, what) left in English
     review: dict = field(default_factory=lambda: {"status": "reviewed"})
     path: str = ""                                  # the catalogue, as messages show it
-    lines: dict = field(default_factory=dict)       # English -> the catalogue line of its entry
+    lines: dict = field(default_factory=dict)       # English -> the catalogue line of its entry (fuzzy too)
 
     def line_of(self, english: str) -> int | None:
         """The catalogue line a translation came from (None when English was used)."""
@@ -170,7 +200,9 @@ class Translator:
         translated = self.messages.get(english)
         if not translated:
             state = "fuzzy (the English changed)" if english in self.fuzzy else "missing"
-            self.missing.append(f"{context or english!r} is {state}")
+            line = self.lines.get(english)
+            where = f"{self.path}:{line}: " if self.path and line else (f"{self.path}: " if self.path else "")
+            self.missing.append((where, f"{context or english!r} is {state}"))
             return english
         return translated
 
@@ -202,6 +234,7 @@ def _catalogue_entries(path: Path, locale: str, size: int, mtime_ns: int) -> tup
             continue
         if message.fuzzy:
             fuzzy.add(message.id)
+            lines[message.id] = message.lineno
         elif message.string:
             messages[message.id] = message.string
             lines[message.id] = message.lineno
