@@ -7,17 +7,22 @@ compared by sha256.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
+import signal
+import sys
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import handouts
-from handouts.content import COMMON, LOCALES_FOLDER, REVIEW_FILE, SOURCE_LOCALE, module_locales
+from handouts.content import COMMON, LOCALES_FOLDER, SOURCE_LOCALE, module_locales
 from handouts.errors import HandoutsError, UnknownNameError
-from handouts.output import write_atomic
+from handouts.output import make_folder, remove_stale_parts, write_output
 
 MANIFEST = "manifest.json"
 VARIANTS = ("standard", "large-print")
@@ -25,6 +30,8 @@ DEFAULT_PAPER = "a4"
 DEFAULT_OUT = Path("build")
 # The libraries whose upgrade can change the bytes of a PDF: an upgrade rebuilds everything.
 TRACKED_DISTRIBUTIONS = ("reportlab", "rl_accel", "uharfbuzz", "python-bidi", "babel")
+PR_SET_PDEATHSIG = 1        # from <linux/prctl.h>
+ORPHAN_POLL_SECONDS = 0.25  # how often a worker without prctl looks whether its build is still there
 
 
 @dataclass(frozen=True, order=True)
@@ -71,6 +78,8 @@ class Outcome:
 class BatchReport:
     outcomes: list = field(default_factory=list)
     manifest: Path | None = None
+    total: int = 0              # the items asked for: more than the outcomes after Ctrl-C or a first failure
+    interrupted: bool = False
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -81,7 +90,18 @@ class BatchReport:
 
     def summary(self) -> str:
         return (f"{self.count('built')} built, {self.count('up to date')} up to date, "
-                f"{self.count('failed')} failed, {len(self.outcomes)} in all")
+                f"{self.count('failed')} failed, {self.total or len(self.outcomes)} in all")
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a batch: still a ``KeyboardInterrupt``, so a caller stops, but with the report.
+
+    The command line prints the usual summary from it and exits 130, as shells expect.
+    """
+
+    def __init__(self, report: BatchReport):
+        super().__init__("interrupted")
+        self.report = report
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -107,11 +127,17 @@ def catalogue_items(registry, modules=None, locales=None, papers=None, *,
     """The items to build: modules x locales x papers x variants.
 
     Without ``locales``, English only, or with ``every_locale`` each module's every catalogue.
-    A locale asked for by name must exist for every module asked for.
+    A locale asked for by name must exist for every module asked for, or fall back to one that
+    does (``es-MX`` to ``es``): said once per module and locale, here, as a logged warning rather
+    than on every PDF - a handout built from the Spanish catalogue is not left in English.
 
     Here, below the renderers and translations, so that ``handouts build`` lists its items without
     importing Babel or Markdown when nothing is stale.
     """
+    import logging
+
+    from handouts.registry import catalogue_candidates, shown_path
+
     known = registry.module_paths()
     names = list(modules) if modules else list(known)
     for name in names:
@@ -128,9 +154,16 @@ def catalogue_items(registry, modules=None, locales=None, papers=None, *,
         wanted = list(locales) if locales else (available if every_locale else [SOURCE_LOCALE])
         for locale in wanted:
             if locale not in available:
-                from handouts.i18n import translator_for
+                from handouts.i18n import babel_locale, translator_for
 
-                translator_for(module, locale)  # raises the error that names the known locales
+                fallback = next((c for c in catalogue_candidates(locale) if c in available), None)
+                if fallback is None:
+                    translator_for(module, locale)  # raises the error that names the known locales
+                babel_locale(locale)  # es-XX falls back to es only if es-XX is a locale at all
+                po = module.folder / LOCALES_FOLDER / f"{fallback}.po"
+                where = "" if fallback == SOURCE_LOCALE else f" ({shown_path(po)})"
+                logging.getLogger("handouts").warning(
+                    f"warning: {name} [{locale}]: no {locale} catalogue, so the {fallback} one is used{where}")
             for paper in papers or [DEFAULT_PAPER]:
                 for variant in variants:
                     items.append(Item(name, locale, paper, variant))
@@ -213,8 +246,8 @@ class InputFiles:
         """Every file whose change can change the item's PDF."""
         module = self._once(("module", item.module), lambda: self.registry.module(item.module))
         files = [module.path, *self._once("shared", self._shared_files)]
-        for folder in (module.folder, self.common):
-            files += [folder / LOCALES_FOLDER / f"{item.locale}.po", folder / LOCALES_FOLDER / REVIEW_FILE]
+        for folder in (module.folder, self.common):  # in every content folder, with the locale's fallbacks
+            files += self.registry.translation_files(folder, item.locale)
         layout, large = self._once(("layout", module.layout), lambda: self._layout_files(module.layout))
         files += layout
         if item.variant == "large-print" and large:
@@ -321,7 +354,7 @@ def build_one(plan: Plan, item: Item, inputs: str | None = None) -> Outcome:
             more = f" (and {len(handout.warnings) - 1} more)" if len(handout.warnings) > 1 else ""
             return Outcome(item, "failed", error=f"--strict: {handout.warnings[0]}{more}")
         data = render(handout)
-        write_atomic(target, data)
+        write_output(target, data)  # a full disk or read-only folder fails this item, not the run
         review = "source" if item.locale == "en" else ("draft" if handout.draft else "reviewed")
         entry = {
             "path": item.filename, "module": item.module, "locale": item.locale, "paper": item.paper,
@@ -355,8 +388,54 @@ def write_manifest(out_dir: Path, entries: dict[str, dict]) -> Path:
     body = {"generator": f"handouts {handouts.__version__}", "items": items}
     text = json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     if not (path.is_file() and path.read_text(encoding="utf-8") == text):
-        write_atomic(path, text.encode("utf-8"))
+        write_output(path, text.encode("utf-8"))
     return path
+
+
+def _still_matches(path: Path, entry: dict) -> bool:
+    """The file is the one a manifest entry describes (same size and sha256)."""
+    try:
+        return path.stat().st_size == entry.get("bytes") and file_digest(path) == entry.get("sha256")
+    except OSError:
+        return False
+
+
+class LiveManifest:
+    """``manifest.json`` kept true throughout a build, so a build stopped anywhere leaves one to trust.
+
+    A build can end at any moment (Ctrl-C, SIGKILL, a full disk) and the next one skips what the
+    manifest says is up to date. So every entry must match its file at every moment: entries are
+    dropped (the manifest rewritten) before their PDFs are rebuilt, and each new entry is written,
+    atomically, as soon as its PDF is. At the end, an entry dropped for an item that was not rebuilt
+    after all (it failed, or Ctrl-C came first) comes back if its file is still the one it describes,
+    so a complete build writes the very manifest it always did.
+    """
+
+    def __init__(self, out_dir: Path, previous: dict[str, dict]):
+        self.out_dir, self.previous, self.entries = Path(out_dir), previous, dict(previous)
+
+    def rebuilding(self, names) -> None:
+        if [name for name in names if self.entries.pop(name, None) is not None]:
+            self.save()
+
+    def add(self, entry: dict) -> None:
+        """Record a PDF just written; a manifest that cannot be written stops the build (WriteError)."""
+        self.entries[entry["path"]] = entry
+        self.save()
+
+    def close(self, outcomes) -> Path:
+        for outcome in outcomes:
+            if outcome.entry:
+                self.entries[outcome.item.filename] = outcome.entry
+        for name, entry in self.previous.items():
+            if name not in self.entries and _still_matches(self.out_dir / name, entry):
+                self.entries[name] = entry
+        if not self.entries and not (self.out_dir / MANIFEST).exists():
+            return self.out_dir / MANIFEST  # nothing built: a read-only folder gets no error of its own here
+        return self.save()
+
+    def save(self) -> Path:
+        return write_manifest(self.out_dir, self.entries)
 
 
 def run_batch(plan: Plan, items: list[Item], *, jobs: int = 1, keep_going: bool = False,
@@ -364,45 +443,203 @@ def run_batch(plan: Plan, items: list[Item], *, jobs: int = 1, keep_going: bool 
     """Build ``items`` with ``jobs`` processes; stop at the first failure unless ``keep_going``.
 
     Which items are up to date is decided here first, so a run with nothing to build starts no
-    process and imports no renderer; only the stale items go to the workers.
+    process and imports no renderer; only the stale items go to the workers. The manifest is kept
+    true after every PDF (see ``LiveManifest``); Ctrl-C ends the workers and raises
+    ``BatchInterrupted`` with the report of what was done.
     """
-    previous = load_manifest(Path(plan.out_dir))
-    report = BatchReport()
+    out_dir = Path(plan.out_dir)
+    make_folder(out_dir)
+    remove_stale_parts(out_dir)
+    previous = load_manifest(out_dir)
     items = sorted(items)
+    report = BatchReport(total=len(items))
+    manifest = LiveManifest(out_dir, previous)
+    recorded = set()
 
     def record(outcome: Outcome) -> bool:
-        report.outcomes.append(outcome)
-        if on_outcome:
-            on_outcome(outcome, len(report.outcomes), len(items))
+        if outcome.item in recorded:  # an item taken again after Ctrl-C (see _record_finished)
+            return False
+        with _sigint_deferred():  # the outcome, its manifest entry and its progress line, or none of them
+            recorded.add(outcome.item)
+            report.outcomes.append(outcome)
+            if outcome.status == "built":
+                manifest.add(outcome.entry)
+            if on_outcome:
+                on_outcome(outcome, len(report.outcomes), len(items))
         return outcome.status == "failed" and not keep_going
 
+    try:
+        _sort_out_and_build(plan, items, previous, jobs, keep_going, record, manifest)
+    except KeyboardInterrupt:
+        report.interrupted = True
+    finally:
+        with _sigint_ignored():
+            remove_stale_parts(out_dir)  # left by workers ended mid-write
+            report.outcomes.sort(key=lambda o: o.item)
+            report.manifest = manifest.close(report.outcomes)
+    if report.interrupted:
+        raise BatchInterrupted(report)
+    return report
+
+
+def _sort_out_and_build(plan, items, previous, jobs, keep_going, record, manifest) -> None:
+    """The body of ``run_batch``: record the items up to date, then build the others."""
     done, stale = sort_out(plan, items, previous)
     for outcome in done:
         record(outcome)
-    if report.failed and not keep_going:
-        stale = []
+    if any(outcome.status == "failed" for outcome in done) and not keep_going:
+        return
+    manifest.rebuilding(item.filename for _, item, _ in stale)
     if jobs <= 1 or len(stale) <= 1:
         for args in stale:
             if record(build_one(*args)):
                 break
     else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        _build_in_pool(stale, jobs, record)
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(stale))) as pool:
+
+def _build_in_pool(stale: list[tuple], jobs: int, record) -> None:
+    """Build in worker processes; on Ctrl-C or an error, end the workers at once and keep what they finished.
+
+    After a failure without ``--keep-going`` the running items finish (they are quick) and are
+    recorded; nothing else starts.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    context = multiprocessing.get_context()  # a forkserver, not this process, forks the workers of some
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(stale)), mp_context=context, initializer=_start_worker,
+                               initargs=(os.getpid(), context.get_start_method() != "forkserver"))
+    futures = []
+    try:
+        with _sigint_deferred():
             futures = [pool.submit(_build_in_worker, args) for args in stale]
-            for future in as_completed(futures):
-                if record(future.result()):
-                    for other in futures:
-                        other.cancel()
-                    break
-    report.outcomes.sort(key=lambda o: o.item)
-    entries = dict(previous)
-    for outcome in report.outcomes:
-        if outcome.entry:
-            entries[outcome.item.filename] = outcome.entry
-    Path(plan.out_dir).mkdir(parents=True, exist_ok=True)
-    report.manifest = write_manifest(Path(plan.out_dir), entries)
-    return report
+        for future in as_completed(futures):
+            if record(future.result()):
+                break
+    except KeyboardInterrupt:
+        with _sigint_ignored():
+            _end_workers(pool)
+            _record_finished(futures, record)
+        raise
+    except BaseException:
+        _end_workers(pool)
+        raise
+    pool.shutdown(wait=True, cancel_futures=True)
+    _record_finished(futures, record)
+
+
+def _record_finished(futures, record) -> None:
+    """Record the items whose workers finished but whose results were not taken yet: their PDFs are written."""
+    for future in futures:
+        if future.done() and not future.cancelled() and future.exception() is None:
+            record(future.result())
+
+
+def _end_workers(pool) -> None:
+    """Stop a pool now: cancel what has not started, terminate the workers, wait until they are gone.
+
+    ``shutdown(cancel_futures=True)`` alone would let the running items finish. Before Python 3.14
+    (``terminate_workers``) the pool's own process table is the only handle on its workers; without
+    it this falls back to waiting for the running items. Their ``.part`` files are removed after.
+    """
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)  # its manager thread reaps them; False would undo the cancel
+
+
+@contextlib.contextmanager
+def _sigint_deferred():
+    """Hold Ctrl-C back for a moment, so that what is done here is done whole; it comes after.
+
+    While the workers start: a forked worker starts with the parent's handler, and a SIGINT before
+    its initializer ran would raise KeyboardInterrupt inside it and break the pool. Blocked, the
+    signal waits: a worker drops it once it ignores SIGINT, and the parent gets it when this block
+    ends. While an outcome is recorded: the report, the manifest and the progress line agree.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Keep a second Ctrl-C from cutting short the clean-up of the first (ending workers, the manifest)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+
+
+# -- workers ------------------------------------------------------------------------------------
+
+def _start_worker(parent: int, direct: bool) -> None:
+    """Each worker's initializer: Ctrl-C is the parent's to handle, and the worker ends with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by _sigint_deferred
+    die_with_parent(parent, direct)
+
+
+def die_with_parent(parent: int, direct: bool = True) -> None:
+    """End this process when ``parent`` (the build that started it) ends, even by SIGKILL.
+
+    A killed build runs no clean-up, so its workers would go on building for nobody. On Linux the
+    kernel sends SIGTERM when the process that forked this one dies (the build itself, or under
+    forkserver the server, which ends with the build); elsewhere a thread polls ``os.getppid()``.
+    ``direct`` says ``parent`` forked this process itself (fork, spawn; not a forkserver): then
+    a parent that died before the kernel was asked shows at once as another ``getppid()``.
+    """
+    if not _kernel_ends_orphans(signal.SIGTERM):
+        threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True,
+                         name="handouts-die-with-parent").start()
+    orphaned = os.getppid() != parent if direct else not _is_alive(parent)
+    if orphaned:  # the parent died before the kernel was asked
+        os._exit(1)
+
+
+def _kernel_ends_orphans(signum: int) -> bool:
+    """Ask Linux for ``signum`` when the parent dies (``prctl(PR_SET_PDEATHSIG)``); False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """Where prctl is missing: once the parent is gone, this process is reparented, so ``getppid`` changes."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_POLL_SECONDS)
+    os._exit(1)
+
+
+def _is_alive(pid: int) -> bool:
+    """Whether a process exists (signal 0 only checks); on Windows, where that would kill it, assume so."""
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def default_jobs() -> int:

@@ -9,7 +9,8 @@ import click
 from handouts import __version__
 
 EXIT_CODES = """Exit codes: 0 success; 1 a problem with content, a layout, a clinic profile or a build
-(the message names the file and line); 2 a usage error (unknown option, missing argument)."""
+(the message names the file and line); 2 a usage error (unknown option, missing argument); 3 an
+internal error (a bug in handouts: please report it)."""
 
 content_option = click.option("--content", "content", multiple=True, type=click.Path(file_okay=False),
                               help="A folder of your own content modules; same-named modules override bundled ones.")
@@ -17,7 +18,25 @@ layouts_option = click.option("--layouts", "layouts", multiple=True, type=click.
                               help="A folder of your own layouts; same-named layouts override bundled ones.")
 
 
-@click.group(epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
+class HandoutsGroup(click.Group):
+    """Click's group, but an exception that is not ours ends as one line saying it is a bug."""
+
+    def invoke(self, ctx):
+        import os
+
+        from handouts.errors import InternalError
+
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one place every other error is caught
+            if os.environ.get("HANDOUTS_DEBUG"):
+                raise
+            raise InternalError(exc, __version__) from None
+
+
+@click.group(cls=HandoutsGroup, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handouts")
 def main():
     """Build printable patient handouts about immunotherapy and CAR-T cell therapy."""
@@ -31,6 +50,28 @@ def list_command(content, layouts):
     from handouts.listing import describe
 
     click.echo(describe(content=content, layouts=layouts))
+
+
+@main.command("new")
+@click.argument("module")
+@click.option("--kind", required=True, type=click.Choice(("sheet", "card", "checklist", "comparison")),
+              help="What the handout is: an information sheet, a wallet card, a question checklist or a comparison.")
+@click.option("--content", "content", type=click.Path(file_okay=False), default="content", show_default=True,
+              help="Your folder of content modules, to write the new module in.")
+def new_command(module, kind, content):
+    """Start MODULE in your content folder: a module that builds at once, its text marked REPLACE."""
+    from handouts.scaffold import name_problem, new_module
+
+    problem = name_problem(module)
+    if problem:
+        raise click.BadParameter(f"'{module}': {problem}", param_hint="MODULE")
+    made = new_module(module, kind, content)
+    click.echo(str(made.module))
+    if made.project:
+        click.echo(f"wrote {made.project}, so 'handouts build' here builds your modules too", err=True)
+    if made.note:
+        click.echo(f"note: {made.note}", err=True)
+    click.echo(f"next: replace each REPLACE: text in {made.module}, then run 'handouts build {module}'", err=True)
 
 
 @main.command()
@@ -60,6 +101,7 @@ def build(modules, locales, papers, build_all, large_print, clinic, out_dir, pro
     from handouts.batch import (
         DEFAULT_OUT,
         VARIANTS,
+        BatchInterrupted,
         Plan,
         catalogue_items,
         default_jobs,
@@ -71,12 +113,13 @@ def build(modules, locales, papers, build_all, large_print, clinic, out_dir, pro
     from handouts.project import find_project
     from handouts.registry import Registry
 
-    project = find_project(project_file)
+    project = find_project(project_file, everything=build_all)
     clinic = clinic or project.clinic
     profile = load_clinic(clinic) if clinic else None
     content = list(content) or project.content
     layouts = list(layouts) or project.layouts
     registry = Registry.with_extra(content, layouts)
+    project.check_names(registry)
     every = build_all or project.locales == ["all"]
     locales = list(locales) or ([] if every else project.locales)
     papers = list(papers) or project.papers or (list(registry.paper_paths()) if build_all else []) or \
@@ -90,15 +133,25 @@ def build(modules, locales, papers, build_all, large_print, clinic, out_dir, pro
     out = out_dir or project.out or DEFAULT_OUT
     plan = Plan(out_dir=str(out), content=tuple(map(str, content)), layouts=tuple(map(str, layouts)),
                 clinic=str(clinic) if clinic else None, force=force, strict=strict)
-    report = run_batch(plan, items, jobs=jobs or project.jobs or default_jobs(), keep_going=keep_going,
-                       on_outcome=_progress(len(items)))
+    try:
+        report = run_batch(plan, items, jobs=jobs or project.jobs or default_jobs(), keep_going=keep_going,
+                           on_outcome=_progress(len(items)))
+    except BatchInterrupted as stop:  # Ctrl-C: what was built is recorded; say so and exit as shells expect
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not turn exit 130 into a traceback
+        report = stop.report
     for outcome in report.outcomes:
         for warning in outcome.warnings:
             click.echo(f"warning: {warning}", err=True)
     for outcome in report.failed:
         click.echo(f"error: {outcome.item}: {outcome.error}", err=True)
-    if len(items) > 1 or report.failed:
+    if len(items) > 1 or report.failed or report.interrupted:
         click.echo(report.summary(), err=True)
+    if report.interrupted:
+        click.echo(f"interrupted: {len(items) - len(report.outcomes)} of {len(items)} not built; "
+                   "run the same command again to build the rest", err=True)
+        sys.exit(130)
     if report.failed or len(report.outcomes) < len(items):
         sys.exit(1)
 
@@ -119,6 +172,30 @@ def _progress(total: int):
             click.echo(f"[{done}/{total}] {outcome.status}: {outcome.item}", err=True)
 
     return show
+
+
+@main.command()
+@click.argument("kind", required=False)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write the schema to this file instead of printing it.")
+def schema(kind, output):
+    """Print the JSON Schema of one KIND of file (module, layout...) for editors; without KIND, list the kinds."""
+    from handouts.jsonschema import FILE_KINDS, schema_text
+
+    if kind is None:
+        for name, what in FILE_KINDS.items():
+            click.echo(f"{name:<8} {what}")
+        return
+    if kind not in FILE_KINDS:
+        raise click.BadParameter(f"'{kind}' is not one of: {', '.join(FILE_KINDS)}", param_hint="KIND")
+    text = schema_text(kind)
+    if output:
+        from handouts.output import write_output
+
+        write_output(output, text.encode("utf-8"))
+        click.echo(output)
+    else:
+        click.echo(text, nl=False)
 
 
 @main.command()
@@ -195,3 +272,21 @@ def status(content):
     for row in rows:
         click.echo(f"{row.module:<28} {row.locale:<8} {row.translated:>10} {row.fuzzy:>6} {row.missing:>8} "
                    f"{row.percent:>6.1f}%")
+
+
+@main.group()
+def manifest():
+    """Catalogue manifests: merge the output folders of a sharded build (build --shard I/N)."""
+
+
+@manifest.command("merge")
+@click.argument("out", type=click.Path(file_okay=False))
+@click.argument("shard_dirs", metavar="SHARD_DIR...", nargs=-1, required=True, type=click.Path(file_okay=False))
+def merge_command(out, shard_dirs):
+    """Copy the PDFs of every SHARD_DIR into OUT, each checked against its manifest, and write one manifest.json."""
+    from handouts.manifest import merge
+
+    report = merge(out, list(shard_dirs))
+    for path in report.written:
+        click.echo(str(path))
+    click.echo(f"{len(report.written)} handouts from {report.shards} shards, recorded in {report.manifest}", err=True)

@@ -18,7 +18,8 @@ from handouts.yamlsrc import load_yaml
 
 PHONE_KINDS = ("daytime", "after_hours", "emergency")
 SETTINGS_FIELDS = {
-    "fever_threshold_c": Number(minimum=37, maximum=40, doc="call-now fever threshold in °C"),
+    # 37.5-39 °C: a threshold outside it is a typing slip (or Fahrenheit), never a clinical choice
+    "fever_threshold_c": Number(minimum=37.5, maximum=39, doc="call-now fever threshold in °C"),
     "stay_near_weeks": Number(integer=True, minimum=0, maximum=52),
     "no_driving_weeks": Number(integer=True, minimum=0, maximum=52),
 }
@@ -34,6 +35,30 @@ CLINIC_FIELDS = {
 _TAG = re.compile(r"</?\s*(a|img|font|span|para|link|br|b|i|u|strike|sup|sub|super|seq\w*|onDraw|index|"
                   r"strong|em|script|style|iframe|object|embed|svg|bullet|greek|unichar|ondraw)\b[^>]*>?",
                   re.IGNORECASE)
+
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024       # a logo printed 25 mm wide needs far less
+LOGO_MAX_PIXELS = 4096 * 4096          # decoded, that is 64 MiB; 13,300 px square would be 700 MiB
+
+
+def logo_problem(path: Path) -> str | None:
+    """What is wrong with a logo file, found from its size on disk and its image header only, so a
+    huge or hostile file is refused before anything decodes it."""
+    size = path.stat().st_size
+    if size > LOGO_MAX_BYTES:
+        return f"logo is {size / 1024 / 1024:.1f} MB; use an image of at most {LOGO_MAX_BYTES // 1024 // 1024} MB"
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:  # reads the header, not the pixels
+            width, height, kind = image.width, image.height, image.format
+    except (UnidentifiedImageError, OSError, ValueError):
+        return "logo is not a readable PNG or JPEG image"
+    if kind not in ("PNG", "JPEG"):
+        return f"logo is a {kind} image; use PNG or JPEG"
+    if width * height > LOGO_MAX_PIXELS:
+        return f"logo is {width} x {height} pixels; use at most {LOGO_MAX_PIXELS:,} pixels (e.g. 1000 x 400)"
+    return None
 
 
 @dataclass
@@ -82,6 +107,10 @@ def load_clinic(path) -> Clinic:
                                     "(give a PNG or JPEG path relative to the profile)"))
         elif logo.suffix.lower() not in (".png", ".jpg", ".jpeg"):
             problems.append(Problem(shown, data.line_of("logo"), "logo must be a .png or .jpg file"))
+        else:
+            problem = logo_problem(logo)
+            if problem:
+                problems.append(Problem(shown, data.line_of("logo"), problem))
     if problems:
         raise ValidationFailed(problems)
     return Clinic(name=data["name"], phones=dict(data.get("phones") or {}), address=data.get("address"),

@@ -175,6 +175,7 @@ def module_problems(name: str, path: Path, shown: str) -> tuple[LocatedDict | No
     if not isinstance(data, dict):
         return None, [Problem(shown, 1, "a module must be a mapping of keys (title:, kind:, ...)")]
     kind = data.get("kind")
+    kind = kind if isinstance(kind, str) else None  # `kind: [1, 2]` is reported by the schema, not a crash
     fields = {**META_FIELDS, **KIND_FIELDS.get(kind, {})}
     problems = validate_record(fields, data, path=shown, line=1)
     if kind not in KINDS:

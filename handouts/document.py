@@ -15,18 +15,18 @@ from handouts import model as m
 from handouts.clinic import Clinic
 from handouts.content import Module
 from handouts.errors import ContentError, FontError
-from handouts.facts import PLACEHOLDERS, Fact, fill, load_facts, placeholder_problem
+from handouts.facts import PLACEHOLDERS, Fact, fill, load_facts, placeholder_problem, placeholders_in
 from handouts.fonts import FontFamily, covered_characters, family_for_locale
 from handouts.i18n import COMMON, Translator, babel_locale, is_rtl, load_translator, locale_script, translator_for
 from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, Layout, Paper, load_layout, load_paper
 from handouts.markup import to_blocks, to_inline
-from handouts.registry import Registry, bundled_dir
+from handouts.registry import Registry
 from handouts.schema import Text, map_record_texts
-from handouts.yamlsrc import load_yaml
 
 COMMON_STRINGS = "_common/strings.yaml"
 ISOLATE = "\u2066{}\u2069"   # left-to-right isolate: "38 °C (100.4 °F)" keeps its order in Arabic text
 FIRST_STRONG = "\u2068{}\u2069"  # a clinic's name or address runs in the direction of its own first letter
+WORD_JOINER = "\u2060"         # invisible; no line may break beside it
 
 
 @dataclass
@@ -52,9 +52,10 @@ class Handout:
         return self.document.rtl
 
 
-def common_strings() -> dict:
-    """The English words every handout prints around its content."""
-    return dict(load_yaml(bundled_dir("content") / COMMON_STRINGS, display="content/" + COMMON_STRINGS))
+def common_strings(registry: Registry | None = None) -> dict:
+    """The English words every handout prints around its content, a clinic's own
+    ``_common/strings.yaml`` rewording the bundled ones key by key."""
+    return {key: text for key, (text, _, _) in (registry or Registry()).common_string_entries().items()}
 
 
 def format_number(value: float, locale: str = "en") -> str:
@@ -68,11 +69,20 @@ def format_date(value: date, locale: str) -> str:
     """A date as the locale writes it (25 de noviembre de 2026, 2026年11月25日)."""
     from babel.dates import format_date as babel_format_date
 
-    return babel_format_date(value, format="long", locale=babel_locale(locale))
+    text = babel_format_date(value, format="long", locale=babel_locale(locale))
+    # A date is never broken across two lines ("25 | noviembre", "2026年11 | 月25日"): no-break
+    # spaces, and a WORD JOINER between Chinese characters, where any two may otherwise part.
+    text = text.replace(" ", "\u00a0")
+    return "".join(char + (WORD_JOINER if ord(char) >= 0x2E80 and index + 1 < len(text) else "")
+                   for index, char in enumerate(text))
 
 
 def placeholder_values(facts: dict[str, Fact], clinic: Clinic, locale: str = "en") -> dict[str, str]:
-    """Each placeholder's text: the clinic's setting where it has one, else the dated default."""
+    """Each placeholder's text: the clinic's setting where it has one, else the dated default.
+
+    A clinic's own fact fills the placeholder of its name: a number in the locale's notation
+    ("2,5" in Spanish), a text as written.
+    """
     settings = {name: fact.value for name, fact in facts.items()} | clinic.settings
     celsius = float(settings["fever_threshold_c"])
     fahrenheit = celsius * 9 / 5 + 32
@@ -83,8 +93,14 @@ def placeholder_values(facts: dict[str, Fact], clinic: Clinic, locale: str = "en
         "no_driving_weeks": format_number(settings["no_driving_weeks"], locale),
     }
     assert set(values) == set(PLACEHOLDERS)
+    own = {name: fact.value for name, fact in facts.items() if fact.own}
     if is_rtl(locale):
         values = {name: ISOLATE.format(text) for name, text in values.items()}
+    for name, value in own.items():
+        if isinstance(value, str):  # a text runs in the direction of its own first letter
+            values[name] = isolated(value, is_rtl(locale), FIRST_STRONG)
+        else:
+            values[name] = isolated(format_number(value, locale), is_rtl(locale))
     return values
 
 
@@ -164,10 +180,10 @@ def localize(module: Module, translate: Translator, values: dict[str, str], cove
         translated = catalogue_line is not None
         label = f"{keypath} [{translate.locale}]" if translated else keypath
         hint = f"placeholders are {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
-        problem = placeholder_problem(english)
+        problem = placeholder_problem(english, known=values)  # the bundled placeholders and a clinic's own
         if problem:  # the English itself: reported at the module
             raise ContentError(f"{keypath}: {problem}", path=module.shown, line=line, hint=hint)
-        problem = placeholder_problem(text, english) if translated else None
+        problem = placeholder_problem(text, english, known=values) if translated else None
         if problem:
             raise ContentError(f"{label}: {problem}", path=where.path, line=where.line,
                                hint="a translation keeps every placeholder of its English, as written there")
@@ -187,16 +203,26 @@ def localize(module: Module, translate: Translator, values: dict[str, str], cove
     return Localized(map_record_texts(module.fields, module.data, convert), sources)
 
 
-def localized_words(translate: Translator) -> dict:
+def localized_words(translate: Translator, registry: Registry | None = None) -> dict:
     """The common strings, translated (placeholders such as ``{page}`` kept).
 
     The draft notice is printed in the handout's language *and* in English, so a clinician who
-    does not read the language still sees that nobody has reviewed it.
+    does not read the language still sees that nobody has reviewed it. A translation must keep the
+    placeholders of its English: the handout fills them in, and ``{pagina}`` would stop the build.
     """
-    english = common_strings()
+    english = common_strings(registry)
     words = {key: translate(text, context=f"{COMMON}.{key}") for key, text in english.items()}
+    for key, text in words.items():
+        try:
+            same = sorted(placeholders_in(text)) == sorted(placeholders_in(english[key]))
+        except ValueError:
+            same = False
+        if not same:
+            raise ContentError(f"{COMMON}.{key} [{translate.locale}]: keep the placeholders of the English "
+                               f"{english[key]!r}", path=translate.path, line=translate.line_of(english[key]))
     if words["draft"] != english["draft"]:
-        words["draft"] = f"{words['draft']} / {english['draft']}"
+        # the English sentence set apart, so its full stop stays at its end in a right-to-left line
+        words["draft"] = f"{words['draft']} / {isolated(english['draft'], is_rtl(translate.locale))}"
     return words
 
 
@@ -366,10 +392,11 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     translate = translator_for(module, locale)
     font = family_for_locale(layout["font"], locale, locale_script(locale), registry)
     covered = covered_characters(font)
-    values = placeholder_values(load_facts(registry), clinic, locale)
+    facts = load_facts(registry)
+    values = placeholder_values(facts, clinic, locale)
     localized = localize(module, translate, values, covered, font.name)
-    common = load_translator(bundled_dir("content") / COMMON, locale)
-    words = localized_words(common)
+    common = load_translator(registry.common_folders(), locale)
+    words = localized_words(common, registry)
     check_clinic_covered(clinic, covered, font.name, locale)
     draft = translate.draft or common.draft
     checklist = layout.values.get("checklist") or {}

@@ -73,6 +73,27 @@ class ValidationFailed(HandoutsError):
         super().__init__(summary)
 
     def format_message(self) -> str:
-        if len(self.problems) == 1:
-            return str(self.problems[0])
-        return "\n".join(str(p) for p in self.problems) + f"\n{self.problem.message}"
+        """The first problem, on one line, and how many more there are: ``handouts check`` lists
+        them all, one a line (it reads ``problems``)."""
+        first = str(self.problems[0])
+        more = len(self.problems) - 1
+        return first if not more else f"{first} (and {more} more problem{'s' if more != 1 else ''}: " \
+                                      "'handouts check' lists them all)"
+
+
+class InternalError(click.ClickException):
+    """Something went wrong that no input should cause: a bug in handouts, said as one, with what
+    to report, instead of a traceback (``HANDOUTS_DEBUG=1`` shows the traceback)."""
+
+    exit_code = 3
+
+    def __init__(self, error: BaseException, version: str):
+        where = ""
+        frames = getattr(error, "__traceback__", None)
+        while frames is not None and frames.tb_next is not None:
+            frames = frames.tb_next
+        if frames is not None:
+            where = f" at {Path(frames.tb_frame.f_code.co_filename).name}:{frames.tb_lineno}"
+        super().__init__(f"internal error in handouts {version} ({type(error).__name__}{where}: "
+                         f"{str(error)[:200]}). This is a bug, not a problem with your files: please report it "
+                         "to the handouts maintainers with the command you ran (HANDOUTS_DEBUG=1 shows the details).")

@@ -3,10 +3,16 @@
 Content says ``{fever}`` or ``{stay_near_weeks}``; the value comes from ``content/facts.yaml``
 unless the clinic profile sets its own. When a label changes, one number changes, not every
 sentence in every language.
+
+A clinic's ``facts.yaml`` (in a ``--content`` folder) may also add facts of its own: each one is
+a placeholder of the same name, so its modules can say ``{visit_days}`` and keep the number out
+of every sentence and every translation, as the bundled content does.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 import string
 from dataclasses import dataclass
 from datetime import date
@@ -27,30 +33,45 @@ KNOWN_FACTS = ("fever_threshold_c", "stay_near_weeks", "no_driving_weeks")
 # What content may write in braces, and the fact each one shows.
 PLACEHOLDERS = {"fever": "fever_threshold_c", "stay_near_weeks": "stay_near_weeks",
                 "no_driving_weeks": "no_driving_weeks"}
+# A clinic's own fact: a number (printed in the locale's notation) or a short text printed as written.
+OWN_FACT_FIELDS = {
+    "since": Date(required=True, doc="the date this value took effect"),
+    "before": Number(doc="the value before that date"),
+    "unit": Str(doc="what the number counts, for whoever edits the file (not printed)"),
+    "note": Str(doc="why the value is what it is"),
+}
+FACT_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+# Markdown or markup in a text fact would change the sentence it is filled into.
+NOT_IN_TEXT_FACTS = set("*_[]<>\\`\n")
 
 
 @dataclass(frozen=True)
 class Fact:
     name: str
-    value: float
+    value: float | str
     since: date
     before: float | None = None
 
+    @property
+    def own(self) -> bool:
+        """A clinic's own fact: a placeholder of its own name, filled in as its value."""
+        return self.name not in KNOWN_FACTS
+
 
 def load_facts(registry: Registry) -> dict[str, Fact]:
-    """The dated defaults, a clinic's own ``facts.yaml`` overriding the bundled one key by key."""
+    """The dated defaults, a clinic's own ``facts.yaml`` overriding the bundled one key by key and
+    adding facts of its own."""
     facts: dict[str, Fact] = {}
     for path in registry.facts_paths():
         shown = shown_path(path)
         data = load_yaml(path, display=shown)
         problems = []
         for name, entry in (data or {}).items():
-            if name not in KNOWN_FACTS:
-                raise ContentError(f"unknown fact '{name}' (known: {', '.join(KNOWN_FACTS)})",
-                                   path=shown, line=data.line_of(name))
+            line = data.line_of(name)
             if not isinstance(entry, dict):
-                raise ContentError(f"{name}: should have value, unit and since", path=shown, line=data.line_of(name))
-            problems += validate_record(FACT_FIELDS, entry, path=shown, line=data.line_of(name), keypath=name)
+                raise ContentError(f"{name}: should have value, unit and since", path=shown, line=line)
+            fields = FACT_FIELDS if name in KNOWN_FACTS else _own_fact_fields(name, entry, shown, line)
+            problems += validate_record(fields, entry, path=shown, line=line, keypath=name)
             if not problems:
                 facts[name] = Fact(name, entry["value"], entry["since"], entry.get("before"))
         if problems:
@@ -62,23 +83,48 @@ def load_facts(registry: Registry) -> dict[str, Fact]:
     return facts
 
 
+def _own_fact_fields(name, entry: dict, shown: str, line: int | None) -> dict:
+    """The schema of a clinic's own fact, once its name is known to be a good placeholder name.
+
+    A name one slip away from a bundled fact (``stay_near_week``) is refused: taken as a new fact,
+    it would leave the bundled value printed while the clinic believes it changed it."""
+    known = ", ".join(KNOWN_FACTS)
+    if not isinstance(name, str) or not FACT_NAME.match(name):
+        raise ContentError(f"fact '{name}': a name is lower-case letters, digits and _", path=shown, line=line,
+                           hint="it becomes the placeholder {name} in your modules")
+    if name in PLACEHOLDERS:
+        raise ContentError(f"fact '{name}': {{{name}}} is a placeholder already (it shows {PLACEHOLDERS[name]})",
+                           path=shown, line=line, hint=f"to change it, set {PLACEHOLDERS[name]}")
+    near = difflib.get_close_matches(name, KNOWN_FACTS, n=1, cutoff=0.85)
+    if near:
+        raise ContentError(f"unknown fact '{name}': did you mean '{near[0]}'? (known: {known})", path=shown,
+                           line=line, hint="a fact of your own needs a name of its own")
+    value = entry.get("value")
+    if isinstance(value, str) and NOT_IN_TEXT_FACTS & set(value):
+        raise ContentError(f"{name}.value: a text fact is printed as written, so it holds no * _ [ ] < > \\ ` "
+                           "or line break", path=shown, line=entry.line_of("value"))
+    spec = Str(required=True) if isinstance(value, str) else Number(required=True)
+    return {"value": spec, **OWN_FACT_FIELDS}
+
+
 def placeholders_in(text: str) -> list[str]:
     """The placeholder names a string uses; raises ``ValueError`` on a stray single brace."""
     return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
 
 
-def placeholder_problem(text: str, english: str | None = None) -> str | None:
+def placeholder_problem(text: str, english: str | None = None, known=PLACEHOLDERS) -> str | None:
     """What is wrong with the placeholders of ``text`` (None when nothing): a stray brace, a name
-    that is no placeholder, a format of its own (``{fever:x}``), or, for a translation of
-    ``english``, a placeholder dropped, added or renamed - a Spanish sentence without ``{fever}``
-    would tell a patient to call about a fever without saying which."""
+    that is not ``known`` (the bundled placeholders, and a clinic's own facts where it has some), a
+    format of its own (``{fever:x}``), or, for a translation of ``english``, a placeholder dropped,
+    added or renamed - a Spanish sentence without ``{fever}`` would tell a patient to call about a
+    fever without saying which."""
     try:
         fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
                   if name is not None]
     except ValueError:
         return "a single '{' or '}' (write '{{' or '}}' for a literal brace)"
     for name, spec, conversion in fields:
-        if name not in PLACEHOLDERS:
+        if name not in known:
             return f"unknown placeholder {{{name}}}"
         if spec or conversion:
             return f"'{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}': " \

@@ -30,7 +30,7 @@ from handouts.content import (  # noqa: F401  (re-exported: where catalogues liv
 )
 from handouts.errors import ContentError, UnknownNameError
 from handouts.facts import placeholders_in
-from handouts.registry import Registry, shown_path
+from handouts.registry import FoundModule, Registry, catalogue_candidates, shown_path
 from handouts.schema import Choice, Date, Str, validate_record
 from handouts.yamlsrc import load_yaml
 
@@ -189,13 +189,19 @@ class Translator:
     review: dict = field(default_factory=lambda: {"status": "reviewed"})
     path: str = ""                                  # the catalogue, as messages show it
     lines: dict = field(default_factory=dict)       # English -> the catalogue line of its entry (fuzzy too)
+    fallback: str = ""                              # the locale whose catalogue stands in (es for es-MX)
+
+    @property
+    def source(self) -> bool:
+        """English is written, not translated: for ``en``, and for ``en-GB`` falling back to it."""
+        return (self.fallback or self.locale) == SOURCE_LOCALE
 
     def line_of(self, english: str) -> int | None:
         """The catalogue line a translation came from (None when English was used)."""
         return self.lines.get(english) if english in self.messages else None
 
     def __call__(self, english: str, context: str = "") -> str:
-        if self.locale == SOURCE_LOCALE:
+        if self.source:
             return english
         translated = self.messages.get(english)
         if not translated:
@@ -208,20 +214,42 @@ class Translator:
 
     @property
     def draft(self) -> bool:
-        return self.locale != SOURCE_LOCALE and self.review.get("status") != "reviewed"
+        return not self.source and self.review.get("status") != "reviewed"
 
 
-def load_translator(folder: Path, locale: str) -> Translator:
-    """The translator for a module folder (or ``_common``) and a locale."""
-    if locale == SOURCE_LOCALE:
-        return Translator(locale)
-    path = locales_folder(folder) / f"{locale}.po"
-    if not path.is_file():
+def serving_catalogue(folders, locale: str) -> tuple[str, Path] | None:
+    """The catalogue that serves ``locale`` among ``folders`` (later ones win) as (its locale, its
+    folder): the locale's own, else the nearest it falls back to (``es-MX`` -> ``es``). English
+    needs no catalogue. None when there is nothing to fall back to."""
+    for candidate in catalogue_candidates(locale):
+        for folder in reversed(list(folders)):
+            if candidate == SOURCE_LOCALE or (locales_folder(folder) / f"{candidate}.po").is_file():
+                return candidate, folder
+    return None
+
+
+def load_translator(folder, locale: str, overlays=()) -> Translator:
+    """The translator for a module folder (or ``_common``) and a locale.
+
+    ``folder`` may be a list, bundled first (every ``_common``): the last one with a catalogue for
+    the locale gives it, whole - a clinic's ``_common/locales/pt-BR.po`` gives a new language its
+    own notice, and its ``es.po`` replaces the bundled Spanish. Whether it was reviewed is said by a
+    ``review.yaml`` beside it, or in a later folder or one of ``overlays`` (a clinic's, which wins).
+    """
+    folders = [folder] if isinstance(folder, Path) else list(folder)
+    found = serving_catalogue(folders, locale)
+    if found is None:
         return Translator(locale, review={"status": "draft"})
+    used, home = found
+    fallback = used if used != locale else ""
+    if used == SOURCE_LOCALE:
+        return Translator(locale, fallback=fallback)
+    path = locales_folder(home) / f"{used}.po"
     stat = path.stat()
-    messages, fuzzy, lines = _catalogue_entries(path, locale, stat.st_size, stat.st_mtime_ns)
-    return Translator(locale, dict(messages), set(fuzzy), review=review_status(folder, locale),
-                      path=shown_path(path), lines=dict(lines))
+    messages, fuzzy, lines = _catalogue_entries(path, used, stat.st_size, stat.st_mtime_ns)
+    later = [*folders[folders.index(home) + 1:], *overlays]
+    return Translator(locale, dict(messages), set(fuzzy), review=review_status(home, used, later),
+                      path=shown_path(path), lines=dict(lines), fallback=fallback)
 
 
 @lru_cache(maxsize=256)
@@ -241,16 +269,28 @@ def _catalogue_entries(path: Path, locale: str, size: int, mtime_ns: int) -> tup
     return messages, frozenset(fuzzy), lines
 
 
-def review_status(folder: Path, locale: str) -> dict:
-    """What ``review.yaml`` says of a locale; a catalogue nobody vouched for is a draft."""
-    path = locales_folder(folder) / REVIEW_FILE
-    if not path.is_file():
-        return {"status": "draft"}
-    shown = shown_path(path)
-    data = load_yaml(path, display=shown) or {}
+def review_status(folder: Path, locale: str, later=()) -> dict:
+    """What ``review.yaml`` says of a locale; a catalogue nobody vouched for is a draft.
+
+    ``later`` are same-named folders of a clinic's ``--content`` folders: a ``review.yaml`` there
+    that names the locale wins, so a clinic that reviewed a bundled translation can say so without
+    copying the module (the bundled file is pip's, and an upgrade would undo an edit there).
+    """
+    for place in [*reversed(list(later)), folder]:
+        path = locales_folder(place) / REVIEW_FILE
+        if path.is_file():
+            shown = shown_path(path)
+            data = load_yaml(path, display=shown) or {}
+            if not isinstance(data, dict):
+                raise ContentError("review.yaml must map each locale to its status", path=shown, line=1)
+            if data.get(locale) is not None:
+                return _review_entry(data, locale, shown)
+    return {"status": "draft"}
+
+
+def _review_entry(data, locale: str, shown: str) -> dict:
+    """One locale's entry of a ``review.yaml``, checked: "reviewed" needs who and when."""
     entry = data.get(locale)
-    if entry is None:
-        return {"status": "draft"}
     problems = validate_record(REVIEW_FIELDS, entry, path=shown, line=data.line_of(locale), keypath=locale) \
         if isinstance(entry, dict) else []
     if isinstance(entry, dict) and entry.get("status") == "reviewed" and not (
@@ -265,10 +305,12 @@ def review_status(folder: Path, locale: str) -> dict:
 
 
 def translator_for(module: Module, locale: str) -> Translator:
-    """The translator for one module and locale; unknown locales are an error listing the known."""
+    """The translator for one module and locale; a locale with no catalogue and nothing to fall
+    back to (``es-MX`` falls back to ``es``) is an error listing the known ones."""
     known = module_locales(module)
-    if locale not in known:
+    if not any(candidate in known for candidate in catalogue_candidates(locale)):
         raise UnknownNameError(f"module '{module.name}' has no '{locale}' translation",
                                hint=f"locales for it: {', '.join(known)}; "
                                     f"'handouts i18n update --locale {locale}' starts one")
-    return load_translator(module.folder, locale)
+    overlays = module.overlays if isinstance(module, FoundModule) else ()
+    return load_translator(module.folder, locale, overlays)

@@ -7,6 +7,7 @@ translation catalogues hold, the readability checks measure, and the markup whit
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -100,6 +101,8 @@ def validate(spec: Spec, value: Any, *, path, line: int | None, keypath: str) ->
     elif isinstance(spec, Number):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             bad("should be a number")
+        elif not math.isfinite(value):  # .nan or .inf would print as "NaN °C"
+            bad("should be a finite number")
         elif spec.integer and not isinstance(value, int):
             bad("should be a whole number")
         elif spec.minimum is not None and value < spec.minimum:

@@ -2,10 +2,14 @@
 
 extract -> messages.pot per module; update -> merge it into each <locale>.po (changed English
 becomes fuzzy, keeping the old translation as a hint); status -> how complete each one is.
+
+They write beside the English they translate, so they work on the folders given with
+``--content``, or on the bundled content of a source checkout - never inside an installed package.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,17 +18,16 @@ from babel.messages.catalog import Catalog
 from handouts.i18n import (
     COMMON,
     TEMPLATE,
+    _template,  # the one way a template is made, for the common words as for a module
     babel_locale,
     catalogue_locales,
-    common_strings_path,
-    common_template,
     locales_folder,
     module_template,
     po_bytes,
     read_catalogue,
 )
-from handouts.output import write_atomic
-from handouts.registry import Registry
+from handouts.output import write_output
+from handouts.registry import Registry, refuse_installed
 
 
 @dataclass(frozen=True)
@@ -34,31 +37,51 @@ class Target:
     name: str
     folder: Path
     template: Catalog
+    below: tuple = ()   # the same-named folders of the content folders before this one, nearest last
 
 
 def targets(registry: Registry, modules=None) -> list[Target]:
     """What to translate: the modules of the folders given with ``--content`` (the bundled ones
-    and the common words when none was given), so a clinic never writes into the installed tool."""
+    when none was given), and the common words of each of those folders that has a ``_common``."""
     own = registry.content_dirs[1:] or registry.content_dirs[:1]
     found = []
-    if own == registry.content_dirs[:1]:
-        found.append(Target(COMMON, common_strings_path(registry).parent, common_template(registry)))
+    for index, root in enumerate(registry.content_dirs):
+        if root in own and (root / COMMON).is_dir():
+            below = tuple(r / COMMON for r in registry.content_dirs[:index] if (r / COMMON).is_dir())
+            found.append(Target(COMMON, root / COMMON, common_template(registry), below))
     for name, path in registry.module_paths().items():
-        if (not modules or name in modules) and any(path.is_relative_to(root) for root in own):
+        if (not modules or name in modules) and path.parent.parent in own:
             module = registry.module(name)
-            found.append(Target(name, module.folder, module_template(module)))
+            home = registry.content_dirs.index(path.parent.parent)
+            below = tuple(root / name for root in registry.content_dirs[:home] if (root / name).is_dir())
+            found.append(Target(name, module.folder, module_template(module), below))
     return found
+
+
+def common_template(registry: Registry) -> Catalog:
+    """The common words as the handouts print them: a clinic's ``_common/strings.yaml`` rewording
+    the bundled English, so its translators translate what its handouts say."""
+    entries = [(key, text, "strings.yaml", line) for key, (text, _, line) in registry.common_string_entries().items()]
+    return _template(entries, COMMON, dt.date(2026, 1, 1))
+
+
+def refuse_bundled(registry: Registry, command: str) -> None:
+    """Without ``--content``, the catalogue commands write into the bundled content: fine in a
+    source checkout (that is how its translations are kept), refused in an installed package."""
+    if len(registry.content_dirs) == 1:
+        refuse_installed(registry.content_dirs[0], command)
 
 
 def _write_if_changed(path: Path, data: bytes) -> bool:
     if path.is_file() and path.read_bytes() == data:
         return False
-    write_atomic(path, data)
+    write_output(path, data)
     return True
 
 
 def extract(registry: Registry, modules=None) -> list[Path]:
     """Write each module's ``messages.pot``; returns the files that changed."""
+    refuse_bundled(registry, "i18n extract")
     changed = []
     for target in targets(registry, modules):
         path = locales_folder(target.folder) / TEMPLATE
@@ -79,15 +102,23 @@ def _without_volatile_header(data: bytes) -> bytes:
 
 
 def update(registry: Registry, locales=(), modules=None) -> list[Path]:
-    """Merge the English into every catalogue (and start catalogues for ``locales``)."""
+    """Merge the English into every catalogue (and start catalogues for ``locales``).
+
+    A catalogue started in a clinic's folder starts from the one it replaces (the bundled Spanish
+    common words, say), so only what the clinic reworded needs translating again: it comes out fuzzy.
+    """
+    refuse_bundled(registry, "i18n update")
     for locale in locales:
         babel_locale(locale)
     changed = []
     for target in targets(registry, modules):
         for locale in sorted(set(catalogue_locales(target.folder)) | set(locales)):
             path = locales_folder(target.folder) / f"{locale}.po"
-            if path.is_file():
-                catalog = read_catalogue(path, locale)
+            seeds = [locales_folder(folder) / f"{locale}.po" for folder in reversed(target.below)]
+            seed = next((seed for seed in [path, *seeds] if seed.is_file()), None)
+            if seed is not None:
+                catalog = read_catalogue(seed, locale)
+                catalog.project = target.name
             else:
                 catalog = Catalog(locale=locale.replace("-", "_"), project=target.name, version="1",
                                   creation_date=target.template.creation_date, fuzzy=False)

@@ -53,11 +53,19 @@ def _make_loader(path: Path, base=yaml.SafeLoader):
     class Loader(base):
         pass
 
+    def refuse_alias(loader, node, line: int):
+        """Aliases (``*name``, ``<<: *name``) are refused: a handful of lines that refer to each
+        other can stand for billions of values (a 631-byte profile ran for minutes), and a handout
+        file has no need of them. An aliased node is one already built when it is met again."""
+        if node in loader.constructed_objects or node.tag == "tag:yaml.org,2002:merge":
+            raise ContentError("YAML aliases (*name and <<: *name) are not allowed", path=path, line=line,
+                               hint="write the value out where it is needed")
+
     def construct_mapping(loader, node):
         result = LocatedDict()
         result.path, result.line = path, node.start_mark.line + 1
-        loader.flatten_mapping(node)
         for key_node, value_node in node.value:
+            refuse_alias(loader, key_node, key_node.start_mark.line + 1)
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise ContentError("keys must be plain words", path=path, line=key_node.start_mark.line + 1)
@@ -66,12 +74,17 @@ def _make_loader(path: Path, base=yaml.SafeLoader):
                     f"key '{key}' appears twice", path=path, line=key_node.start_mark.line + 1,
                     hint="keep one of them",
                 )
+            refuse_alias(loader, value_node, key_node.start_mark.line + 1)
             result[key] = loader.construct_object(value_node, deep=True)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
 
     def construct_sequence(loader, node):
-        result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+        items = []
+        for child in node.value:
+            refuse_alias(loader, child, node.start_mark.line + 1)
+            items.append(loader.construct_object(child, deep=True))
+        result = LocatedList(items)
         result.path, result.line = path, node.start_mark.line + 1
         result.item_lines = [child.start_mark.line + 1 for child in node.value]
         return result

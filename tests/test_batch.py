@@ -6,6 +6,7 @@ import collections
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import unicodedata
@@ -243,3 +244,41 @@ def test_the_whole_catalogue_is_byte_identical_run_after_run_and_at_any_jobs(tmp
         sums.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.glob("*.pdf")})
     assert len(sums[0]) == 120
     assert sums[0] == sums[1] == sums[2]
+
+
+def test_a_rebuild_stopped_before_its_entry_is_written_leaves_no_stale_entry(tmp_path, content_copy, monkeypatch):
+    """The old entry goes before the new PDF is written, so no moment has an entry that does not match."""
+    out = tmp_path / "out"
+    args = ("--content", content_copy, "-o", out, "-j", "1", "mini-card", "mini-sheet")
+    assert build(*args).exit_code == 0
+    card = content_copy / "mini-card" / "module.yaml"
+    card.write_text(card.read_text().replace("Trouble breathing", "Hard to breathe"))
+    build_one = batch.build_one
+
+    def written_then_interrupted(*item):
+        build_one(*item)
+        raise KeyboardInterrupt  # Ctrl-C between the new PDF and its manifest entry
+
+    monkeypatch.setattr(batch, "build_one", written_then_interrupted)
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        stopped = build(*args)
+    finally:
+        signal.signal(signal.SIGINT, handler)  # the command ignores a second Ctrl-C on its way out
+    assert stopped.exit_code == 130 and "interrupted" in stopped.output
+    entries = json.loads((out / MANIFEST).read_text())["items"]
+    assert [entry["path"] for entry in entries] == ["mini-sheet.en.a4.pdf"]
+    assert entries[0]["sha256"] == hashlib.sha256((out / "mini-sheet.en.a4.pdf").read_bytes()).hexdigest()
+    monkeypatch.setattr(batch, "build_one", build_one)
+    assert "1 built, 1 up to date" in build(*args).output
+
+
+def test_a_failed_rebuild_keeps_the_entry_of_the_pdf_it_left(tmp_path, content_copy):
+    out = tmp_path / "out"
+    args = ("--content", content_copy, "-o", out, "-j", "1", "mini-sheet", "mini-checklist")
+    assert build(*args).exit_code == 0
+    before = (out / MANIFEST).read_bytes()
+    sheet = content_copy / "mini-sheet" / "module.yaml"
+    sheet.write_text(sheet.read_text().replace("left: Crisp.", "left: '<i>Crisp</i>'"))
+    assert build(*args).exit_code == 1
+    assert (out / MANIFEST).read_bytes() == before  # the old PDF is still there, and still listed

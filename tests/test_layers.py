@@ -14,12 +14,12 @@ import handouts
 PACKAGE = Path(handouts.__file__).parent
 LAYERS = [
     ("source", {"errors", "yamlsrc", "schema", "registry", "content", "clinic", "facts", "layouts", "fonts",
-                "project", "output"}),
+                "project", "output", "jsonschema", "scaffold"}),
     ("i18n", {"i18n", "translations"}),
     ("model", {"model", "markup", "document"}),
     ("checks", {"readability", "plain_language"}),
     ("render", {"render"}),
-    ("batch", {"batch"}),
+    ("batch", {"batch", "manifest"}),
     ("api", {"build", "check", "listing", "cli", "__main__"}),
 ]
 

@@ -189,11 +189,12 @@ def break_opportunities(text: str, cjk: bool) -> tuple[frozenset, frozenset]:
         before, char = text[index - 1], text[index]
         if before == "\n":
             forced.add(index)
-        elif char in BREAKING_SPACES or char == "\n":
-            continue
+        elif char in BREAKING_SPACES or char == "\n" or char == "\u2060" or before == "\u2060":
+            continue  # a WORD JOINER holds its neighbours together
         elif before in BREAKING_SPACES:
             allowed.add(index)
-        elif cjk and (is_wide(before) or is_wide(char)) and char not in CANNOT_START and before not in CANNOT_END:
+        elif cjk and (is_wide(before) or is_wide(char)) and char not in CANNOT_START and before not in CANNOT_END \
+                and not (before.isdigit() and is_wide(char)):  # "2周", "38°": a number keeps its unit
             if unicodedata.category(char) not in ("Mn", "Mc", "Me"):
                 allowed.add(index)
     return frozenset(allowed), frozenset(forced)
@@ -224,15 +225,16 @@ def shape_paragraph(text: str, spans: tuple, rtl: bool, cjk: bool, language: str
         starts.add(len(owner))
         owner += [number] * length
     levels = embedding_levels(text, rtl)
+    scripts = resolved_scripts(text)
     breaks = [i for i, char in enumerate(text) if char == "\n"]
     cuts = starts | set(breaks) | {i + 1 for i in breaks}
-    if any(levels):
-        cuts |= {i for i in range(1, len(text)) if levels[i] != levels[i - 1]}
+    cuts |= {i for i in range(1, len(text)) if levels[i] != levels[i - 1] or scripts[i] != scripts[i - 1]}
     cuts = sorted(cut for cut in cuts | {len(text)} if 0 < cut <= len(text))
     runs, start = [], 0
     for end in cuts:
         _, font_path, size = spans[owner[start]]
-        runs.append((start, end, levels[start], shape_run(text, start, end, font_path, size, levels[start], language)))
+        glyphs = shape_run(text, start, end, font_path, size, levels[start], language, scripts[start])
+        runs.append((start, end, levels[start], glyphs))
         start = end
     advance = [0.0] * (len(text) + 1)
     for run in runs:
@@ -244,13 +246,42 @@ def shape_paragraph(text: str, spans: tuple, rtl: bool, cjk: bool, language: str
     return Shaped(text, tuple(owner), tuple(runs), prefix, allowed, forced, bounds)
 
 
-def shape_run(text: str, start: int, end: int, font_path: str, size: float, level: int, language: str) -> tuple:
+@lru_cache(maxsize=4096)
+def script_of(char: str) -> str:
+    """A character's ISO 15924 script (Unicode's Scripts.txt, through fontTools)."""
+    from fontTools.unicodedata import script
+
+    return script(char)
+
+
+NEUTRAL_SCRIPTS = ("Zyyy", "Zinh", "Zzzz")  # common (digits, punctuation, spaces), inherited, unknown
+
+
+def resolved_scripts(text: str) -> list[str]:
+    """Each character's script, digits, punctuation and marks taking the script of the letters
+    before them (or after, at the start), as UAX #24 suggests. A run is shaped in one script: a
+    Hindi line that starts with "CAR-T" must not have its Devanagari shaped as Latin (the i-matra
+    would follow its consonant and conjuncts would fall apart into half letters and viramas)."""
+    scripts = [script_of(char) for char in text]
+    last = next((script for script in scripts if script not in NEUTRAL_SCRIPTS), "Zyyy")
+    for index, script in enumerate(scripts):
+        if script in NEUTRAL_SCRIPTS:
+            scripts[index] = last
+        else:
+            last = script
+    return scripts
+
+
+def shape_run(text: str, start: int, end: int, font_path: str, size: float, level: int, language: str,
+              script: str = "") -> tuple:
     """HarfBuzz's glyphs for ``text[start:end]``, with the whole text as context, in visual order."""
     font = load_font(font_path)
     buffer = hb.Buffer()
     buffer.cluster_level = hb.BufferClusterLevel.MONOTONE_GRAPHEMES  # a base and its marks: one cluster
     buffer.add_str(text, item_offset=start, item_length=end - start)
     buffer.guess_segment_properties()
+    if script and script not in NEUTRAL_SCRIPTS:
+        buffer.script = script
     buffer.direction = "rtl" if level % 2 else "ltr"
     if language:
         buffer.language = language

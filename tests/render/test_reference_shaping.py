@@ -100,7 +100,10 @@ def test_title_and_body_line_are_shaped_like_hb_view(tmp_path, locale, kind):
             from bidi import get_display
 
             text = get_display(text, base_dir="R")
-        reference = reference_shapes(text, font, size, dpi=dpi)
+        # the locale's own script: left to guess, hb-view shapes a Hindi line that starts with
+        # "CAR-T" as Latin, just as the bug it is meant to catch did
+        script = {"hi": "deva", "ar": "arab"}.get(locale)
+        reference = reference_shapes(text, font, size, dpi=dpi, script=script)
         assert agree(ours, reference), (locale, kind, box.text, ours, reference)
         checked += 1
     assert checked == 2

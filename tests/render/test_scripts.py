@@ -247,3 +247,23 @@ def test_qpdf_finds_no_fault_in_the_pdf(tmp_path, module, locale):
     result = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No syntax or stream encoding errors found" in result.stdout
+
+
+def test_devanagari_after_a_latin_word_is_shaped_as_devanagari():
+    """Found by looking at the Hindi PDFs: a line that began with "CAR-T" or "T" had its Hindi
+    shaped as Latin (the i-matra after its consonant, conjuncts in pieces). Each run now carries
+    its own script."""
+    import uharfbuzz as hb
+
+    path = FONTS + "NotoSansDevanagariLatin-Regular.ttf"
+    font = hb.Font(hb.Face(hb.Blob.from_file_path(path)))
+
+    def names(text):
+        (line,) = Paragraph([Span(text, Look(path))]).lines(5000)
+        return [font.glyph_to_string(glyph.gid) for piece in line.pieces for glyph in piece.glyphs]
+
+    alone = names("कोशिका क्या")
+    mixed = names("T कोशिका क्या")
+    assert mixed[2:] == alone  # "T" and the space, then the Hindi exactly as it shapes on its own
+    assert mixed.index("shadeva") == mixed.index(next(n for n in mixed if n.startswith("ivowelsign"))) + 1
+    assert "kaprehalfdeva" in mixed  # क्य joins as a half form, not क + virama

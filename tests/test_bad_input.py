@@ -1,0 +1,82 @@
+"""Hostile or broken input ends in one line naming the file and line, exit 1; a bug in the tool
+says so (exit 3); nothing is ever half-written and no traceback is ever printed."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+
+def _one_line_error(result, where: str) -> str:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    [line] = [text for text in result.output.splitlines() if text.startswith(("Error:", "error:"))]
+    assert where in line, line
+    return line
+
+
+@pytest.mark.parametrize("profile, line", [
+    # nine references at each of four levels: 6,561 values from four short lines
+    ('name: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n'
+     'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n', 2),
+    ("base: &base {name: x}\nclinic:\n  <<: *base\n", 3),
+    ("name: &n Riverside\naddress: *n\n", 2),
+])
+def test_yaml_aliases_are_refused(run, tmp_path, profile, line):
+    path = tmp_path / "clinic.yaml"
+    path.write_text(profile)
+    result = run("build", "car-t-side-effects", "--clinic", path)
+    message = _one_line_error(result, f"clinic.yaml:{line}: YAML aliases")
+    assert "not allowed" in message
+    assert not list(tmp_path.glob("build/*.pdf"))
+
+
+def _logo(tmp_path, name: str, make) -> object:
+    make(tmp_path / name)
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text(f"name: Riverside\nlogo: {name}\n")
+    return profile
+
+
+@pytest.mark.parametrize("name, make, says", [
+    ("huge.png", lambda p: Image.new("1", (5000, 5000)).save(p), "5000 x 5000 pixels"),
+    ("sparse.png", lambda p: open(p, "wb").truncate(3 * 1024 ** 3), "3072.0 MB"),
+    ("fake.png", lambda p: p.write_bytes(b"GIF89a not a png"), "not a readable PNG or JPEG"),
+    ("gif.png", lambda p: Image.new("RGB", (10, 10)).save(p, format="GIF"), "a GIF image"),
+])
+def test_a_logo_is_checked_before_it_is_decoded(run, tmp_path, name, make, says):
+    result = run("build", "car-t-side-effects", "--clinic", _logo(tmp_path, name, make))
+    assert says in _one_line_error(result, "clinic.yaml:2: logo")
+
+
+def test_a_kind_that_is_a_list_is_a_schema_error(run, content_copy):
+    path = content_copy / "mini-card" / "module.yaml"
+    path.write_text(path.read_text().replace("kind: card", "kind: [1, 2]"))
+    result = run("check", "--content", content_copy)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "mini-card/module.yaml:2:" in result.output and "kind" in result.output
+
+
+def test_a_bug_is_called_a_bug(run, monkeypatch):
+    from handouts import listing
+
+    def broken(**_):
+        raise RuntimeError("something no input should cause")
+
+    monkeypatch.setattr(listing, "describe", broken)
+    result = run("list")
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output
+    assert "internal error in handouts" in result.output and "This is a bug" in result.output
+    assert "RuntimeError" in result.output and "something no input should cause" in result.output
+
+
+@pytest.mark.parametrize("value, says", [
+    (".nan", "should be a finite number"), (".inf", "should be a finite number"),
+    ("100.4", "should be at most 39"), ("37", "should be at least 37.5"),
+])
+def test_a_fever_threshold_is_a_finite_number_in_range(run, tmp_path, value, says):
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text(f"name: Riverside\nsettings:\n  fever_threshold_c: {value}\n")
+    result = run("build", "car-t-side-effects", "--clinic", profile)
+    assert says in _one_line_error(result, "clinic.yaml:3: settings.fever_threshold_c")
