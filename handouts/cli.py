@@ -126,10 +126,15 @@ def build(modules, locales, papers, build_all, large_print, clinic, out_dir, pro
         ([profile.paper] if profile and profile.paper else [])
     variants = ["large-print"] if large_print else (project.variants or (list(VARIANTS) if build_all else
                                                                           ["standard"]))
-    items = catalogue_items(registry, list(modules) or project.modules, locales, papers, every_locale=every,
-                            variants=variants)
-    if shard:
-        items = take_shard(items, *parse_shard(shard))
+    from handouts.errors import UnknownNameError, UsageProblem
+
+    try:  # the project file's names were checked above: an unknown name now is one typed here
+        items = catalogue_items(registry, list(modules) or project.modules, locales, papers, every_locale=every,
+                                variants=variants)
+        if shard:
+            items = take_shard(items, *parse_shard(shard))
+    except UnknownNameError as exc:
+        raise UsageProblem(exc.format_message()) from None
     out = out_dir or project.out or DEFAULT_OUT
     plan = Plan(out_dir=str(out), content=tuple(map(str, content)), layouts=tuple(map(str, layouts)),
                 clinic=str(clinic) if clinic else None, force=force, strict=strict)

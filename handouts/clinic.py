@@ -8,21 +8,18 @@ because a tag in a phone number is a mistake or an attack, never an intent.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from handouts.errors import ContentError, Problem, ValidationFailed
+from handouts.facts import FACT_VALUES
 from handouts.registry import shown_path
-from handouts.schema import Number, Record, Str, validate_record
+from handouts.schema import Record, Str, validate_record
 from handouts.yamlsrc import load_yaml
 
 PHONE_KINDS = ("daytime", "after_hours", "emergency")
-SETTINGS_FIELDS = {
-    # 37.5-39 °C: a threshold outside it is a typing slip (or Fahrenheit), never a clinical choice
-    "fever_threshold_c": Number(minimum=37.5, maximum=39, doc="call-now fever threshold in °C"),
-    "stay_near_weeks": Number(integer=True, minimum=0, maximum=52),
-    "no_driving_weeks": Number(integer=True, minimum=0, maximum=52),
-}
+# the same ranges as facts.yaml: a profile can move a fact, never outside what makes sense
+SETTINGS_FIELDS = {name: replace(spec, required=False) for name, spec in FACT_VALUES.items()}
 CLINIC_FIELDS = {
     "name": Str(required=True, doc="the clinic's name as patients know it"),
     "phones": Record(fields={kind: Str() for kind in PHONE_KINDS}),

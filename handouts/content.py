@@ -52,7 +52,7 @@ META_FIELDS = {
     "subtitle": Text(markdown=False),
     "kind": Choice(required=True, values=KINDS, doc="comparison, sheet, card or checklist"),
     "layout": Str(required=True, doc="the layout to use, a file name in layouts/ without .yaml"),
-    "version": Str(required=True, doc="the content version printed in the footer, e.g. \"1.0\""),
+    "version": Str(required=True, max_length=20, doc="the content version printed in the footer, e.g. \"1.0\""),
     "reviewed": Date(required=True, doc="the date the content was last reviewed"),
     "sources": ListOf(required=True, item=Str(), min_items=1, doc="where the facts come from"),
     "readability": Record(doc="this module's own reading-level targets", fields={

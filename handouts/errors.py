@@ -55,6 +55,13 @@ class UnknownNameError(HandoutsError):
     """A module, layout, locale or paper that does not exist was asked for."""
 
 
+class UsageProblem(HandoutsError):
+    """A name or value typed on the command line that does not exist (a module, a paper, a
+    shard): a usage error, so exit 2, in one line like the others."""
+
+    exit_code = 2
+
+
 class FontError(HandoutsError):
     """A font file is missing or cannot draw the text."""
 

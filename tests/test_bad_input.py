@@ -80,3 +80,55 @@ def test_a_fever_threshold_is_a_finite_number_in_range(run, tmp_path, value, say
     profile.write_text(f"name: Riverside\nsettings:\n  fever_threshold_c: {value}\n")
     result = run("build", "car-t-side-effects", "--clinic", profile)
     assert says in _one_line_error(result, "clinic.yaml:3: settings.fever_threshold_c")
+
+
+def test_a_fact_out_of_range_is_refused_at_its_line(run, content_copy):
+    (content_copy / "facts.yaml").write_text(
+        "fever_threshold_c:\n  value: 100.4\n  unit: celsius\n  since: 2026-01-01\n")
+    result = run("build", "mini-card", "--content", content_copy)
+    assert "should be at most 39" in _one_line_error(result, "facts.yaml:2: fever_threshold_c.value")
+
+
+def test_a_version_of_three_thousand_words_is_refused(run, content_copy):
+    path = content_copy / "mini-card" / "module.yaml"
+    path.write_text(path.read_text().replace('version: "0.1"', f'version: "{" ".join(["word"] * 3000)}"'))
+    result = run("build", "mini-card", "--content", content_copy)
+    assert "keep it to 20 at most" in _one_line_error(result, "mini-card/module.yaml:4: version: is 14999")
+
+
+def test_a_lone_surrogate_is_named_not_a_crash(run, content_copy):
+    path = content_copy / "mini-card" / "module.yaml"
+    path.write_text(path.read_text().replace("title: Test alert card", 'title: "Bad \\ud800 title"'))
+    result = run("build", "mini-card", "--content", content_copy)
+    assert "U+D800" in _one_line_error(result, "mini-card/module.yaml:1: title")
+
+
+def test_a_table_taller_than_a_page_is_named_without_an_object_address(run, content_copy):
+    path = content_copy / "mini-sheet" / "module.yaml"
+    long_cell = " ".join(["Apples keep well in a cool dry place."] * 200)
+    path.write_text(path.read_text().replace("left: Crisp.", f"left: {long_cell}", 1))
+    result = run("build", "mini-sheet", "--content", content_copy)
+    message = _one_line_error(result, "mini-sheet/module.yaml")
+    assert "taller than a page" in message and "0x" not in message and "Flowable" not in message
+
+
+def test_an_unwritable_cache_is_one_line_in_check(run, tmp_path, monkeypatch):
+    """The reading-level check stores NLTK's syllable dictionary once; where neither the cache nor
+    the temp folder can be written (a file stands where a folder should), check says so in a line."""
+    import tempfile
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
+    monkeypatch.setattr(tempfile, "tempdir", str(blocker / "tmp"))
+    result = run("check")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cannot store the syllable dictionary" in result.output and "XDG_CACHE_HOME" in result.output
+
+
+def test_an_unknown_placeholder_is_a_problem_in_check_too(run, content_copy):
+    path = content_copy / "mini-card" / "module.yaml"
+    path.write_text(path.read_text().replace("Do not drive for {no_driving_weeks} weeks.", "Wait {nope} weeks."))
+    result = run("check", "--content", content_copy)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "mini-card/module.yaml:" in result.output and "unknown placeholder {nope}" in result.output

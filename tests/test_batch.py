@@ -202,7 +202,7 @@ def test_shard_option(tmp_path, fixtures):
         assert result.exit_code == 0
     assert len(list(out.glob("*.pdf"))) == 6
     bad = build("--shard", "3/2")
-    assert bad.exit_code == 1 and "out of range" in bad.output
+    assert bad.exit_code == 2 and "out of range" in bad.output  # a usage error
 
 
 @given(st.lists(st.tuples(st.sampled_from("abcdef"), st.sampled_from(["en", "ar"]), st.sampled_from(["a4", "letter"])),

@@ -46,19 +46,26 @@ def _error(result) -> str:
     return result.output
 
 
+def _usage(result) -> str:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
 def test_unknown_module(run):
-    out = _error(run("build", "no-such-module"))
+    out = _usage(run("build", "no-such-module"))
     assert "unknown module 'no-such-module'" in out and "car-t-side-effects" in out
 
 
 def test_unknown_locale(run, fixtures):
-    out = _error(run("build", "mini-card", "--content", fixtures / "content", "--locale", "xx"))
+    out = _usage(run("build", "mini-card", "--content", fixtures / "content", "--locale", "xx"))
     assert "no 'xx' translation" in out
 
 
 def test_unknown_paper(run, fixtures):
-    out = _error(run("build", "mini-card", "--content", fixtures / "content", "--paper", "a3"))
+    out = _usage(run("build", "mini-card", "--content", fixtures / "content", "--paper", "a3"))
     assert "unknown paper 'a3'" in out and "letter" in out
+    assert "is not I/N" in _usage(run("build", "mini-card", "--content", fixtures / "content", "--shard", "a/b"))
 
 
 def test_malformed_yaml_names_file_and_line(run, content_copy, edit):

@@ -48,12 +48,13 @@ def test_text_typed_into_plain_fields_is_printed_as_typed(content_copy, tmp_path
     from handouts.build import build_handouts
 
     path = content_copy / "mini-sheet" / "module.yaml"
-    typed = '<img src="/etc/hostname"/> & <a href="file:///etc/passwd">x</a>'
-    text = path.read_text().replace('version: "0.1"', f"version: '{typed}'")
-    path.write_text(text.replace("title: Test comparison", "title: Salt & <b>pepper</b>"))
+    version = '<a href="file:x">&'  # a version is short (20 characters at most)
+    title = 'Salt & <b>pepper</b> <img src="/etc/hostname"/>'
+    text = path.read_text().replace('version: "0.1"', f"version: '{version}'")
+    path.write_text(text.replace("title: Test comparison", f"title: '{title}'"))
     [pdf] = build_handouts(["mini-sheet"], content=[content_copy], out_dir=tmp_path).written
     shown = pdf_text(pdf)
-    assert typed in shown and "Salt & <b>pepper</b>" in shown
+    assert version in shown and title in shown
     data = pdf.read_bytes()  # the typed text is in the metadata too, as text: but no link and no image
     assert b"/URI" not in data and b"/Annots" not in data and not re.search(rb"/Subtype\s*/Image", data)
 

@@ -344,7 +344,7 @@ def test_a_regional_locale_falls_back_to_its_language(run, tmp_path, fixtures, c
     text = pdf_text(pdf)
     assert "Recibí un tratamiento de prueba" in text and "No es consejo médico." in text  # module and common
     assert PdfReader(str(pdf)).trailer["/Root"]["/Lang"] == "es-MX"
-    out = one_line_error(run("build", "mini-card", "-l", "pt-BR", "--content", fixtures / "content"))
+    out = one_line_error(run("build", "mini-card", "-l", "pt-BR", "--content", fixtures / "content"), code=2)
     assert "no 'pt-BR' translation" in out
 
 

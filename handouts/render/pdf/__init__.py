@@ -29,8 +29,10 @@ def render_pdf(handout: Handout) -> bytes:
     draw = {"card": render_card, "alert": render_alert_sheet}.get(handout.layout.renderer, render_flowing)
     try:
         return draw(handout)
-    except LayoutError as exc:
-        # A flowable larger than a page (a table row, an unbreakable word): say where, not how.
-        raise FitError(f"{handout.document.module} [{handout.locale}, {handout.paper.name}] cannot be laid out: "
-                       f"{str(exc).splitlines()[0][:120]}", path=handout.module.shown,
-                       hint="shorten the text that does not fit on one page") from None
+    except LayoutError:
+        # A flowable larger than a page (a table row, a long unbroken word): say where and what to
+        # do - ReportLab's own message is an object's address ("Flowable <Table@0x7F...>").
+        raise FitError(f"{handout.document.module} [{handout.locale}, {handout.paper.name}"
+                       f"{', large print' if handout.variant == 'large-print' else ''}]: something is taller "
+                       "than a page (a table row or a paragraph with no place to break)", path=handout.module.shown,
+                       hint="shorten the longest table cell or paragraph, or break it up") from None
