@@ -76,6 +76,7 @@ def attempt(build) -> str:
         data, logo = build()
     except HandoutsError as exc:
         message = exc.format_message()
+        assert exc.exit_code == 1, message  # a problem with an input file, not a usage error or a bug
         assert "\n" not in message, message
         assert ONE_LINE.match(message), message
         OUTCOMES["refused"] += 1
