@@ -191,7 +191,7 @@ def localize(module: Module, translate: Translator, values: dict[str, str], cove
         if not spec.markdown:
             return text
         blocks = tuple(to_blocks(text, path=where.path, line=where.line, field_name=label))
-        if translated:
+        if translated and any("](" in t or "<" in t for t in (english, text)):  # links: [x](url) or <url>
             ours = link_targets(blocks)
             theirs = link_targets(to_blocks(fill(english, values), path=module.shown, line=line, field_name=keypath))
             if ours != theirs:
