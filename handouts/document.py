@@ -19,11 +19,10 @@ from handouts.facts import PLACEHOLDERS, Fact, fill, load_facts, placeholder_pro
 from handouts.fonts import FontFamily, covered_characters, family_for_locale
 from handouts.i18n import COMMON, Translator, babel_locale, is_rtl, load_translator, locale_script, translator_for
 from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, Layout, Paper, load_layout, load_paper
-from handouts.markup import to_blocks, to_inline
+from handouts.markup import to_blocks
 from handouts.registry import Registry
 from handouts.schema import Text, map_record_texts
 
-COMMON_STRINGS = "_common/strings.yaml"
 ISOLATE = "\u2066{}\u2069"   # left-to-right isolate: "38 °C (100.4 °F)" keeps its order in Arabic text
 FIRST_STRONG = "\u2068{}\u2069"  # a clinic's name or address runs in the direction of its own first letter
 WORD_JOINER = "\u2060"         # invisible; no line may break beside it
@@ -266,27 +265,9 @@ def furniture(module: Module, locale: str, words: dict, clinic: Clinic, draft: b
         logo=str(clinic.logo) if clinic.logo else None, contacts=contact_block(words, clinic, is_rtl(locale)))
 
 
-def _inline_items(blocks) -> tuple:
-    """List items from Markdown blocks: each paragraph or list item one item."""
-    items = []
-    for block in blocks:
-        items += [block.content] if isinstance(block, m.Paragraph) else list(block.items)
-    return tuple(items)
-
-
-def _inlines(blocks) -> tuple:
-    """Markdown blocks as one run of inlines (items separated by line breaks)."""
-    out: list = []
-    for item in _inline_items(blocks):
-        if out:
-            out.append(m.LineBreak())
-        out += item
-    return tuple(out)
-
-
 def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title: str) -> list:
     blocks = [m.Callout("key_points", m.text(words["key_points"]),
-                        (m.ListBlock(tuple(item for point in data["key_points"] for item in _inline_items(point)),
+                        (m.ListBlock(tuple(item for point in data["key_points"] for item in m.items_of(point)),
                                      source=sources.get("key_points[1]", m.Source())),),
                         sources.get("key_points[1]", m.Source()))]
     comparison = data.get("comparison")
@@ -308,7 +289,7 @@ def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title
             blocks.append(m.Step(number, m.text(step["title"]), tuple(step["text"]),
                                  sources.get(f"{where}.steps[{number}].title", m.Source())))
     blocks.append(fur.contacts)
-    entries = tuple((entry["term"], _inlines(entry["definition"])) for entry in data["glossary"])
+    entries = tuple((entry["term"], m.joined(entry["definition"])) for entry in data["glossary"])
     blocks.append(m.Definitions(m.text(words["glossary"]), entries, sources.get("glossary[1].term", m.Source())))
     return blocks
 
@@ -343,7 +324,7 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
             elif kind == "text":
                 blocks += [replace(block, source=where) for block in value]
             elif kind == "bullets":
-                blocks.append(m.ListBlock(tuple(i for entry in value for i in _inline_items(entry)), source=where))
+                blocks.append(m.ListBlock(tuple(i for entry in value for i in m.items_of(entry)), source=where))
             elif kind == "fields":
                 blocks.append(m.WriteOnLines(tuple(words["label"].format(label=label) for label in value), where))
             elif kind == "contacts" and value:
@@ -368,8 +349,7 @@ def build_document(module: Module, localized: Localized, locale: str, words: dic
     else:
         faces = card_faces(module, data, sources, words, fur)
     return m.Document(module.name, module.kind, locale, is_rtl(locale), data["title"], data.get("subtitle") or "",
-                      tuple(blocks), fur, faces, m.Source(module.shown, 1),
-                      labels={key: words[key] for key in ("notes", "key_points", "glossary", "contacts")})
+                      tuple(blocks), fur, faces, m.Source(module.shown, 1))
 
 
 def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: str = "a4",
@@ -408,4 +388,4 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     return Handout(document, module, layout, load_paper(paper, registry), font, clinic, variant, draft, warnings)
 
 
-__all__ = ["Handout", "prepare", "build_document", "localize", "placeholder_values", "format_date", "to_inline"]
+__all__ = ["Handout", "prepare", "build_document", "localize", "placeholder_values", "format_date"]

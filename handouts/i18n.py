@@ -139,7 +139,8 @@ def po_syntax_problem(text: str) -> tuple[int, str] | None:
 
 def read_catalogue(path: Path, locale: str) -> Catalog:
     try:
-        problem = po_syntax_problem(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        problem = po_syntax_problem(data.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(f"cannot read catalogue: {exc}", path=shown_path(path),
                            hint="save the .po file as UTF-8") from None
@@ -147,8 +148,7 @@ def read_catalogue(path: Path, locale: str) -> Catalog:
         raise ContentError(problem[1], path=shown_path(path), line=problem[0],
                            hint="fix the .po file, or run 'handouts i18n update' to rewrite it")
     try:
-        with open(path, "rb") as file:
-            catalog = read_po(file, locale=locale.replace("-", "_"), abort_invalid=True)
+        catalog = read_po(io.BytesIO(data), locale=locale.replace("-", "_"), abort_invalid=True)
     except Exception as exc:  # Babel raises PoFileError and others for a broken file  # noqa: BLE001
         raise ContentError(f"cannot read catalogue: {exc}", path=shown_path(path),
                            hint="fix the .po file, or run 'handouts i18n update' to rewrite it") from None

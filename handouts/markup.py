@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import markdown as markdown_lib
 
 from handouts.errors import MarkupError
-from handouts.model import SAFE_SCHEMES, Emphasis, LineBreak, Link, ListBlock, Paragraph, Source, Strong, Text
+from handouts.model import SAFE_SCHEMES, Emphasis, LineBreak, Link, ListBlock, Paragraph, Source, Strong, Text, joined
 
 _INLINE = {"strong": Strong, "b": Strong, "em": Emphasis, "i": Emphasis}
 
@@ -165,10 +165,4 @@ def _converted(text: str, path, line: int | None, field_name: str) -> tuple:
 
 def to_inline(text: str, **where) -> tuple:
     """One run of inlines for places that hold a single paragraph (table cells, card bullets)."""
-    out: list = []
-    for block in to_blocks(text, **where):
-        for item in ([block.content] if isinstance(block, Paragraph) else block.items):
-            if out:
-                out.append(LineBreak())
-            out += item
-    return tuple(out)
+    return joined(to_blocks(text, **where))

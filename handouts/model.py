@@ -12,7 +12,7 @@ clinic contacts, blank lines for phone numbers) is decided here, once, for every
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Union
 
 SAFE_SCHEMES = ("https:", "tel:", "mailto:")
@@ -95,6 +95,25 @@ def runs(inlines, bold: bool = False, italic: bool = False, href: str | None = N
         elif isinstance(node, Link):
             out += runs(node.children, bold, italic, node.href)
     return out
+
+
+def items_of(blocks) -> tuple:
+    """The items of Markdown blocks: each paragraph, and each list item, one run of inlines."""
+    items: list = []
+    for block in blocks:
+        items += [block.content] if isinstance(block, Paragraph) else list(block.items)
+    return tuple(items)
+
+
+def joined(blocks) -> tuple:
+    """Markdown blocks as one run of inlines, their items separated by line breaks (for places
+    that hold a single paragraph: a table cell, a definition, a card bullet)."""
+    out: list = []
+    for item in items_of(blocks):
+        if out:
+            out.append(LineBreak())
+        out += item
+    return tuple(out)
 
 
 def text(value: str) -> tuple:
@@ -266,7 +285,6 @@ class Document:
     furniture: Furniture
     faces: tuple = ()          # a card's front and back
     source: Source = Source()
-    labels: dict = field(default_factory=dict, compare=False)  # common words a renderer may need
 
     def walk(self):
         """Every block, faces included, in reading order."""

@@ -140,7 +140,6 @@ class Line:
     pieces: tuple
     text: str
     width: float
-    size: float            # the largest type size on the line
 
 
 @dataclass(frozen=True)
@@ -306,9 +305,6 @@ class Paragraph:
         self.owner, self.runs, self.prefix = shaped.owner, shaped.runs, shaped.prefix
         self.allowed, self.forced, self.bounds = shaped.allowed, shaped.forced, shaped.bounds
 
-    def width_of(self, start: int, end: int) -> float:
-        return self.prefix[end] - self.prefix[start]
-
     def lines(self, width: float) -> list[Line]:
         """The paragraph broken to ``width`` points, greedily, at its break opportunities (a word
         wider than the line is cut where it must). Widths come from running sums of the advances,
@@ -374,8 +370,7 @@ class Paragraph:
             if kept:
                 pieces.append((level, Piece(self.spans[self.owner[a]].style, kept, a, b, bool(level % 2), text[a:b])))
         ordered = reorder(pieces)
-        size = max((piece.style.size for piece in ordered), default=0.0)
-        return Line(tuple(ordered), text[start:end].replace("\n", " "), sum(p.width for p in ordered), size)
+        return Line(tuple(ordered), text[start:end].replace("\n", " "), sum(p.width for p in ordered))
 
 
 def reorder(pieces: list[tuple[int, Piece]]) -> list[Piece]:

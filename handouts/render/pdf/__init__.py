@@ -9,9 +9,9 @@ def render_flowing(handout: Handout) -> bytes:
     """Sheets and checklists: the title block, then every block of the model in order."""
     from handouts.render.pdf.flow import Context, story
     from handouts.render.pdf.page import build_pdf, text_width, title_block
-    from handouts.render.pdf.styles import Styles
+    from handouts.render.pdf.styles import styles_for
 
-    styles = Styles(handout.layout, handout.font, rtl=handout.rtl, language=handout.locale)
+    styles = styles_for(handout)
     width = text_width(handout)
     ctx = Context(styles, width, handout.paper.size[1], stacked=bool(handout.layout["table"].get("stacked")
                                                                      if "table" in handout.layout.values else False))

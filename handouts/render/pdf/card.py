@@ -17,12 +17,8 @@ from handouts.document import Handout
 from handouts.errors import FitError
 from handouts.render.pdf.flow import Context, flowables, plain_para
 from handouts.render.pdf.page import build_pdf, document_info, text_width
-from handouts.render.pdf.styles import Styles
+from handouts.render.pdf.styles import Styles, styles_for
 from handouts.render.pdf.text import TextBlock
-
-
-def card_styles(handout: Handout, links: bool = True) -> Styles:
-    return Styles(handout.layout, handout.font, rtl=handout.rtl, language=handout.locale, links=links)
 
 
 def face_flowables(canvas: Canvas, handout: Handout, face: m.Face, ctx: Context, height: float) -> list:
@@ -108,7 +104,7 @@ def draw_crop_marks(canvas: Canvas, handout: Handout, positions, size, styles: S
 
 
 def render_card(handout: Handout) -> bytes:
-    styles = card_styles(handout, links=False)
+    styles = styles_for(handout, links=False)
     card = handout.layout["card"]
     size = (card["width_mm"] * mm, card["height_mm"] * mm)
     page_w, page_h = handout.paper.size
@@ -156,7 +152,7 @@ def render_alert_sheet(handout: Handout) -> bytes:
     """A card's content as a large-print page: the same blocks, front then back, at 18 pt and up."""
     from handouts.render.pdf.flow import story
 
-    styles = card_styles(handout)
+    styles = styles_for(handout)
     width = text_width(handout)
     ctx = Context(styles, width, handout.paper.size[1], stacked=True)
     flow = story(handout.document.blocks, ctx)  # the medical-advice notice, when the footer lacks it

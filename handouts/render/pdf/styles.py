@@ -66,3 +66,8 @@ class Styles:
     def font_name(self) -> str:
         """The regular face's PDF name, for ReportLab tables and drawings that want a default."""
         return pdf_font(self.faces.regular).name
+
+
+def styles_for(handout, links: bool = True) -> Styles:
+    """The styles of one prepared handout (``links=False`` for text drawn into a card face)."""
+    return Styles(handout.layout, handout.font, rtl=handout.rtl, language=handout.locale, links=links)

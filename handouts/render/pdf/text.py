@@ -8,8 +8,8 @@ function of the font file alone, so the same text gives the same bytes in any pr
 was built before it (ReportLab's own shaping hands out private-use codes in the order it meets
 glyphs, which made Hindi builds differ between worker processes).
 
-A line whose glyphs do not spell its text (shaped, reordered or private-use glyphs) is wrapped in
-a ``/Span`` with ``/ActualText``, so ``pdftotext`` returns the sentence in logical order.
+A glyph cluster that does not spell its characters (a joined Arabic letter, a Devanagari conjunct)
+is wrapped in a ``/Span`` with ``/ActualText``, so ``pdftotext`` returns the sentence in reading order.
 """
 
 from __future__ import annotations
@@ -31,9 +31,7 @@ class PdfFont:
     name: str
     path: str
     codes: dict
-    ascent: float   # per point of type size
-    descent: float
-    invisible: object = None  # a zero-width glyph that draws nothing (ZERO WIDTH JOINER), as a Glyph
+    invisible: object = None  # a zero-width glyph that draws nothing (see INVISIBLE_CANDIDATES), as a Glyph
     aliases: dict = field(default_factory=dict)  # glyph id -> a private-use code, for use in spans
 
 
@@ -76,7 +74,7 @@ def pdf_font(path: str) -> PdfFont:
     pdfmetrics.registerFont(font)
     invisible = next((Glyph(face.charToGlyph[c], 0, 0.0, 0.0, 0.0) for c in INVISIBLE_CANDIDATES
                       if c in face.charToGlyph and _draws_nothing(shaper, face.charToGlyph[c])), None)
-    return PdfFont(name, path, codes, face.ascent / 1000, -face.descent / 1000, invisible, aliases)
+    return PdfFont(name, path, codes, invisible, aliases)
 
 
 # Characters whose glyph is usually empty and zero-width. ZERO WIDTH JOINER is not among them: in
@@ -183,10 +181,6 @@ class TextBlock(Flowable):
             self._shaped = Paragraph(spans_for(self.runs, style), rtl=style.rtl, cjk=style.cjk,
                                      language=style.language)
         return self._shaped
-
-    @property
-    def text(self) -> str:
-        return "".join(run[0] for run in self.runs)
 
     def wrap(self, available_width, available_height):
         inner = available_width - self.style.indent_start - self.style.indent_end
