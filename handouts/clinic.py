@@ -12,14 +12,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from handouts.errors import ContentError, Problem, ValidationFailed
-from handouts.facts import FACT_VALUES
+from handouts.facts import FACT_VALUES, OTHER_SETTINGS
 from handouts.registry import shown_path
 from handouts.schema import Record, Str, validate_record
 from handouts.yamlsrc import load_yaml
 
 PHONE_KINDS = ("daytime", "after_hours", "emergency")
 # the same ranges as facts.yaml: a profile can move a fact, never outside what makes sense
-SETTINGS_FIELDS = {name: replace(spec, required=False) for name, spec in FACT_VALUES.items()}
+SETTINGS_FIELDS = {name: replace(spec, required=False) for name, spec in FACT_VALUES.items()} | OTHER_SETTINGS
+EMERGENCY_NUMBER = re.compile(r"[0-9][0-9 +\-]{0,14}\Z")
 CLINIC_FIELDS = {
     "name": Str(required=True, doc="the clinic's name as patients know it"),
     "phones": Record(fields={kind: Str() for kind in PHONE_KINDS}),
@@ -95,7 +96,14 @@ def load_clinic(path) -> Clinic:
     data = load_yaml(path, display=shown)
     if not isinstance(data, dict):
         raise ContentError("a clinic profile must be a mapping (name:, phones:, ...)", path=shown, line=1)
+    settings = data.get("settings")
+    if isinstance(settings, dict) and type(settings.get("emergency_number")) is int:
+        settings["emergency_number"] = str(settings["emergency_number"])  # `emergency_number: 911`
     problems = validate_record(CLINIC_FIELDS, data, path=shown, line=1) + markup_problems(data, shown)
+    number = settings.get("emergency_number") if isinstance(settings, dict) else None
+    if isinstance(number, str) and not EMERGENCY_NUMBER.match(number):
+        problems.append(Problem(shown, settings.line_of("emergency_number"), "settings.emergency_number: digits, "
+                                "spaces, + and - only, like 911 or 112"))
     logo = None
     if isinstance(data.get("logo"), str):
         logo = (path.parent / data["logo"]).resolve()

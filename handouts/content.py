@@ -68,10 +68,12 @@ DIAGRAM_LABELS = {
                    "right_step3"),
     "car-t-cycle": ("you", "step1", "step2", "step3", "step4", "step5"),
     "checkpoint": ("before_title", "after_title", "t_cell", "cancer_cell", "before_text", "after_text", "medicine"),
+    "timeline": ("axis", "infusion", "your_date", "daily", "stay_near", "no_driving", "fever"),
 }
 _DIAGRAM = Record(fields={
     "kind": Choice(required=True, values=tuple(DIAGRAM_LABELS)),
     "alt": Text(required=True, markdown=False, doc="what the picture shows, for readers who cannot see it"),
+    "how_to_use": Text(doc="one line on what to do with the picture"),
     "labels": Record(required=True, fields={key: Text(markdown=False) for keys in DIAGRAM_LABELS.values()
                                             for key in keys}),
 })
@@ -88,6 +90,7 @@ _GLOSSARY = ListOf(required=True, min_items=1, doc="a definition of each medical
 _KEY_POINTS = ListOf(required=True, item=Text(), min_items=2, max_items=8,
                      doc="a short summary a patient reads first")
 _COMPARISON = Record(required=True, fields={
+    "how_to_use": Text(doc="one line on what to do with the table"),
     "columns": ListOf(required=True, item=Text(markdown=False), min_items=2, max_items=2),
     "topic_label": Text(required=True, markdown=False),
     "rows": ListOf(required=True, min_items=1, item=Record(fields={
@@ -96,23 +99,38 @@ _COMPARISON = Record(required=True, fields={
         "right": Text(required=True),
     })),
 })
+# What to do in an emergency: the box on the first page (a card's front), never split.
+_EMERGENCY = Record(doc="the signs that mean calling the emergency number, then those that mean calling the care "
+                        "team, and a line to the caregiver", fields={
+    "call_emergency": ListOf(required=True, item=Text(), min_items=1, max_items=6,
+                             doc="signs that mean calling the emergency number now"),
+    "call_team": ListOf(required=True, item=Text(), min_items=1, max_items=12,
+                        doc="signs that mean calling the care team now"),
+    "note": Text(doc="to the caregiver: stay close and make the call"),
+})
 _CARD_BLOCK = OneOf(options={
     "banner": Text(markdown=False),
     "heading": Text(markdown=False),
     "text": Text(),
+    "emergency": Bool(doc="the emergency box: emergency signs, then 'call your care team for any sign on the back'"),
+    "team_signs": Bool(doc="the signs that mean calling the care team, under their heading"),
+    "for_doctors": Text(doc="a line for other clinicians, after 'For doctors:'"),
     "bullets": ListOf(item=Text(), min_items=1),
     "fields": ListOf(item=Text(markdown=False), min_items=1),
     "contacts": Bool(),
 })
 
 KIND_FIELDS = {
-    "comparison": {"key_points": _KEY_POINTS, "comparison": _COMPARISON,
+    "comparison": {"key_points": _KEY_POINTS, "emergency": _EMERGENCY, "comparison": _COMPARISON,
                    "sections": ListOf(item=_SECTION), "glossary": _GLOSSARY},
-    "sheet": {"key_points": _KEY_POINTS, "sections": ListOf(required=True, item=_SECTION, min_items=1),
-              "glossary": _GLOSSARY},
-    "card": {"front": ListOf(required=True, item=_CARD_BLOCK, min_items=1),
+    "sheet": {"key_points": _KEY_POINTS, "emergency": _EMERGENCY,
+              "sections": ListOf(required=True, item=_SECTION, min_items=1), "glossary": _GLOSSARY},
+    "card": {"emergency": _EMERGENCY, "front": ListOf(required=True, item=_CARD_BLOCK, min_items=1),
              "back": ListOf(required=True, item=_CARD_BLOCK, min_items=1)},
-    "checklist": {"intro": Text(), "groups": ListOf(required=True, min_items=1, item=Record(fields={
+    "checklist": {"summary": ListOf(item=Text(), min_items=1, max_items=3, doc="two or three lines: what the list is "
+                                                                                 "for and how to use it"),
+                  "intro": Text(), "emergency": _EMERGENCY,
+                  "groups": ListOf(required=True, min_items=1, item=Record(fields={
         "heading": Text(required=True, markdown=False),
         "questions": ListOf(required=True, item=Text(markdown=False), min_items=1),
         "note_lines": Number(integer=True, minimum=0, maximum=20),
@@ -181,6 +199,12 @@ def module_problems(name: str, path: Path, shown: str) -> tuple[LocatedDict | No
     if kind not in KINDS:
         # Without a known kind, the kind's own keys would all read as unknown: say the cause only.
         problems = [p for p in problems if "unknown key" not in p.message]
+    if kind == "card" and isinstance(data.get("emergency"), dict) is False:
+        for face in ("front", "back"):
+            for index, block in enumerate(data.get(face) or []):
+                if isinstance(block, dict) and (block.get("emergency") or block.get("team_signs")):
+                    problems.append(Problem(shown, data[face].line_of(index), f"{face}[{index + 1}]: "
+                                            f"'{next(iter(block))}' draws the module's 'emergency:', which it lacks"))
     for index, section in enumerate(data.get("sections") or []):
         if isinstance(section, dict) and not {"body", "steps", "diagram"} & set(section):
             problems.append(Problem(shown, data["sections"].line_of(index),

@@ -76,25 +76,54 @@ def format_date(value: date, locale: str) -> str:
                    for index, char in enumerate(text))
 
 
-def placeholder_values(facts: dict[str, Fact], clinic: Clinic, locale: str = "en") -> dict[str, str]:
+def settings_of(facts: dict[str, Fact], clinic: Clinic) -> dict:
+    """Every fact's value, the clinic's setting winning over the dated default."""
+    return {name: fact.value for name, fact in facts.items()} | clinic.settings
+
+
+def fahrenheit_first(clinic: Clinic, paper: str) -> bool:
+    """Whether the fever threshold reads "100.4 °F (38 °C)": the clinic says, else the paper does
+    (Letter is the paper of the countries that take temperatures in Fahrenheit)."""
+    order = clinic.settings.get("temperature_first")
+    return order == "fahrenheit" if order else paper == "letter"
+
+
+def counted(words: dict, key: str, count: float, locale: str) -> str:
+    """"1 week", "2 weeks", Arabic "أسبوعين": the catalogue's plural form of a counted word for
+    ``count``, its number in the locale's notation."""
+    form = words[key]
+    text = form(int(count)) if callable(form) else (form[0] if count == 1 else form[1])
+    return text.replace("{n}", format_number(count, locale))
+
+
+def placeholder_values(facts: dict[str, Fact], clinic: Clinic, locale: str = "en", words: dict | None = None,
+                       paper: str = "a4") -> dict[str, str]:
     """Each placeholder's text: the clinic's setting where it has one, else the dated default.
 
-    A clinic's own fact fills the placeholder of its name: a number in the locale's notation
-    ("2,5" in Spanish), a text as written.
+    Weeks come with their word, in the plural form the locale's rule picks ("1 week", "2 weeks").
+    The emergency number is the clinic's (``settings.emergency_number``), else words that work
+    anywhere ("your emergency number"). A clinic's own fact fills the placeholder of its name: a
+    number in the locale's notation ("2,5" in Spanish), a text as written.
     """
-    settings = {name: fact.value for name, fact in facts.items()} | clinic.settings
+    words = words or common_strings()
+    settings = settings_of(facts, clinic)
     celsius = float(settings["fever_threshold_c"])
     fahrenheit = celsius * 9 / 5 + 32
+    # no-break spaces: the threshold is never split across two lines
+    c_text = f"{format_number(celsius, locale)}\u00a0°C"
+    f_text = f"{format_number(fahrenheit, locale)}\u00a0°F"
+    first, second = (f_text, c_text) if fahrenheit_first(clinic, paper) else (c_text, f_text)
+    rtl = is_rtl(locale)
     values = {
-        # no-break spaces: the threshold is never split across two lines
-        "fever": f"{format_number(celsius, locale)}\u00a0°C\u00a0({format_number(fahrenheit, locale)}\u00a0°F)",
-        "stay_near_weeks": format_number(settings["stay_near_weeks"], locale),
-        "no_driving_weeks": format_number(settings["no_driving_weeks"], locale),
+        "fever": isolated(f"{first}\u00a0({second})", rtl),
+        "stay_near_weeks": isolated(counted(words, "weeks", settings["stay_near_weeks"], locale), rtl, FIRST_STRONG),
+        "no_driving_weeks": isolated(counted(words, "weeks", settings["no_driving_weeks"], locale), rtl,
+                                     FIRST_STRONG),
+        "emergency_number": isolated(settings["emergency_number"], rtl) if settings.get("emergency_number")
+        else words["emergency_number"],
     }
     assert set(values) == set(PLACEHOLDERS)
     own = {name: fact.value for name, fact in facts.items() if fact.own}
-    if is_rtl(locale):
-        values = {name: ISOLATE.format(text) for name, text in values.items()}
     for name, value in own.items():
         if isinstance(value, str):  # a text runs in the direction of its own first letter
             values[name] = isolated(value, is_rtl(locale), FIRST_STRONG)
@@ -210,8 +239,14 @@ def localized_words(translate: Translator, registry: Registry | None = None) -> 
     placeholders of its English: the handout fills them in, and ``{pagina}`` would stop the build.
     """
     english = common_strings(registry)
-    words = {key: translate(text, context=f"{COMMON}.{key}") for key, text in english.items()}
+    words = {key: translate(text, context=f"{COMMON}.{key}") for key, text in english.items()
+             if isinstance(text, str)}
+    for key, forms in english.items():
+        if isinstance(forms, tuple):
+            words[key] = counted_word(translate, key, forms)
     for key, text in words.items():
+        if callable(text):
+            continue
         try:
             same = sorted(placeholders_in(text)) == sorted(placeholders_in(english[key]))
         except ValueError:
@@ -223,6 +258,24 @@ def localized_words(translate: Translator, registry: Registry | None = None) -> 
         # the English sentence set apart, so its full stop stays at its end in a right-to-left line
         words["draft"] = f"{words['draft']} / {isolated(english['draft'], is_rtl(translate.locale))}"
     return words
+
+
+def counted_word(translate: Translator, key: str, english: tuple):
+    """A counted word of the common strings as a function of the count; each of its translated
+    forms is checked first: it may leave the number out (Arabic says "two weeks" in one word,
+    أسبوعين), but it may hold no other placeholder."""
+    for form in translate.messages.get(english, ()):
+        try:
+            extra = set(placeholders_in(form)) - {"n"}
+        except ValueError:
+            extra = {"a single brace"}
+        if extra:
+            raise ContentError(f"{COMMON}.{key} [{translate.locale}]: a form of a counted word holds only {{n}}, "
+                               f"not {', '.join(sorted(extra))}", path=translate.path, line=translate.line_of(english))
+
+    def form(count: int) -> str:
+        return translate.counted(english, count, context=f"{COMMON}.{key}")
+    return form
 
 
 def check_clinic_covered(clinic: Clinic, covered: frozenset, font_name: str, locale: str) -> None:
@@ -261,21 +314,84 @@ def furniture(module: Module, locale: str, words: dict, clinic: Clinic, draft: b
         reviewed=words["reviewed"].format(date=format_date(module.reviewed, locale)),
         page_label=words["page"], draft=words["draft"] if draft else "",
         card_notice=words["card_notice"], card_instructions=words["card_instructions"],
+        draft_mark=draft_mark(words, locale) if draft else "", sides=(words["card_front"], words["card_back"]),
         clinic=isolated(clinic.name or "", is_rtl(locale), FIRST_STRONG),
         logo=str(clinic.logo) if clinic.logo else None, contacts=contact_block(words, clinic, is_rtl(locale)))
 
 
-def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title: str) -> list:
-    blocks = [m.Callout("key_points", m.text(words["key_points"]),
-                        (m.ListBlock(tuple(item for point in data["key_points"] for item in m.items_of(point)),
-                                     source=sources.get("key_points[1]", m.Source())),),
-                        sources.get("key_points[1]", m.Source()))]
+def draft_mark(words: dict, locale: str) -> str:
+    """The short draft mark of a wallet card, in the card's language and in English."""
+    english = common_strings()["draft_mark"]
+    mark = words["draft_mark"]
+    return mark if mark == english else f"{mark} / {isolated(english, is_rtl(locale))}"
+
+
+def items(blocks) -> tuple:
+    return m.items_of(blocks or ())
+
+
+def emergency_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, split: bool) -> list:
+    """The emergency box, whole; or, in large print (``split``), where 18 pt cannot hold it all on the
+    first page, a box with the emergency signs (saying the team's signs are in the next box), then
+    a box with the care team's signs, then one with who to call. Each box is kept whole."""
+    whole = emergency_block(data, sources, words, fur)
+    if whole is None or not split:
+        return [whole] if whole else []
+    first = replace(whole, team_signs=(), team_overleaf=words["team_signs_below"], contacts=None)
+    second = m.Emergency(words["call_team"], "", (), "", whole.team_signs, source=whole.source, first_page=False)
+    third = m.Emergency(whole.contacts.title, "", (), "", (), contacts=replace(whole.contacts, title=""),
+                        source=whole.source, first_page=False)
+    return [first, second, third]
+
+
+def emergency_block(data: dict, sources: dict, words: dict, fur: m.Furniture, *, card_front: bool = False
+                    ) -> m.Emergency | None:
+    """The emergency box of a module (None when it has no ``emergency:``): emergency signs first,
+    then the care team's, then who to call. A card's front shows the emergency signs and says the
+    team's are on the back (they are, under their heading), with the contacts."""
+    spec = data.get("emergency")
+    if not spec:
+        return None
+    signs = tuple(item for sign in spec["call_emergency"] for item in m.items_of(sign))
+    team = () if card_front else tuple(item for sign in spec["call_team"] for item in m.items_of(sign))
+    note = m.joined(spec["note"]) if spec.get("note") else ()
+    return m.Emergency(words["emergency_title"], words["call_emergency"],
+                       signs, words["call_team"], team, note, None if card_front else fur.contacts,
+                       words["team_signs_overleaf"] if card_front else "",
+                       sources.get("emergency.call_emergency[1]", m.Source()))
+
+
+def how_to(words: dict, blocks) -> tuple:
+    """"How to use this:" and the line that says what to do with a table or picture."""
+    if not blocks:
+        return ()
+    return (m.Strong(m.text(words["how_to_use"])), m.Text(" "), *m.joined(blocks))
+
+
+def timeline_values(settings: dict, locale: str) -> tuple:
+    """What a timeline is drawn from: the weeks of each period, and its tick labels (0, 1, 2...)
+    in the locale's notation."""
+    stay, drive = int(settings["stay_near_weeks"]), int(settings["no_driving_weeks"])
+    span = max(stay, drive, 1) + 1
+    ticks = tuple((f"tick{week}", format_number(week, locale)) for week in range(span + 1))
+    return (("stay_near", stay), ("no_driving", drive), ("daily", 1), ("span", span)), ticks
+
+
+def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title: str, settings: dict,
+                 locale: str, emergency_first: bool = False) -> list:
+    key_points = m.Callout("key_points", m.text(words["key_points"]),
+                           (m.ListBlock(tuple(item for point in data["key_points"] for item in m.items_of(point)),
+                                        source=sources.get("key_points[1]", m.Source())),),
+                           sources.get("key_points[1]", m.Source()))
+    emergency = emergency_blocks(data, sources, words, fur, split=emergency_first)
+    blocks = [*emergency, key_points] if emergency_first else [key_points, *emergency]
     comparison = data.get("comparison")
     if comparison:
         header = tuple((m.Paragraph(m.text(label)),) for label in [comparison["topic_label"], *comparison["columns"]])
         rows = tuple(((m.Paragraph(m.text(row["topic"])),), tuple(row["left"]), tuple(row["right"]))
                      for row in comparison["rows"])
-        blocks.append(m.Table(title, (header,), rows, sources.get("comparison.rows[1].topic", m.Source())))
+        blocks.append(m.Table(title, (header,), rows, sources.get("comparison.rows[1].topic", m.Source()),
+                              how_to(words, comparison.get("how_to_use"))))
     for index, part in enumerate(data.get("sections") or [], start=1):
         where = f"sections[{index}]"
         blocks.append(m.Heading(2, m.text(part["heading"]), sources.get(f"{where}.heading", m.Source())))
@@ -283,20 +399,35 @@ def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title
         if part.get("diagram"):
             spec = part["diagram"]
             labels = tuple((key, value) for key, value in spec["labels"].items())
+            values = ()
+            if spec["kind"] == "timeline":
+                values, ticks = timeline_values(settings, locale)
+                labels += ticks
             origin = sources.get(f"{where}.diagram.alt", m.Source())
-            blocks.append(m.Figure(spec["kind"], labels, spec["alt"], replace(origin, key=f"{where}.diagram")))
+            blocks.append(m.Figure(spec["kind"], labels, spec["alt"], replace(origin, key=f"{where}.diagram"),
+                                   values, how_to(words, spec.get("how_to_use"))))
         for number, step in enumerate(part.get("steps") or [], start=1):
             blocks.append(m.Step(number, m.text(step["title"]), tuple(step["text"]),
-                                 sources.get(f"{where}.steps[{number}].title", m.Source())))
-    blocks.append(fur.contacts)
+                                 sources.get(f"{where}.steps[{number}].title", m.Source()), words["your_date"]))
+    if not emergency:  # a clinic's module without an emergency box still says who to call
+        blocks.append(fur.contacts)
     entries = tuple((entry["term"], m.joined(entry["definition"])) for entry in data["glossary"])
     blocks.append(m.Definitions(m.text(words["glossary"]), entries, sources.get("glossary[1].term", m.Source())))
     return blocks
 
 
 def checklist_blocks(module: Module, data: dict, sources: dict, words: dict, fur: m.Furniture,
-                     default_lines: int) -> list:
-    blocks = list(data.get("intro") or ())
+                     default_lines: int, emergency_first: bool = False) -> list:
+    blocks = []
+    if data.get("summary"):
+        summary = m.Callout("key_points", m.text(words["key_points"]),
+                            (m.ListBlock(tuple(i for line in data["summary"] for i in m.items_of(line)),
+                                         source=sources.get("summary[1]", m.Source())),),
+                            sources.get("summary[1]", m.Source()))
+        blocks.append(summary)
+    emergency = emergency_blocks(data, sources, words, fur, split=emergency_first)
+    blocks = [*emergency, *blocks] if emergency_first else [*blocks, *emergency]
+    blocks += list(data.get("intro") or ())
     for index, group in enumerate(data["groups"], start=1):
         questions = tuple(m.Question(f"{module.name}.g{index}.q{number}", m.text(question),
                                      sources.get(f"groups[{index}].questions[{number}]", m.Source()))
@@ -305,16 +436,22 @@ def checklist_blocks(module: Module, data: dict, sources: dict, words: dict, fur
         blocks.append(m.ChecklistGroup(m.text(group["heading"]), questions,
                                        int(default_lines if lines is None else lines), words["notes"],
                                        sources.get(f"groups[{index}].heading", m.Source())))
-    blocks.append(fur.contacts)
+    if not emergency:
+        blocks.append(fur.contacts)
     return blocks
 
 
-def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Furniture) -> tuple:
+def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Furniture,
+               whole_page: bool = False) -> tuple:
+    """A card's front and back. ``whole_page`` (a large-print alert sheet) leaves out the parts of
+    the emergency box (its front part, the team's signs, the contacts): the page shows it whole."""
     faces = []
     for face in ("front", "back"):
         blocks = []
         for index, block in enumerate(data[face], start=1):
             (kind, value), = block.items()
+            if whole_page and kind in ("emergency", "team_signs", "contacts"):
+                continue
             key = f"{face}[{index}].{kind}"
             where = m.Source(module.shown, line_for(module, key), key)
             if kind == "banner":
@@ -329,12 +466,21 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
                 blocks.append(m.WriteOnLines(tuple(words["label"].format(label=label) for label in value), where))
             elif kind == "contacts" and value:
                 blocks.append(fur.contacts)
+            elif kind == "emergency" and value:
+                blocks.append(replace(emergency_block(data, sources, words, fur, card_front=True), source=where))
+            elif kind == "team_signs" and value:
+                signs = tuple(item for sign in data["emergency"]["call_team"] for item in m.items_of(sign))
+                blocks += [m.Heading(3, m.text(words["call_team"]), where), m.ListBlock(signs, source=where)]
+            elif kind == "for_doctors":
+                blocks.append(m.Paragraph((m.Strong(m.text(words["for_doctors"])), m.Text(" "), *m.joined(value)),
+                                          where, role="for_doctors"))
         faces.append(m.Face(face, tuple(blocks)))
     return tuple(faces)
 
 
 def build_document(module: Module, localized: Localized, locale: str, words: dict, clinic: Clinic, *,
-                   draft: bool, notice_in_footer: bool, note_lines: int = 3) -> m.Document:
+                   draft: bool, notice_in_footer: bool, note_lines: int = 3, settings: dict | None = None,
+                   emergency_first: bool = False) -> m.Document:
     """The whole handout as a model: title, body blocks (or card faces) and furniture."""
     data, sources = localized.data, localized.sources
     fur = furniture(module, locale, words, clinic, draft, notice_in_footer)
@@ -343,11 +489,16 @@ def build_document(module: Module, localized: Localized, locale: str, words: dic
         blocks.append(m.Callout("notice", (), (m.Paragraph(m.text(fur.notice)),)))
     faces: tuple = ()
     if module.kind in ("comparison", "sheet"):
-        blocks += sheet_blocks(data, sources, words, fur, data["title"])
+        blocks += sheet_blocks(data, sources, words, fur, data["title"], settings or {}, locale, emergency_first)
     elif module.kind == "checklist":
-        blocks += checklist_blocks(module, data, sources, words, fur, note_lines)
+        blocks += checklist_blocks(module, data, sources, words, fur, note_lines, emergency_first)
     else:
-        faces = card_faces(module, data, sources, words, fur)
+        whole = emergency_blocks(data, sources, words, fur, split=True) if emergency_first else []
+        blocks = [*whole, *blocks]
+        faces = card_faces(module, data, sources, words, fur, whole_page=bool(whole))
+    if emergency_first:  # large print: what to do in an emergency comes before the notice too
+        blocks = [block for block in blocks if isinstance(block, m.Emergency)] + \
+            [block for block in blocks if not isinstance(block, m.Emergency)]
     return m.Document(module.name, module.kind, locale, is_rtl(locale), data["title"], data.get("subtitle") or "",
                       tuple(blocks), fur, faces, m.Source(module.shown, 1))
 
@@ -373,16 +524,18 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     font = family_for_locale(layout["font"], locale, locale_script(locale), registry)
     covered = covered_characters(font)
     facts = load_facts(registry)
-    values = placeholder_values(facts, clinic, locale)
-    localized = localize(module, translate, values, covered, font.name)
     common = load_translator(registry.common_folders(), locale)
     words = localized_words(common, registry)
+    values = placeholder_values(facts, clinic, locale, words, paper)
+    words["call_emergency"] = words["call_emergency"].format(emergency_number=values["emergency_number"])
+    localized = localize(module, translate, values, covered, font.name)
     check_clinic_covered(clinic, covered, font.name, locale)
     draft = translate.draft or common.draft
     checklist = layout.values.get("checklist") or {}
     document = build_document(module, localized, locale, words, clinic, draft=draft,
                               notice_in_footer=layout.values.get("footer_notice", True),
-                              note_lines=int(checklist.get("note_lines", 3)))
+                              note_lines=int(checklist.get("note_lines", 3)), settings=settings_of(facts, clinic),
+                              emergency_first=bool(layout.values.get("emergency_first", False)))
     warnings = [f"{where}{module.name} [{locale}]: {text}, English used" for where, text in translate.missing]
     warnings += [f"{where}_common [{locale}]: {text}, English used" for where, text in common.missing]
     return Handout(document, module, layout, load_paper(paper, registry), font, clinic, variant, draft, warnings)

@@ -40,8 +40,21 @@ FACT_VALUES = {
                                doc="weeks not to drive after a CAR-T infusion"),
 }
 # What content may write in braces, and the fact each one shows.
+# ``{stay_near_weeks}`` prints the number *with* its word ("2 weeks", "1 week"), so each language's
+# plural rule can pick the form; ``{emergency_number}`` is a clinic setting, not a dated fact.
 PLACEHOLDERS = {"fever": "fever_threshold_c", "stay_near_weeks": "stay_near_weeks",
-                "no_driving_weeks": "no_driving_weeks"}
+                "no_driving_weeks": "no_driving_weeks", "emergency_number": "emergency_number"}
+# Clinic settings that are not facts: the local emergency number, and which temperature scale
+# comes first ("100.4 °F (38 °C)"; without the setting, Letter paper puts Fahrenheit first).
+OTHER_SETTINGS = {
+    "emergency_number": Str(max_length=15, doc="the number to call in an emergency where the clinic is, e.g. 911 "
+                                               "or 112; without it the handouts say 'your emergency number'"),
+    "temperature_first": Choice(values=("celsius", "fahrenheit"),
+                                doc="which scale the fever threshold gives first (default: fahrenheit on Letter "
+                                    "paper, celsius otherwise)"),
+}
+# "{stay_near_weeks} weeks" would print "2 weeks weeks": the placeholder brings its word
+COUNTED_WORD_AFTER = re.compile(r"\{(stay_near_weeks|no_driving_weeks)\}\s+weeks?\b", re.IGNORECASE)
 # A clinic's own fact: a number (printed in the locale's notation) or a short text printed as written.
 OWN_FACT_FIELDS = {
     "since": Date(required=True, doc="the date this value took effect"),
@@ -139,6 +152,10 @@ def placeholder_problem(text: str, english: str | None = None, known=PLACEHOLDER
         if spec or conversion:
             return f"'{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}': " \
                    f"a placeholder takes no format (write {{{name}}})"
+    doubled = COUNTED_WORD_AFTER.search(text) if english is None else None
+    if doubled:
+        return f"'{doubled.group(0)}': {{{doubled.group(1)}}} prints its number with the word (\"2 weeks\"); " \
+               f"write {{{doubled.group(1)}}} alone"
     if english is not None:
         ours, theirs = sorted(name for name, _, _ in fields), sorted(placeholders_in(english))
         if ours != theirs:

@@ -30,7 +30,7 @@ from handouts.content import (  # noqa: F401  (re-exported: where catalogues liv
 )
 from handouts.errors import ContentError, UnknownNameError
 from handouts.facts import placeholders_in
-from handouts.registry import FoundModule, Registry, catalogue_candidates, shown_path
+from handouts.registry import FoundModule, catalogue_candidates, shown_path
 from handouts.schema import Choice, Date, Str, validate_record
 from handouts.yamlsrc import load_yaml
 
@@ -77,13 +77,23 @@ def _template(entries, project: str, created: dt.date) -> Catalog:
                       fuzzy=False, charset="utf-8", msgid_bugs_address="")
     for keypath, english, where, line in entries:
         existing = catalog.get(english)
-        flags = ("python-brace-format",) if _has_placeholder(english) else ()
+        flags = ("python-brace-format",) if any(_has_placeholder(t) for t in _forms(english)) else ()
         if existing is None:
             catalog.add(english, locations=[(where, line or 0)], auto_comments=[keypath], flags=flags)
         else:
             existing.locations.append((where, line or 0))
             existing.auto_comments.append(keypath)
     return catalog
+
+
+def _forms(english) -> tuple:
+    """The strings of a message: one, or a counted word's singular and plural."""
+    return english if isinstance(english, tuple) else (english,)
+
+
+def translated(string) -> bool:
+    """Whether a catalogue entry says something: a plural entry needs every form."""
+    return all(string) if isinstance(string, tuple) else bool(string)
 
 
 def _has_placeholder(text: str) -> bool:
@@ -97,17 +107,6 @@ def module_template(module: Module) -> Catalog:
     """Every string a patient reads in one module, with its key path for the translator."""
     entries = [(keypath, english, "module.yaml", line) for keypath, english, _, line in module.texts()]
     return _template(entries, module.name, module.reviewed)
-
-
-def common_strings_path(registry: Registry) -> Path:
-    return registry.content_dirs[0] / COMMON / "strings.yaml"
-
-
-def common_template(registry: Registry) -> Catalog:
-    path = common_strings_path(registry)
-    data = load_yaml(path, display=shown_path(path))
-    entries = [(key, text, "strings.yaml", data.line_of(key)) for key, text in data.items()]
-    return _template(entries, COMMON, dt.date(2026, 1, 1))
 
 
 def po_bytes(catalog: Catalog) -> bytes:
@@ -190,6 +189,7 @@ class Translator:
     path: str = ""                                  # the catalogue, as messages show it
     lines: dict = field(default_factory=dict)       # English -> the catalogue line of its entry (fuzzy too)
     fallback: str = ""                              # the locale whose catalogue stands in (es for es-MX)
+    plural_expr: str = "(n != 1)"                   # the catalogue's gettext plural rule (Babel's, from CLDR)
 
     @property
     def source(self) -> bool:
@@ -212,9 +212,37 @@ class Translator:
             return english
         return translated
 
+    def plural_index(self, count: int) -> int:
+        """Which form of a plural entry ``count`` takes, by the catalogue's ``Plural-Forms`` rule
+        (the one Babel writes from CLDR: Arabic has six forms, Chinese one)."""
+        return plural_function(self.plural_expr)(count)
+
+    def counted(self, english: tuple, count: int, context: str = "") -> str:
+        """The form of a counted word (``("{n} week", "{n} weeks")``) for ``count``, ``{n}`` left in.
+
+        A translation with too few forms is left English, with a warning like a missing one."""
+        if not self.source:
+            forms = self.messages.get(english)
+            index = self.plural_index(count)
+            if forms and index < len(forms):
+                return forms[index]
+            state = "fuzzy (the English changed)" if english in self.fuzzy else "missing"
+            line = self.lines.get(english)
+            where = f"{self.path}:{line}: " if self.path and line else (f"{self.path}: " if self.path else "")
+            self.missing.append((where, f"{context or english[0]!r} is {state}"))
+        return english[0] if count == 1 else english[1]
+
     @property
     def draft(self) -> bool:
         return not self.source and self.review.get("status") != "reviewed"
+
+
+@lru_cache(maxsize=64)
+def plural_function(expr: str):
+    """A gettext ``plural=`` expression as a function of n, through the standard library's parser."""
+    import gettext
+
+    return gettext.c2py(expr)
 
 
 def serving_catalogue(folders, locale: str) -> tuple[str, Path] | None:
@@ -246,10 +274,10 @@ def load_translator(folder, locale: str, overlays=()) -> Translator:
         return Translator(locale, fallback=fallback)
     path = locales_folder(home) / f"{used}.po"
     stat = path.stat()
-    messages, fuzzy, lines = _catalogue_entries(path, used, stat.st_size, stat.st_mtime_ns)
+    messages, fuzzy, lines, plural_expr = _catalogue_entries(path, used, stat.st_size, stat.st_mtime_ns)
     later = [*folders[folders.index(home) + 1:], *overlays]
     return Translator(locale, dict(messages), set(fuzzy), review=review_status(home, used, later),
-                      path=shown_path(path), lines=dict(lines), fallback=fallback)
+                      path=shown_path(path), lines=dict(lines), fallback=fallback, plural_expr=plural_expr)
 
 
 @lru_cache(maxsize=256)
@@ -257,16 +285,18 @@ def _catalogue_entries(path: Path, locale: str, size: int, mtime_ns: int) -> tup
     """(translations, fuzzy English, catalogue line of each translation) of one ``.po`` file,
     parsed once per process for as long as the file stays the same."""
     messages, fuzzy, lines = {}, set(), {}
-    for message in read_catalogue(path, locale):
-        if not message.id or not isinstance(message.id, str):
+    catalog = read_catalogue(path, locale)
+    for message in catalog:
+        if not message.id:
             continue
+        key = message.id if isinstance(message.id, str) else tuple(message.id)  # a counted word: (one, other)
         if message.fuzzy:
-            fuzzy.add(message.id)
-            lines[message.id] = message.lineno
-        elif message.string:
-            messages[message.id] = message.string
-            lines[message.id] = message.lineno
-    return messages, frozenset(fuzzy), lines
+            fuzzy.add(key)
+            lines[key] = message.lineno
+        elif translated(message.string):
+            messages[key] = tuple(message.string) if isinstance(key, tuple) else message.string
+            lines[key] = message.lineno
+    return messages, frozenset(fuzzy), lines, catalog.plural_expr
 
 
 def review_status(folder: Path, locale: str, later=()) -> dict:

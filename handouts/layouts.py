@@ -48,6 +48,14 @@ LAYOUT_FIELDS = {
     "large_print": Str(doc="the layout of this one's large-print variant"),
     "footer_notice": Bool(doc="false to print the title and notice on the page, not in every footer"),
     "font": Str(doc="a font family named in fonts.yaml"),
+    "emergency_first": Bool(doc="true to print the emergency box before the key points (large print, where both "
+                                "do not fit on the first page)"),
+    "pages": Record(doc="page rules: the renderer keeps them, and fails or warns when it cannot", fields={
+        "min_fill": Number(minimum=0, maximum=0.9, doc="a page other than the last is at least this full "
+                                                       "(a share of the text frame's height)"),
+        "min_last_fill": Number(minimum=0, maximum=0.9, doc="the last page is at least this full, unless the "
+                                                            "handout has one page"),
+    }),
     "margins_mm": Record(doc="the page margins, in millimetres",
                          fields={k: _mm(f"the {k} margin") for k in ("top", "bottom", "left", "right")}),
     "type_pt": Record(doc="type sizes in points. Body text needs at least 11 pt; on a wallet card (renderer card) "
@@ -69,7 +77,7 @@ LAYOUT_FIELDS = {
         "muted": _colour("subtitle, small print and footer, on white and on shade"),
         "rule": _colour("lines: table grid, footer rule, box edges, note lines, card outlines"),
         "shade": _colour("the fill of the key-points, notice and contacts boxes"),
-        "warning": _colour("warning text on white (no renderer draws it yet; checked like text)"),
+        "warning": _colour("the emergency box: its edge, and the fill behind its title (in accent_text)"),
         "stripe": _colour("the fill of every other table row"),
     }),
     "spacing_mm": Record(doc="vertical spacing, in millimetres", fields={
@@ -109,6 +117,7 @@ TEXT_SIZES = ("title", "subtitle", "heading", "body", "small", "footer")
 PAGE = "#ffffff"
 # Each text colour and what the renderers draw it on (None: the white page). See styles.py and flow.py.
 TEXT_ON = (("text", None), ("accent", None), ("muted", None), ("warning", None), ("accent_text", "accent"),
+           ("accent_text", "warning"),
            ("text", "shade"), ("accent", "shade"), ("muted", "shade"), ("text", "stripe"))
 
 PAPER_FIELDS = {

@@ -134,7 +134,8 @@ class Heading:
 class Paragraph:
     content: tuple
     source: Source = Source()
-    role: str = "body"         # body, lead (subtitle), small, caption
+    role: str = "body"         # body, lead (subtitle), small, caption, how_to (a "how to use this" line),
+                               # for_doctors (a card's line for other clinicians)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class Step:
     title: tuple
     blocks: tuple
     source: Source = Source()
+    date_label: str = ""       # "Your date:", with a line to write the date of this step on
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,7 @@ class Table:
     header: tuple              # one header row: a tuple of cells
     rows: tuple
     source: Source = Source()
+    how_to: tuple = ()         # inlines: what to do with the table
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,26 @@ class Callout:
     title: tuple
     blocks: tuple
     source: Source = Source()
+
+
+@dataclass(frozen=True)
+class Emergency:
+    """What to do in an emergency, for the patient and the caregiver: the signs that mean calling
+    the emergency number, then those that mean calling the care team, then who to call.
+
+    Drawn as one box in the layout's warning colour that never splits. On a card's front the team
+    signs are left out (``team_overleaf`` says they are on the back) and so are the contacts."""
+
+    title: str
+    emergency_heading: str          # "Call 911 now for:"
+    emergency_signs: tuple          # items, each a tuple of inlines
+    team_heading: str               # "Call your care team now for:"
+    team_signs: tuple = ()
+    note: tuple = ()                # inlines: to the caregiver
+    contacts: "ContactBlock | None" = None
+    team_overleaf: str = ""         # on a card front: "Call your care team now for any sign on the back."
+    source: Source = Source()
+    first_page: bool = True         # must be whole on the first page (a second box need only be whole)
 
 
 @dataclass(frozen=True)
@@ -201,6 +224,12 @@ class Figure:
     labels: tuple              # (key, text) pairs
     alt: str
     source: Source = Source()
+    values: tuple = ()         # (key, number) pairs a diagram is drawn from (a timeline's weeks)
+    how_to: tuple = ()         # inlines: what to do with the picture
+
+    @property
+    def value_map(self) -> dict:
+        return dict(self.values)
 
     @property
     def label_map(self) -> dict:
@@ -240,8 +269,8 @@ class Definitions:
     source: Source = Source()
 
 
-Block = Union[Heading, Paragraph, ListBlock, Step, Table, Callout, ChecklistGroup, Figure, ContactBlock,
-              WriteOnLines, Definitions]
+Block = Union[Heading, Paragraph, ListBlock, Step, Table, Callout, Emergency, ChecklistGroup, Figure,
+              ContactBlock, WriteOnLines, Definitions]
 
 
 # -- the document ----------------------------------------------------------------------------------
@@ -258,6 +287,8 @@ class Furniture:
     draft: str = ""            # the draft-translation notice, in the locale and English; "" if none
     card_notice: str = ""
     card_instructions: str = ""
+    draft_mark: str = ""       # a short draft mark for each wallet card of a draft translation; "" if none
+    sides: tuple = ("front", "back")   # the card sheet's side labels, translated
     clinic: str = ""
     logo: str | None = None    # a file checked when the clinic profile was read
     contacts: ContactBlock | None = None

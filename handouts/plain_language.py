@@ -129,8 +129,9 @@ def check_document(registry: Registry, document: m.Document) -> Checklist:
         result.items.append(Item("Defines the medical terms it uses", not missing,
                                  f"not in the glossary: {', '.join(missing)}" if missing else ""))
     elif kind == "checklist":
-        intro = any(isinstance(b, m.Paragraph) for b in blocks)
-        result.items.append(Item("Has a summary or key points", intro, "the intro says what to do"))
+        summary = any(isinstance(b, m.Paragraph) or (isinstance(b, m.Callout) and b.role == "key_points")
+                      for b in blocks)
+        result.items.append(Item("Has a summary or key points", summary, "a summary or an intro says what to do"))
         groups = [b for b in blocks if isinstance(b, m.ChecklistGroup)]
         result.items.append(Item("Has headings", bool(groups) and all(m.plain(g.heading) for g in groups)))
         result.items.append(Item("Defines the medical terms it uses", None, "no glossary on this kind"))

@@ -115,9 +115,11 @@ class Registry:
         and win (strings key by key, a ``<locale>.po`` as a whole)."""
         return [root / COMMON for root in self.content_dirs if (root / COMMON).is_dir()]
 
-    def common_string_entries(self) -> dict[str, tuple[str, str, int | None]]:
+    def common_string_entries(self) -> dict[str, tuple]:
         """Key -> (English, file as shown, line) of every common string, a clinic's
-        ``_common/strings.yaml`` overriding the bundled one key by key.
+        ``_common/strings.yaml`` overriding the bundled one key by key. A counted word
+        (``weeks: ["{n} week", "{n} weeks"]``) has a pair of strings as its English: the singular
+        and plural of a gettext plural entry.
 
         A clinic's file may only reword: a key the bundled file lacks is a typo, and a reworded
         string keeps its placeholders (``{page}``, ``{date}``), which the handout fills in."""
@@ -132,12 +134,22 @@ class Registry:
                 raise ContentError("strings.yaml must map keys to English text", path=shown, line=1)
             for key, text in data.items():
                 line = data.line_of(key)
-                if not isinstance(text, str):
-                    raise ContentError(f"{key}: should be text", path=shown, line=line)
+                if isinstance(text, list) and len(text) == 2 and all(isinstance(t, str) and t for t in text):
+                    text = tuple(text)
+                    if any(_fields(t, shown, line, key) != ["n"] for t in text):
+                        raise ContentError(f"{key}: a counted word says where its number goes, as {{n}}, in both "
+                                           "forms", path=shown, line=line)
+                elif not isinstance(text, str):
+                    raise ContentError(f"{key}: should be text (or, for a counted word, its singular and plural)",
+                                       path=shown, line=line)
                 if position and key not in entries:
                     raise ContentError(f"unknown common string '{key}'", path=shown, line=line,
                                        hint=f"known: {', '.join(entries)}")
-                if position and _fields(text, shown, line, key) != _fields(entries[key][0], *entries[key][1:], key):
+                if position and type(text) is not type(entries[key][0]):
+                    shape = "a counted word" if isinstance(text, str) else "text"
+                    raise ContentError(f"{key}: the bundled text is {shape}; keep its shape", path=shown, line=line)
+                if position and isinstance(text, str) and \
+                        _fields(text, shown, line, key) != _fields(entries[key][0], *entries[key][1:], key):
                     raise ContentError(f"{key}: keep the placeholders of the bundled text {entries[key][0]!r}",
                                        path=shown, line=line)
                 entries[key] = (text, shown, line)

@@ -26,6 +26,7 @@ from handouts.i18n import (
     po_bytes,
     read_catalogue,
 )
+from handouts.i18n import translated as translated_
 from handouts.output import write_output
 from handouts.registry import Registry, refuse_installed
 
@@ -155,9 +156,9 @@ def status(registry: Registry) -> list[Status]:
             translated = fuzzy = 0
             for msgid in english:
                 message = catalog.get(msgid)
-                if message is not None and message.string and message.fuzzy:
+                if message is not None and translated_(message.string) and message.fuzzy:
                     fuzzy += 1
-                elif message is not None and message.string:
+                elif message is not None and translated_(message.string):
                     translated += 1
             rows.append(Status(target.name, locale, translated, fuzzy, len(english) - translated - fuzzy))
     return rows

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import unicodedata
 
 import pytest
 from pypdf import PdfReader
@@ -63,3 +65,22 @@ def needs(*tools: str):
     where ``.ci/run`` installs them and a missing tool must fail the run, not hide it."""
     missing = [tool for tool in tools if not shutil.which(tool)]
     return pytest.mark.skipif(bool(missing) and not os.environ.get("CI"), reason=f"needs {', '.join(missing)}")
+
+
+CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def words(text: str) -> list[str]:
+    """Words without punctuation: poppler places brackets and stops at run ends by its own guess."""
+    text = unicodedata.normalize("NFKC", text.translate(CONTROLS))
+    return re.findall(WORD, text)
+
+
+# A word is a run of one script's letters (poppler may lose the space where Latin meets Arabic).
+WORD = re.compile(r"[\u0621-\u065f\u0670-\u06d3]+|[\u0900-\u0963\u0966-\u097f]+|[^\W\u0600-\u06ff\u0900-\u097f]"
+                  r"[^\W\u0600-\u06ff\u0900-\u097f]*(?:-[^\W\u0600-\u06ff\u0900-\u097f]+)*")
+
+
+def in_order(wanted: list[str], got: list[str]) -> bool:
+    """Whether ``wanted`` appears in ``got`` as a run of consecutive words."""
+    return any(got[i:i + len(wanted)] == wanted for i in range(len(got) - len(wanted) + 1))

@@ -37,7 +37,7 @@ def test_every_handout_has_notice_version_and_embedded_fonts(built, module, pape
     pdf = built[(module, paper)]
     assert page_size_mm(pdf) == PAPERS[paper]
     text = pdf_text(pdf)
-    assert "Version 1.0" in text and "Reviewed November 25, 2026" in text
+    assert "Version 1.1" in text and "Reviewed November 27, 2026" in text
     assert "does not replace medical advice" in text or "Not medical advice." in text
     fonts = pdf_fonts(pdf)
     assert fonts and all(fonts.values()), fonts
@@ -53,8 +53,12 @@ def test_comparison_sheet(built):
         assert topic in text, topic
     reader = PdfReader(str(pdf))
     assert len(reader.pages) >= 2
-    for page in reader.pages[:2]:  # the table runs over a page break and its header comes along
-        assert "Topic Immunotherapy CAR-T cell therapy" in " ".join(page.extract_text().split())
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    table = [page for page in pages if "What it is" in page or "Access and cost" in page]
+    assert len(table) == 2  # the table runs over a page break and its header comes along
+    for page in table:
+        assert "Topic Immunotherapy CAR-T cell therapy" in page
+    assert "Get help fast" in pages[0] and "Get help fast" not in " ".join(pages[1:])  # on page 1, once
 
 
 def test_car_t_journey_has_the_five_steps_and_dated_durations(built):
@@ -64,7 +68,7 @@ def test_car_t_journey_has_the_five_steps_and_dated_durations(built):
     for word in ("Collection", "Changing the cells", "Growing the cells", "lymphodepleting chemotherapy",
                  "Infusion", "B-cell aplasia", "leukapheresis"):
         assert word.lower() in text.lower(), word
-    assert "2 weeks" in text and "38 °C (100.4 °F)" in text
+    assert "at least 2 weeks after your infusion" in text and "38 °C (100.4 °F)" in text  # A4: Celsius first
 
 
 def test_car_t_card_front_and_back(built):
@@ -72,8 +76,10 @@ def test_car_t_card_front_and_back(built):
     front, back = (" ".join(p.extract_text().split()) for p in reader.pages)
     assert front.count("I received CAR-T cell therapy") == 8
     assert front.count("Date of infusion") == 8 and "CAR-T product" in front
-    assert back.count("Fever of 38 °C (100.4 °F) or higher") == 8
-    assert "Stay near your center for 2 weeks. Do not drive for 2 weeks." in back
+    assert back.count("Fever of 100.4 °F (38 °C) or higher") == 8  # Letter: Fahrenheit first
+    assert "Stay near your center for at least 2 weeks after your infusion. Do not drive for at least 2 weeks." in back
+    assert front.count("For doctors:") == 0 and back.count("For doctors:") == 8
+    assert front.count("Call your emergency number now for:") == 8
 
 
 def test_checklist_has_fifteen_or_more_tick_boxes(built):

@@ -22,10 +22,15 @@ def test_furniture_is_decided_in_the_model():
     document = prepare(Registry(), "car-t-side-effects", locale="es").document
     fur = document.furniture
     assert fur.draft.endswith("Draft translation: not yet checked by a clinician.")  # and in Spanish before it
-    assert fur.version.endswith("1.0") and fur.notice and fur.contacts.rows[0].number is None
+    assert fur.version.endswith("1.1") and fur.notice and fur.contacts.rows[0].number is None
     large = prepare(Registry(), "immunotherapy-vs-car-t", variant="large-print").document
     assert not large.furniture.notice_in_footer
-    assert isinstance(large.blocks[0], m.Callout) and large.blocks[0].role == "notice"
+    # large print: the emergency boxes first (the signs, then the team's), then the notice
+    assert [type(b).__name__ for b in large.blocks[:3]] == ["Emergency", "Emergency", "Callout"]
+    assert large.blocks[2].role == "notice" and large.blocks[0].first_page and not large.blocks[1].first_page
+    standard = prepare(Registry(), "immunotherapy-vs-car-t").document
+    assert [type(b).__name__ for b in standard.blocks[:2]] == ["Callout", "Emergency"]  # under the key points
+    assert standard.blocks[1].contacts is standard.furniture.contacts
 
 
 def test_nodes_know_where_their_text_came_from():

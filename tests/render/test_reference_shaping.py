@@ -46,6 +46,8 @@ def _first_words(document: m.Document) -> tuple[str, str]:
         body = next(b for b in front if isinstance(b, m.Paragraph))
         return m.plain(banner.title), m.plain(body.content)
     for block in document.blocks:
+        if isinstance(block, m.Emergency) and block.note:  # large print: the emergency box comes first
+            return document.title, m.plain(block.note)
         if isinstance(block, m.Callout) and block.role == "key_points":
             return document.title, m.plain(block.blocks[0].items[0])
         if isinstance(block, m.ChecklistGroup):

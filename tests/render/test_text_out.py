@@ -4,12 +4,12 @@ PyMuPDF, a second reader, returns the same words."""
 
 from __future__ import annotations
 
-import re
 import subprocess
-import unicodedata
 
 import pytest
+from pdfread import in_order as _in_order
 from pdfread import needs
+from pdfread import words as _words
 
 from handouts import model as m
 from handouts.document import prepare
@@ -17,25 +17,6 @@ from handouts.registry import Registry
 from handouts.render import render
 
 pytestmark = needs("pdftotext")
-CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-
-
-def _words(text: str) -> list[str]:
-    """Words without punctuation: poppler places brackets and stops at run ends by its own guess."""
-    text = unicodedata.normalize("NFKC", text.translate(CONTROLS))
-    return re.findall(WORD, text)
-
-
-# A word is a run of one script's letters (poppler may lose the space where Latin meets Arabic).
-WORD = re.compile(r"[\u0621-\u065f\u0670-\u06d3]+|[\u0900-\u0963\u0966-\u097f]+|[^\W\u0600-\u06ff\u0900-\u097f]"
-                  r"[^\W\u0600-\u06ff\u0900-\u097f]*(?:-[^\W\u0600-\u06ff\u0900-\u097f]+)*")
-
-
-def _in_order(wanted: list[str], got: list[str]) -> bool:
-    """Whether ``wanted`` appears in ``got`` as a run of consecutive words."""
-    return any(got[i:i + len(wanted)] == wanted for i in range(len(got) - len(wanted) + 1))
-
-
 def _headings_and_key_points(document: m.Document) -> list[str]:
     """The title, every heading and every key point, in reading order."""
     texts = [document.title]

@@ -8,15 +8,18 @@ from handouts.document import Handout
 def render_flowing(handout: Handout) -> bytes:
     """Sheets and checklists: the title block, then every block of the model in order."""
     from handouts.render.pdf.flow import Context, story
-    from handouts.render.pdf.page import build_pdf, text_width, title_block
+    from handouts.render.pdf.page import laid_out, text_width, title_block
     from handouts.render.pdf.styles import styles_for
 
-    styles = styles_for(handout)
     width = text_width(handout)
-    ctx = Context(styles, width, handout.paper.size[1], stacked=bool(handout.layout["table"].get("stacked")
-                                                                     if "table" in handout.layout.values else False))
-    flow = title_block(handout, styles, width) + story(handout.document.blocks, ctx)
-    return build_pdf(handout, flow, styles)
+    stacked = bool(handout.layout["table"].get("stacked") if "table" in handout.layout.values else False)
+
+    def make(spacing: float):
+        styles = styles_for(handout, spacing=spacing)
+        ctx = Context(styles, width, handout.paper.size[1], stacked=stacked)
+        return title_block(handout, styles, width) + story(handout.document.blocks, ctx), styles
+
+    return laid_out(handout, make)
 
 
 def render_pdf(handout: Handout) -> bytes:

@@ -16,7 +16,7 @@ from handouts import model as m
 from handouts.document import Handout
 from handouts.errors import FitError
 from handouts.render.pdf.flow import Context, flowables, plain_para
-from handouts.render.pdf.page import build_pdf, document_info, text_width
+from handouts.render.pdf.page import document_info, laid_out, text_width
 from handouts.render.pdf.styles import Styles, styles_for
 from handouts.render.pdf.text import TextBlock
 
@@ -50,17 +50,24 @@ def card_footer(handout: Handout, styles: Styles) -> TextBlock:
     return plain_para(" · ".join([fur.version, fur.reviewed, fur.card_notice]), style)
 
 
+def draft_line(handout: Handout, styles: Styles) -> TextBlock:
+    """The draft mark at the foot of a card's front: every cut card of a draft translation says so."""
+    size = handout.layout.pt("small")
+    style = styles.footer.but(size=size, leading=size * 1.15, links=False, bold=True)
+    return plain_para(handout.document.furniture.draft_mark, style)
+
+
 def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, size: tuple[float, float]):
     """Draw one face at the origin (it is reused for every card on the sheet)."""
     card_w, card_h = size
+    # Nothing is drawn on the cut line or near it (no outline: a guillotine never cuts exactly on
+    # it, and leaves grey arcs); the padding keeps every mark at least 3 mm inside.
     pad = handout.layout.mm("card", "padding_mm")
-    canvas.setStrokeColor(styles.colours["rule"])
-    canvas.setLineWidth(0.25)
-    canvas.roundRect(0, 0, card_w, card_h, 3.18 * mm, stroke=1, fill=0)
     inner_w, inner_h = card_w - 2 * pad, card_h - 2 * pad
     bottom = pad
-    if face.name == "back":
-        footer = card_footer(handout, styles)
+    footer = card_footer(handout, styles) if face.name == "back" else \
+        draft_line(handout, styles) if handout.document.furniture.draft_mark else None
+    if footer is not None:
         _, fh = footer.wrap(inner_w, inner_h)
         footer.drawOn(canvas, pad, pad)
         bottom += fh + 1
@@ -138,7 +145,7 @@ def render_card(handout: Handout) -> bytes:
         draw_crop_marks(canvas, handout, positions, size, styles)
         runs = [(fur.draft + " ", True, False, None)] if fur.draft else []
         # the draft notice goes on the sheet, not the card: a card has no room for it in every language
-        runs.append((f"{handout.document.title} · {face.name} ({page + 1}/2) · {fur.card_instructions}",
+        runs.append((f"{handout.document.title} · {fur.sides[page]} ({page + 1}/2) · {fur.card_instructions}",
                      False, False, None))
         note = TextBlock(runs, note_style)
         _, nh = note.wrap(page_w - 40 * mm, 20 * mm)
@@ -152,11 +159,17 @@ def render_alert_sheet(handout: Handout) -> bytes:
     """A card's content as a large-print page: the same blocks, front then back, at 18 pt and up."""
     from handouts.render.pdf.flow import story
 
-    styles = styles_for(handout)
     width = text_width(handout)
-    ctx = Context(styles, width, handout.paper.size[1], stacked=True)
-    flow = story(handout.document.blocks, ctx)  # the medical-advice notice, when the footer lacks it
-    for face in handout.document.faces:
-        flow += story(face.blocks, ctx)
-        flow.append(Spacer(1, handout.layout.mm("spacing_mm", "section")))
-    return build_pdf(handout, flow, styles)
+
+    def make(spacing: float):
+        styles = styles_for(handout, spacing=spacing)
+        ctx = Context(styles, width, handout.paper.size[1], stacked=True)
+        # the emergency box first (in the blocks: a card's front has only part of it), then the
+        # medical-advice notice, when the footer lacks it
+        flow = story(handout.document.blocks, ctx)
+        for face in handout.document.faces:
+            flow += story(face.blocks, ctx)
+            flow.append(Spacer(1, handout.layout.mm("spacing_mm", "section")))
+        return flow, styles
+
+    return laid_out(handout, make)

@@ -1,11 +1,11 @@
-"""The three diagrams the source material asks for, drawn as vector graphics.
+"""The four diagrams the source material asks for, drawn as vector graphics.
 
 Shapes are reportlab.graphics drawings; every label is an ordinary paragraph of our own, so it
 is translated, shaped and wrapped like the rest of the handout, and a label too long for its box
 is an error (as on cards), never clipped or shrunk below the layout's minimum size. The colours
 are the Okabe-Ito palette, told apart by people with colour-blindness; outlines and light fills
 keep every shape readable in black-and-white print. Right-to-left handouts mirror the diagrams
-whose direction carries meaning (the flow of steps).
+whose direction carries meaning (the flow of steps, the time on a timeline).
 """
 
 from __future__ import annotations
@@ -29,7 +29,13 @@ PANELS = ((0.0, 0.48), (0.52, 1.0))  # the two halves of a side-by-side diagram
 SIDE_BY_SIDE = ("comparison", "checkpoint")
 PANEL_ASPECT = 0.62                 # height / width of one panel drawn on its own
 NODE_W, NODE_H = 0.24, 0.17  # a step's box in the CAR-T cycle, in fractions of the drawing
-ASPECT = {"comparison": 0.6, "car-t-cycle": 0.56, "checkpoint": 0.56}
+ASPECT = {"comparison": 0.6, "car-t-cycle": 0.56, "checkpoint": 0.56, "timeline": 0.5}
+# The timeline: week 0 and the last week on the axis, in fractions of the width; each bar's key and
+# colour (top to bottom); how wide the "your infusion date" label may be, and the line after it.
+AXIS = (0.05, 0.93)
+BARS = (("daily", "cell"), ("stay_near", "medicine"), ("no_driving", "lab"))
+DATE_LABEL_W, DATE_LINE_W = 0.55, 0.35
+LABEL_END = 0.98  # where the timeline's start-aligned labels may run to
 
 
 @dataclass
@@ -42,6 +48,7 @@ class Box:
     w: float
     h: float
     bold: bool = False
+    align: str = "center"  # or "start": the left, or the right in right-to-left handouts
 
 
 def _tint(hex_colour: str, amount: float = 0.75):
@@ -54,9 +61,10 @@ class Diagram(Flowable):
     """One diagram: shapes from reportlab.graphics, labels from the content catalogue."""
 
     def __init__(self, kind: str, labels: dict, style: TextStyle, *, rtl: bool, where: str, path=None,
-                 line=None, panel: int | None = None):
+                 line=None, panel: int | None = None, values: dict | None = None):
         super().__init__()
         self.kind, self.labels, self.rtl = kind, labels, rtl
+        self.values = values  # numbers a diagram is drawn from (a timeline's weeks); others ignore it
         # A two-panel diagram can be drawn one panel at a time, each the full width (large print).
         self.panel = panel
         self.span = PANELS[panel] if panel is not None else (0.0, 1.0)
@@ -75,6 +83,8 @@ class Diagram(Flowable):
         else:
             self.height = available_width * PANEL_ASPECT
         self._scale = 1 / (self.span[1] - self.span[0])  # design width -> drawing width
+        if self.kind == "timeline":
+            self.height = self._timeline_rows(self.height)
         self._placed = [(box, self._fit(box)) for box in self.boxes() if self._shows(box)]
         return self.width, self.height
 
@@ -89,6 +99,8 @@ class Diagram(Flowable):
 
     def _fit(self, box: Box):
         style = self.bold_style if box.bold else self.label_style
+        if box.align != "center":
+            style = style.but(align=box.align)
         paragraph = TextBlock([(self.labels[box.key], False, False, None)], style)
         width, height = box.w * self._scale * self.width, box.h * self.height
         _, used = paragraph.wrap(width, height)
@@ -110,6 +122,8 @@ class Diagram(Flowable):
                 cx, cy = self._cycle_point(index)
                 boxes.append(Box(key, cx - NODE_W / 2, cy - NODE_H / 2, NODE_W, NODE_H, key == "you"))
             return boxes
+        if self.kind == "timeline":
+            return self._timeline_boxes()
         return [Box("before_title", 0.02, 0.86, 0.44, 0.12, True), Box("after_title", 0.54, 0.86, 0.44, 0.12, True),
                 Box("t_cell", 0.02, 0.72, 0.16, 0.1), Box("cancer_cell", 0.30, 0.72, 0.16, 0.1),
                 Box("before_text", 0.02, 0.03, 0.44, 0.28), Box("after_text", 0.54, 0.03, 0.44, 0.28),
@@ -119,6 +133,123 @@ class Diagram(Flowable):
     def _cycle_point(index: int) -> tuple[float, float]:
         angle = math.radians(90 - index * 60)  # "you" at the top, then clockwise
         return 0.5 + 0.37 * math.cos(angle), 0.5 + 0.39 * math.sin(angle)
+
+    # -- the timeline ---------------------------------------------------------------------------
+    def _weeks(self) -> dict:
+        """The timeline's numbers: weeks of each bar and the weeks the axis shows."""
+        values = self.values or {}
+        missing = [key for key, _ in BARS if key not in values]
+        if missing:
+            raise ValueError(f"{self.where}: a timeline is drawn from values; missing {', '.join(missing)}")
+        weeks = {key: max(0, int(values[key])) for key, _ in BARS}
+        span = values.get("span") or max(weeks["stay_near"], weeks["no_driving"], 1) + 1
+        weeks["span"] = max(1, int(span))
+        return weeks
+
+    def _week_x(self, week: float) -> float:
+        """Where a week falls on the axis, in fractions of the design (before mirroring)."""
+        return AXIS[0] + (AXIS[1] - AXIS[0]) * week / self._span_weeks["span"]
+
+    def _frac(self, points: float) -> float:
+        return points / (self._scale * self.width)
+
+    def _tick_width(self) -> float:
+        return min(0.1, 0.9 * (AXIS[1] - AXIS[0]) / self._span_weeks["span"])
+
+    def _fever_x(self) -> float:
+        """The fever label starts after the warning triangle."""
+        return AXIS[0] + self._frac(self.label_style.size * 1.15) + 0.012
+
+    def _label_height(self, key: str, width: float, lines: int) -> float:
+        """A label's height at a width (a fraction), at most ``lines`` lines: a longer one fails in _fit."""
+        paragraph = TextBlock([(self.labels[key], False, False, None)], self.label_style)
+        _, used = paragraph.wrap(width * self._scale * self.width, 1e9)
+        return min(used, lines * self.label_style.leading)
+
+    def _timeline_rows(self, minimum: float) -> float:
+        """Lay the timeline's rows out from the top, in points, and return the drawing's height.
+
+        Each label row is as tall as its lines (up to a few: a label needing more is an error), the
+        bars and the fever band a fraction of a line; the gaps between rows share whatever the
+        aspect ratio leaves over, so large print grows the drawing instead of crowding it.
+        """
+        self._span_weeks = self._weeks()
+        lead = self.label_style.leading
+        x0, x1 = AXIS
+        rows = []  # (name, height, flexible)
+
+        def label(key, width, lines):
+            rows.append((key, self._label_height(key, width, lines), False))
+
+        def space(name, height, flexible=False):
+            rows.append((name, height, flexible))
+
+        space("", 2)
+        label("your_date", DATE_LABEL_W, 2)
+        space("", lead * 0.5, True)
+        for key, _ in BARS:
+            label(key, LABEL_END - x0, 2)
+            space("", lead * 0.12)
+            space(f"bar:{key}", lead * 0.6)
+            space("", lead * 0.5, True)
+        label("fever", LABEL_END - self._fever_x(), 3)
+        space("", lead * 0.12)
+        space("band", lead * 0.5)
+        space("", lead * 0.75, True)
+        space("axis_line", 0)
+        space("", lead * 0.45)  # the ticks and the infusion marker hang below the axis
+        tick_w = self._tick_width()
+        space("ticks", max(self._label_height(f"tick{week}", tick_w, 1)
+                           for week in range(self._span_weeks["span"] + 1)))
+        space("", lead * 0.1)
+        label("infusion", self._infusion_w(), 2)
+        space("", lead * 0.2)
+        label("axis", x1 - x0, 2)
+        space("", 2)
+        needed = sum(height for _, height, _ in rows)
+        total = max(minimum, needed)
+        share = (total - needed) / sum(1 for *_, flexible in rows if flexible)
+        top, self._rows = total, {}
+        for name, height, flexible in rows:
+            height += share if flexible else 0.0
+            top -= height
+            if name:
+                self._rows[name] = (top, height)
+        return total
+
+    def _infusion_x(self) -> float:
+        """The infusion label starts under the drop that marks week 0."""
+        return max(0.0, AXIS[0] - self._frac(self._drop_radius()))
+
+    def _infusion_w(self) -> float:
+        return 0.45
+
+    def _drop_radius(self) -> float:
+        return self.label_style.leading * 0.3
+
+    def _timeline_boxes(self) -> list[Box]:
+        x0, x1 = AXIS
+
+        def at(key, x, w, row=None, align="start"):
+            y, h = self._rows[row or key]
+            return Box(key, x, y / self.height, w, h / self.height, align=align)
+
+        boxes = [at("your_date", x0, DATE_LABEL_W)]
+        boxes += [at(key, x0, LABEL_END - x0) for key, _ in BARS]
+        boxes.append(at("fever", self._fever_x(), LABEL_END - self._fever_x()))
+        tick_w = self._tick_width()
+        boxes += [at(f"tick{week}", self._week_x(week) - tick_w / 2, tick_w, "ticks", "center")
+                  for week in range(self._span_weeks["span"] + 1)]
+        boxes.append(at("infusion", self._infusion_x(), self._infusion_w()))
+        boxes.append(at("axis", x0, x1 - x0, align="center"))
+        return boxes
+
+    def bar_extent(self, key: str) -> tuple[float, float]:
+        """A timeline bar's ends in points, (week 0, its last week): mirrored, the end is left of
+        the start. ``fever`` is the band along the whole axis. After wrap()."""
+        weeks = self._span_weeks
+        end = weeks["span"] if key == "fever" else min(weeks[key], weeks["span"])
+        return self._x(self._week_x(0)), self._x(self._week_x(end))
 
     # -- drawing ------------------------------------------------------------------------------
     def draw(self):
@@ -239,3 +370,55 @@ class Diagram(Flowable):
             drawing.add(Line(self._x(xa), y0 + ya * self.height, self._x(xb), y0 + yb * self.height,
                              strokeColor=colors.HexColor(PALETTE["medicine"]), strokeWidth=3))
         self._arrow(drawing, 0.62, 0.40, 0.84, 0.40, width=2)
+
+    def _shapes_timeline(self, drawing):
+        line, orange = colors.HexColor(PALETTE["line"]), colors.HexColor(PALETTE["cancer"])
+        lead, size = self.label_style.leading, self.label_style.size
+        # "Your infusion date:" and a line to write it on, at the last line's baseline
+        paragraph = next(paragraph for box, (paragraph, _) in self._placed if box.key == "your_date")
+        start = AXIS[0] + self._frac(paragraph.minWidth()) + 0.015
+        base = self._rows["your_date"][0] + max((lead - 0.7 * size) / 2 - 1, 0.5)
+        drawing.add(Line(self._x(start), base, self._x(start + DATE_LINE_W), base, strokeColor=line,
+                         strokeWidth=0.9))
+        # the bars, from week 0; one of 0 weeks is not drawn (its label stays)
+        for key, colour in BARS:
+            y, h = self._rows[f"bar:{key}"]
+            left, right = sorted(self.bar_extent(key))
+            if right - left > 0.5:
+                drawing.add(Rect(left, y, right - left, h, rx=h * 0.25, ry=h * 0.25,
+                                 fillColor=_tint(PALETTE[colour], 0.3), strokeColor=line, strokeWidth=0.8))
+        # fever: a hatched orange band along the whole axis, and a warning triangle by its label
+        y, h = self._rows["band"]
+        left, right = sorted(self.bar_extent("fever"))
+        drawing.add(Rect(left, y, right - left, h, fillColor=_tint(PALETTE["cancer"], 0.7), strokeColor=None,
+                         strokeWidth=0))
+        x = left - h
+        while x < right:
+            a, b = max(x, left), min(x + h, right)
+            if b > a:
+                drawing.add(Line(a, y + a - x, b, y + b - x, strokeColor=orange, strokeWidth=1.6))
+            x += h * 0.8
+        drawing.add(Rect(left, y, right - left, h, fillColor=None, strokeColor=line, strokeWidth=0.8))
+        side = size * 1.15
+        tall = side * 0.87
+        top = sum(self._rows["fever"])
+        cx, cy = self._x(AXIS[0] + self._frac(side) / 2), top - lead / 2
+        bottom = cy - tall / 2
+        drawing.add(Polygon([cx - side / 2, bottom, cx + side / 2, bottom, cx, bottom + tall],
+                            fillColor=orange, strokeColor=line, strokeWidth=0.9, strokeLineJoin=1))
+        drawing.add(Line(cx, bottom + tall * 0.36, cx, bottom + tall * 0.72, strokeColor=line,
+                         strokeWidth=side * 0.11))
+        drawing.add(Circle(cx, bottom + tall * 0.2, side * 0.065, fillColor=line, strokeColor=None))
+        # the axis: an arrow in the direction of time, a tick at each week, a drop at the infusion
+        axis_y = self._rows["axis_line"][0]
+        self._arrow(drawing, AXIS[0], axis_y / self.height, AXIS[1] + 0.04, axis_y / self.height, width=1.2)
+        for week in range(self._span_weeks["span"] + 1):
+            x = self._x(self._week_x(week))
+            drawing.add(Line(x, axis_y, x, axis_y - lead * 0.35, strokeColor=line, strokeWidth=1.2))
+        radius = self._drop_radius()
+        x = self._x(self._week_x(0))
+        outline = [x, axis_y + radius * 2]  # a drop: a circle and the tip its tangents meet at
+        for step in range(25):
+            angle = math.radians(150 + 240 * step / 24)
+            outline += [x + radius * math.cos(angle), axis_y + radius * math.sin(angle)]
+        drawing.add(Polygon(outline, fillColor=_tint(PALETTE["cell"], 0.1), strokeColor=line, strokeWidth=0.9))

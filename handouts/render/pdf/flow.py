@@ -35,6 +35,8 @@ class Context:
     stacked: bool = False     # one column (large print): tables become one point after another
     compact: bool = False     # a wallet card face: tight, no link annotations
     body_style: TextStyle | None = None   # body text here (steps and table cells have their own)
+    frame_height: float = 0.0  # the height of the text frame: the emergency box must fit in one
+    where: str = ""           # the module file, for a message about a box that cannot fit
 
     @property
     def body(self) -> TextStyle:
@@ -104,7 +106,8 @@ def heading(node: m.Heading, ctx: Context) -> list:
 @handles(m.Paragraph)
 def paragraph(node: m.Paragraph, ctx: Context) -> list:
     styles = ctx.styles
-    style = {"lead": styles.subtitle, "small": styles.small, "caption": styles.caption}.get(node.role, ctx.body)
+    style = {"lead": styles.subtitle, "small": styles.small, "caption": styles.caption,
+             "how_to": styles.body}.get(node.role, ctx.body)
     return [para(node.content, style)]
 
 
@@ -115,22 +118,49 @@ def list_items(node: m.ListBlock, style: TextStyle) -> list:
             for number, item in enumerate(node.items, start=1)]
 
 
+def list_columns(node: m.ListBlock, style: TextStyle, width: float, styles: Styles, columns: int = 2) -> Table:
+    """A list's items in columns, row by row (so it reads 1, 2 / 3, 4 in reading order): short signs
+    take half the height, which is what lets a card or a large-print page hold them."""
+    items = list_items(node, style.but(space_after=0))
+    rows = [items[i:i + columns] + [""] * (columns - len(items[i:i + columns])) for i in range(0, len(items), columns)]
+    widths = [width / columns] * columns
+    if styles.rtl:
+        rows = [row[::-1] for row in rows]
+    return grid(rows, widths, styles, [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), style.size * 0.15)])
+
+
 @handles(m.ListBlock)
 def list_block(node: m.ListBlock, ctx: Context) -> list:
+    if ctx.compact and len(node.items) > 4:  # a card's list of signs: one run of text, signs set apart by dots
+        return [run_in("", node.items, ctx.body)]
     return list_items(node, ctx.body)
 
 
 @handles(m.Step)
 def step(node: m.Step, ctx: Context) -> list:
     styles = ctx.styles
-    title = para((m.Text(f"{node.number}. "), *node.title), styles.body_bold)
+    title = para((m.Text(f"{node.number}. "), *node.title), styles.body_bold.but(space_after=0))
     inner = replace(ctx, body_style=styles.step)
+    if node.date_label:  # "Your date: ______" at the end of the title's row, to write the day on
+        date = plain_para(f"{node.date_label} {DATE_BLANK}", styles.body.but(align="end", space_after=0))
+        cells, widths = mirrored([title, date], [ctx.width * 0.55, ctx.width * 0.45], styles.rtl)
+        title = grid([cells], widths, styles, [
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space)])
     return [KeepTogether([title, *story(node.blocks, inner)])]
+
+
+DATE_BLANK = "_" * 12
 
 
 @handles(m.Table)
 def table(node: m.Table, ctx: Context) -> list:
     styles = ctx.styles
+    how_to_line = [para(node.how_to, styles.body)] if node.how_to else []
     if ctx.stacked:  # large print: each point, then what each treatment does
         header = node.header[0]
         flow = []
@@ -140,7 +170,7 @@ def table(node: m.Table, ctx: Context) -> list:
             for label, cell in zip(header[1:], row[1:]):
                 flow.append(para(label[0].content, styles.body_bold))
                 flow += story(cell, inner)
-        return flow
+        return how_to_line + flow
     topic_width = ctx.width * float(styles.layout["table"]["topic_width"])
     other = (ctx.width - topic_width) / (len(node.header[0]) - 1)
     cell_ctx = replace(ctx, body_style=styles.cell)
@@ -158,7 +188,7 @@ def table(node: m.Table, ctx: Context) -> list:
         ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
     ]
     commands += [("BACKGROUND", (0, i), (-1, i), styles.colours["stripe"]) for i in range(2, len(rows), 2)]
-    return [Spacer(1, 6), grid(rows, widths, styles, commands, repeatRows=1, splitByRow=1)]
+    return [Spacer(1, 6), *how_to_line, grid(rows, widths, styles, commands, repeatRows=1, splitByRow=1)]
 
 
 @handles(m.Callout)
@@ -170,7 +200,7 @@ def callout(node: m.Callout, ctx: Context) -> list:
             ("BACKGROUND", (0, 0), (-1, -1), styles.colours["accent"]),
             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)])
-        box.spaceAfter = styles.space * 2
+        box.spaceAfter = styles.space * 1.5
         return [box]
     flow = [para(node.title, styles.heading_in_box)] if node.title else []
     for block in node.blocks:
@@ -179,6 +209,106 @@ def callout(node: m.Callout, ctx: Context) -> list:
         else:
             flow += flowables(block, ctx)
     return [shaded_box(flow, styles, ctx.width), Spacer(1, 4)]
+
+
+RUN_IN_FROM = 14   # from this body size (large print), the emergency signs run on in one paragraph
+
+
+class EmergencyBox(Table):
+    """The emergency box: a table that notes the pages it is drawn on, so the renderer can prove it
+    landed whole on the first page (and fail the build if not)."""
+
+    pages: list
+    source: m.Source
+
+    def split(self, available_width, available_height):
+        parts = super().split(available_width, available_height)
+        for part in parts:  # the parts report to the same list: a split box is then seen as one
+            part.pages, part.source, part.first_page = self.pages, self.source, self.first_page
+        return parts
+
+    def draw(self):
+        self.pages.append(self.canv.getPageNumber())
+        super().draw()
+
+
+def run_in(heading: str, items, style: TextStyle) -> TextBlock:
+    """A heading and its items as one paragraph ("Call 911 now for: a seizure · fainting"): on a
+    card there is no room for one line per sign."""
+    runs = [(heading + " ", True, False, None)] if heading else []
+    for index, item in enumerate(items):
+        if index:
+            runs.append((" · ", True, False, None))
+        runs += m.runs(item)
+    return TextBlock(runs, style)
+
+
+@handles(m.Emergency)
+def emergency(node: m.Emergency, ctx: Context) -> list:
+    styles = ctx.styles
+    body = ctx.body.but(space_after=0)
+    bold = body.but(bold=True)
+    title_style = styles.heading_in_box.but(colour=styles.colours["accent_text"], space_after=0)
+    gap = styles.space
+    if ctx.compact:
+        # no title row on a card: the warning edge marks the box, and every millimetre counts
+        rows = [[run_in(node.emergency_heading, node.emergency_signs, body)]]
+        if node.team_overleaf:
+            rows.append([plain_para(node.team_overleaf, bold)])
+        if node.team_signs:
+            rows.append([run_in(node.team_heading, node.team_signs, body)])
+        if node.note:
+            rows.append([para(node.note, body)])
+        pad = 1.5
+    else:
+        inner = ctx.width - 16
+        rows = [[para(m.text(node.title), title_style)]]
+        if node.emergency_signs and body.size >= RUN_IN_FROM:  # large print: the signs run on after their heading
+            rows.append([run_in(node.emergency_heading, node.emergency_signs, body)])
+        elif node.emergency_signs:
+            rows += [[plain_para(node.emergency_heading, bold)],
+                     [list_columns(m.ListBlock(node.emergency_signs), body, inner, styles)]]
+        if node.team_overleaf:
+            rows.append([plain_para(node.team_overleaf, bold)])
+        if node.team_signs and node.team_heading:
+            rows.append([plain_para(node.team_heading, bold)])
+        if node.team_signs:
+            rows.append([list_columns(m.ListBlock(node.team_signs), body, inner, styles)])
+        if node.note:
+            rows.append([para(node.note, body)])
+        if node.contacts:
+            rows.append([contact_lines(node.contacts, styles, inner)])
+        pad = 8
+    warning = styles.colours["warning"]
+    box = EmergencyBox(rows, colWidths=[ctx.width])
+    box.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), styles.font_name),
+        ("BOX", (0, 0), (-1, -1), 2 if not ctx.compact else 1, warning),
+        *([] if ctx.compact else [("BACKGROUND", (0, 0), (-1, 0), warning)]),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), gap),
+        ("TOPPADDING", (0, 0), (-1, 0), gap), ("TOPPADDING", (0, 1), (-1, 1), gap),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    box.pages = []
+    box.source = node.source
+    box.first_page = node.first_page
+    box.spaceAfter = gap * 2
+    return [KeepTogether([box])] if not ctx.compact else [box]
+
+
+def contact_lines(node: m.ContactBlock, styles: Styles, width: float) -> Table:
+    """Who to call, inside the emergency box: the clinic, then each number or a line to write it on."""
+    flow = [plain_para(node.title, styles.body_bold.but(space_after=0))] if node.title else []
+    if node.clinic:
+        flow.append(plain_para(node.clinic, styles.body.but(space_after=0)))
+    lined = label_rows([(row.label, row.number or "") for row in node.rows], styles, width, lined=True)
+    flow.append(lined)
+    if node.address:
+        flow.append(TextBlock([(node.address.strip(), False, False, None)], styles.small.but(space_after=0)))
+    return grid([[item] for item in flow], [width], styles, [
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
 
 
 @handles(m.ChecklistGroup)
@@ -200,11 +330,10 @@ def checklist_group(node: m.ChecklistGroup, ctx: Context) -> list:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
         ("ALIGN", (-1, 0), (-1, -1), "RIGHT") if styles.rtl else ("ALIGN", (0, 0), (0, -1), "LEFT"),
     ])
-    flow = [KeepTogether([para(node.heading, styles.heading), grid_table])]
-    if node.note_lines:
-        flow.append(KeepTogether([plain_para(node.notes_label, styles.small),
-                                  NoteLines(node.note_lines, float(settings["note_gap_pt"]), styles.colours["rule"])]))
-    return flow
+    gap = float(settings["note_gap_pt"])
+    notes = [plain_para(node.notes_label, styles.small),
+             NoteLines(node.note_lines, gap, styles.colours["rule"])] if node.note_lines else []
+    return [KeepTogether([para(node.heading, styles.heading), grid_table, *notes])]  # a group stays with its notes
 
 
 @handles(m.Figure)
@@ -214,16 +343,21 @@ def figure(node: m.Figure, ctx: Context) -> list:
     styles = ctx.styles
     one_column = ctx.stacked and node.kind in SIDE_BY_SIDE
     pictures = [Diagram(node.kind, node.label_map, styles.label, rtl=styles.rtl, where=node.source.key or "diagram",
-                        path=node.source.path, line=node.source.line, panel=panel)
+                        path=node.source.path, line=node.source.line, panel=panel, values=node.value_map)
                 for panel in ((0, 1) if one_column else (None,))]
     for picture in pictures:
         picture.wrap(ctx.width, ctx.page_height)  # labels are fitted now, so one too long is reported plainly
-    caption = plain_para(node.alt, styles.caption)
-    return [*pictures, caption] if one_column else [KeepTogether([*pictures, caption])]
+    caption = [plain_para(node.alt, styles.caption)]
+    if node.how_to:
+        caption.append(para(node.how_to, styles.body))
+    if one_column:  # each panel with what follows it, never a picture alone at a page's foot
+        return [pictures[0], KeepTogether([pictures[1], *caption])]
+    return [KeepTogether([*pictures, *caption])]
 
 
-def label_rows(rows, styles: Styles, width: float, lined: bool) -> Table:
-    """Label: value rows; with ``lined``, an empty line to write on after each label."""
+def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: float | None = None) -> Table:
+    """Label: value rows; with ``lined``, an empty line to write on after each label (at least
+    ``row_height`` apart, room for a pen)."""
     cells, widths = [], [width * 0.34, width * 0.66]
     for label, value in rows:
         row, _ = mirrored([plain_para(label, styles.body),
@@ -237,14 +371,18 @@ def label_rows(rows, styles: Styles, width: float, lined: bool) -> Table:
     if lined:  # a line to write on, with room above it; rows grow when a label wraps
         commands += [("LINEBELOW", (value_col, 0), (value_col, -1), 0.4, styles.colours["rule"]),
                      ("TOPPADDING", (0, 0), (-1, -1), styles.body.leading * 0.5)]
-    table_ = grid(cells, widths, styles, commands)
+    table_ = grid(cells, widths, styles, commands, rowHeights=[row_height] * len(cells) if row_height else None)
     table_.spaceAfter = styles.space
     return table_
 
 
+PEN_GAP = 5.05 * 72 / 25.4   # lines to write on are at least 5 mm apart, even on a wallet card
+
+
 @handles(m.WriteOnLines)
 def write_on_lines(node: m.WriteOnLines, ctx: Context) -> list:
-    return [label_rows([(label, "") for label in node.labels], ctx.styles, ctx.width, lined=True)]
+    return [label_rows([(label, "") for label in node.labels], ctx.styles, ctx.width, lined=True,
+                       row_height=PEN_GAP if ctx.compact else None)]
 
 
 BLANK = "_" * 18
@@ -253,10 +391,10 @@ BLANK = "_" * 18
 @handles(m.ContactBlock)
 def contact_block(node: m.ContactBlock, ctx: Context) -> list:
     styles = ctx.styles
-    if ctx.compact:
+    if ctx.compact:  # a card: a line for each number, long and far enough apart to write on
         flow = [plain_para(node.clinic, styles.body_bold)] if node.clinic else []
-        return flow + [label_rows([(row.label, row.number or BLANK) for row in node.rows], styles, ctx.width,
-                                  lined=False)]
+        return flow + [label_rows([(row.label, row.number or "") for row in node.rows], styles, ctx.width,
+                                  lined=True, row_height=PEN_GAP)]
     flow = [plain_para(node.title, styles.body_bold)]
     if node.clinic:
         flow.append(plain_para(node.clinic, styles.body))

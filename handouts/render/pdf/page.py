@@ -8,14 +8,15 @@ on every page.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, Image, PageTemplate
 
 import handouts
 from handouts.document import Handout
-from handouts.errors import ContentError
-from handouts.render.pdf.flow import grid, plain_para
+from handouts.errors import ContentError, FitError
+from handouts.render.pdf.flow import EmergencyBox, grid, plain_para
 from handouts.render.pdf.styles import Styles
 from handouts.render.pdf.text import TextBlock
 
@@ -74,13 +75,49 @@ def text_width(handout: Handout) -> float:
     return handout.paper.size[0] - layout.mm("margins_mm", "left") - layout.mm("margins_mm", "right")
 
 
-def build_pdf(handout: Handout, story: list, styles: Styles) -> bytes:
-    """Lay a story onto pages of the handout's paper, with the footer on every page."""
+class MeasuredDocTemplate(BaseDocTemplate):
+    """A document template that notes how far down each page its content reaches, so the page
+    rules (no page but the last under a third full) can be checked from what was drawn."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lowest: dict[int, float] = {}
+
+    def afterFlowable(self, flowable):
+        if self.frame is None:
+            return
+        page = self.canv.getPageNumber()
+        self.lowest[page] = min(self.lowest.get(page, self.frame._y), self.frame._y)
+
+
+@dataclass
+class PageFill:
+    """How full each page's text frame is (0 to 1), from the lowest point drawn on it."""
+
+    fills: list
+
+    def problems(self, rules: dict) -> list[str]:
+        """What breaks the layout's page rules, in words a maintainer can act on."""
+        found = []
+        last = len(self.fills)
+        for number, fill in enumerate(self.fills, start=1):
+            if number < last and fill < rules.get("min_fill", 0):
+                found.append(f"page {number} of {last} is {fill:.0%} full (the layout wants "
+                             f"{rules['min_fill']:.0%} or more)")
+        if last > 1 and self.fills[-1] < rules.get("min_last_fill", 0):
+            found.append(f"the last page ({last}) is only {self.fills[-1]:.0%} full (the layout wants "
+                         f"{rules['min_last_fill']:.0%} or more)")
+        return found
+
+
+def build_pdf(handout: Handout, story: list, styles: Styles, measure: list | None = None) -> bytes:
+    """Lay a story onto pages of the handout's paper, with the footer on every page. With
+    ``measure`` (a list), a ``PageFill`` of the result is appended to it."""
     layout = handout.layout
     width, height = handout.paper.size
     margins = {side: layout.mm("margins_mm", side) for side in ("top", "bottom", "left", "right")}
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = MeasuredDocTemplate(
         buffer, pagesize=(width, height), leftMargin=margins["left"], rightMargin=margins["right"],
         topMargin=margins["top"], bottomMargin=margins["bottom"], invariant=1,
         initialFontName=styles.font_name, displayDocTitle=1, direction="R2L" if handout.rtl else None,
@@ -121,7 +158,51 @@ def build_pdf(handout: Handout, story: list, styles: Styles) -> bytes:
         table.drawOn(canvas, margins["left"], footer_bottom)
 
     doc.build(story, canvasmaker=numbered_canvas(draw_footer))
+    if measure is not None:
+        top, frame_height = frame._y2, frame._height
+        pages = max(doc.lowest) if doc.lowest else 1
+        measure.append(PageFill([(top - doc.lowest.get(page, top)) / frame_height for page in range(1, pages + 1)]))
     return buffer.getvalue()
+
+
+TIGHTER = (1.0, 0.6, 0.3)   # spacing tried in turn when a page rule is broken: tighten before giving up
+
+
+def laid_out(handout: Handout, make) -> bytes:
+    """The story of ``make(spacing) -> (flow, styles)`` on pages, checked: the emergency box whole on
+    page 1 (else the build fails, naming what to shorten), and the layout's page rules. A broken
+    rule (a page left a quarter empty before a block that must not split, a last page of two
+    glossary entries) is first met by tightening the spacing; what is left is a warning, which
+    ``--strict`` fails."""
+    rules = handout.layout.values.get("pages") or {}
+    best = None
+    for spacing in TIGHTER:
+        flow, styles = make(spacing)
+        measure: list = []
+        # found before the build, which consumes the story
+        boxes = [part for item in flow for part in getattr(item, "_content", [item]) if isinstance(part, EmergencyBox)]
+        data = build_pdf(handout, flow, styles, measure)
+        check_emergency_boxes(handout, boxes)
+        problems = measure[0].problems(rules)
+        if best is None or len(problems) < len(best[1]):
+            best = (data, problems)
+        if not problems:
+            break
+    data, problems = best
+    handout.warnings += [f"{handout.module.shown}: {handout.document.module} [{handout.locale}, {handout.paper.name}, "
+                         f"{handout.variant}]: {problem}" for problem in problems]
+    return data
+
+
+def check_emergency_boxes(handout: Handout, boxes: list) -> None:
+    for box in boxes:
+        if len(box.pages) > 1 or (box.first_page and box.pages != [1]):
+            where = box.source
+            what = "splits across pages" if len(box.pages) > 1 else "does not fit on the first page"
+            raise FitError(f"the emergency box {what}",
+                           path=where.path or handout.module.shown, line=where.line,
+                           hint="shorten emergency.call_emergency, emergency.call_team or emergency.note "
+                                "(or the key points above the box); it is never split")
 
 
 def title_block(handout: Handout, styles: Styles, width: float) -> list:

@@ -25,14 +25,14 @@ class Styles:
     """Every text style a handout uses, from the layout's type sizes, colours and spacing."""
 
     def __init__(self, layout: Layout, family: FontFamily, *, rtl: bool, language: str, scale: float = 1.0,
-                 links: bool = True):
+                 links: bool = True, spacing: float = 1.0):
         self.layout = layout
         self.faces = faces_of(family)
         self.rtl = rtl
         self.leading = layout.values["type_pt"].get("leading", 1.3)
         self.colours = {name: colors.HexColor(value) for name, value in layout.values["colours"].items()}
         text = self.colours["text"]
-        space = layout.mm("spacing_mm", "paragraph")
+        space = layout.mm("spacing_mm", "paragraph") * spacing  # spacing < 1: a tighter second try
         self.space = space
         # links=False where text is drawn into a form XObject (a card face), which cannot carry link
         # annotations: the link's words are printed, its target is not.
@@ -47,7 +47,7 @@ class Styles:
         accent = self.colours["accent"]
         self.title = style("title", accent, True)
         self.subtitle = style("subtitle", self.colours["muted"], space_after=space * 2)
-        self.heading = style("heading", accent, True, space_before=layout.mm("spacing_mm", "section"),
+        self.heading = style("heading", accent, True, space_before=layout.mm("spacing_mm", "section") * spacing,
                              keep_with_next=True)
         self.heading_in_box = style("heading", accent, True, keep_with_next=True)
         self.body = style("body")
@@ -68,6 +68,8 @@ class Styles:
         return pdf_font(self.faces.regular).name
 
 
-def styles_for(handout, links: bool = True) -> Styles:
-    """The styles of one prepared handout (``links=False`` for text drawn into a card face)."""
-    return Styles(handout.layout, handout.font, rtl=handout.rtl, language=handout.locale, links=links)
+def styles_for(handout, links: bool = True, spacing: float = 1.0) -> Styles:
+    """The styles of one prepared handout (``links=False`` for text drawn into a card face;
+    ``spacing`` scales the space between paragraphs and before headings)."""
+    return Styles(handout.layout, handout.font, rtl=handout.rtl, language=handout.locale, links=links,
+                  spacing=spacing)

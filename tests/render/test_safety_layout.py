@@ -1,0 +1,217 @@
+"""Safety on paper, read back from every bundled PDF: the emergency box whole on page 1 (on every
+card front), emergency number before care team, the layout's page rules, and wallet cards people
+can write on. Text is read with poppler's ``pdftotext``; geometry with PyMuPDF."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from functools import lru_cache
+
+import pytest
+from pdfread import MM, needs, words
+
+from handouts import model as m
+from handouts.document import prepare
+from handouts.registry import Registry
+
+pytestmark = needs("pdftotext")
+
+MODULES = ("immunotherapy-vs-car-t", "car-t-journey", "car-t-side-effects", "immunotherapy-side-effects",
+           "questions-to-ask")
+LOCALES = ("en", "es", "zh-Hans", "vi", "ar", "hi")
+CARDS = ("car-t-side-effects", "immunotherapy-side-effects")
+ITEMS = [(module, locale, paper, variant) for module in MODULES for locale in LOCALES
+         for paper in ("a4", "letter") for variant in ("standard", "large-print")]
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    """Every bundled handout, built once by the command a CI pipeline runs."""
+    out = tmp_path_factory.mktemp("catalogue")
+    subprocess.run([sys.executable, "-m", "handouts", "build", "--all", "-j", "2", "-o", str(out), "--strict"],
+                   check=True, capture_output=True)
+    return out
+
+
+def pdf_of(out, module, locale, paper, variant):
+    return out / f"{module}.{locale}.{paper}{'.large-print' if variant == 'large-print' else ''}.pdf"
+
+
+@lru_cache(maxsize=None)
+def handout_of(module, locale, paper, variant):
+    return prepare(Registry(), module, locale=locale, paper=paper, variant=variant)
+
+
+def page_text(pdf, page: int) -> str:
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def found_at(wanted: str, text: str, locale: str) -> int:
+    """Where a sentence starts among the words of ``text`` (-1 if absent); a sentence may wrap."""
+    got, want = words(text), words(wanted)
+    if locale == "zh-Hans":  # no spaces between words: compare characters
+        return "".join(got).find("".join(want))
+    return next((i for i in range(len(got) - len(want) + 1) if got[i:i + len(want)] == want), -1)
+
+
+def count_of(wanted: str, text: str, locale: str) -> int:
+    got, want = words(text), words(wanted)
+    if locale == "zh-Hans":
+        return "".join(got).count("".join(want))
+    return sum(got[i:i + len(want)] == want for i in range(len(got) - len(want) + 1))
+
+
+@pytest.mark.parametrize("module,locale,paper,variant", ITEMS)
+def test_emergency_box_is_whole_on_page_one_emergency_number_first(catalogue, module, locale, paper, variant):
+    handout = handout_of(module, locale, paper, variant)
+    box = next(b for b in handout.document.walk() if isinstance(b, m.Emergency) and b.first_page)
+    text = page_text(pdf_of(catalogue, module, locale, paper, variant), 1)
+    emergency_line = box.emergency_heading
+    team_line = box.team_heading if box.team_signs else box.team_overleaf
+    last = m.plain(box.emergency_signs[-1])
+    at_emergency, at_team, at_last = (found_at(s, text, locale) for s in (emergency_line, team_line, last))
+    assert at_emergency >= 0, (emergency_line, text[:600])
+    assert at_last > at_emergency, (last, text[:600])       # the box is not cut short on page 1
+    assert at_team > at_emergency, (team_line, text[:600])  # the emergency number comes first
+    if module in CARDS and variant == "standard":           # every front card of the sheet
+        assert count_of(emergency_line, text, locale) == 8
+        assert count_of(team_line, text, locale) == 8
+
+
+def page_fills(pdf, top_margin_mm: float) -> list[tuple[float, float, str]]:
+    """Per page: how full the text frame is, measured from what is drawn (text and drawings), and
+    the size and colour of the lowest line of text. The frame ends 6 pt above the footer's rule,
+    the lowest line across the text width."""
+    import pymupdf
+
+    fills = []
+    with pymupdf.open(str(pdf)) as document:
+        for page in document:
+            width = page.rect.width
+            rules = [d["rect"] for d in page.get_drawings()
+                     if d["rect"].height < 1.5 and d["rect"].width > width * 0.55]
+            footer = max(r.y0 for r in rules)
+            top, bottom = top_margin_mm * MM, footer - 6
+            lines = [(line["bbox"], line["spans"][0]) for block in page.get_text("dict")["blocks"]
+                     for line in block.get("lines", []) if line["spans"] and line["bbox"][3] < footer - 1]
+            drawn = [d["rect"].y1 for d in page.get_drawings() if d["rect"].y1 < footer - 1]
+            lowest = max([bbox[3] for bbox, _ in lines] + drawn + [top])
+            last_line = max(lines, key=lambda item: item[0][3], default=None)
+            fills.append(((lowest - top) / (bottom - top), last_line[1]["size"] if last_line else 0,
+                          last_line[1]["color"] if last_line else 0, last_line[0][3] if last_line else 0, lowest))
+    return fills
+
+
+# Known and open: the large-print timeline with its caption is nearly a page tall, so in Vietnamese on
+# Letter it moves whole to the next page and leaves one page 17 % full (the build warns).
+KNOWN_UNDERFULL = {("car-t-journey", "vi", "letter", "large-print")}
+
+
+@pytest.mark.parametrize("module,locale,paper,variant", [
+    pytest.param(*item, marks=pytest.mark.xfail(strict=True, reason="a page 17 % full before the timeline"))
+    if item in KNOWN_UNDERFULL else item
+    for item in ITEMS if not (item[0] in CARDS and item[3] == "standard")])
+def test_page_rules(catalogue, module, locale, paper, variant):
+    """No page but the last under 30 % full; no heading ends a page; the last page is more than a
+    few lines; a checklist's notes lines never start a page (they stay with their group)."""
+    pytest.importorskip("pymupdf")
+    handout = handout_of(module, locale, paper, variant)
+    layout = handout.layout
+    rules = layout.values["pages"]
+    pdf = pdf_of(catalogue, module, locale, paper, variant)
+    fills = page_fills(pdf, layout.mm("margins_mm", "top") / MM)
+    heading_size = layout.pt("heading")
+    accent = int(layout.values["colours"]["accent"][1:], 16)
+    for number, (fill, size, colour, line_bottom, lowest) in enumerate(fills, start=1):
+        if number < len(fills):
+            assert fill >= rules["min_fill"], f"page {number} of {len(fills)} is {fill:.0%} full"
+            ends_with_heading = abs(size - heading_size) < 0.3 and colour == accent and lowest - line_bottom < 2
+            assert not ends_with_heading, f"page {number} ends with a heading"
+    if len(fills) > 1:
+        assert fills[-1][0] >= rules["min_last_fill"], f"the last page is {fills[-1][0]:.0%} full"
+    if handout.document.kind == "checklist":
+        notes = next(b for b in handout.document.blocks if isinstance(b, m.ChecklistGroup)).notes_label
+        for number in range(2, len(fills) + 1):
+            first = next((line for line in page_text(pdf, number).splitlines() if line.strip()), "")
+            assert words(first) != words(notes), f"page {number} starts with the notes of a group"
+
+
+def card_geometry(pdf, handout, page_index: int):
+    """The cards' rectangles on a page (PyMuPDF coordinates), with every line of text and every
+    drawing on the page."""
+    import pymupdf
+
+    from handouts.render.pdf.card import card_positions
+
+    card = handout.layout["card"]
+    w, h = card["width_mm"] * MM, card["height_mm"] * MM
+    with pymupdf.open(str(pdf)) as document:
+        page = document[page_index]
+        height = page.rect.height
+        page_w = page.rect.width
+        rects = []
+        for x, y in card_positions(handout):
+            if page_index == 1:
+                x = page_w - x - w
+            rects.append(pymupdf.Rect(x, height - y - h, x + w, height - y))
+        spans = [(pymupdf.Rect(span["bbox"]), span["size"], span["text"])
+                 for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])
+                 for span in line["spans"] if span["text"].strip()]
+        drawings = [(d["rect"], d.get("width") or 0, d) for d in page.get_drawings()]
+    return rects, spans, drawings
+
+
+@pytest.mark.parametrize("module", CARDS)
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_wallet_card_can_be_written_on_and_cut(catalogue, module, locale, paper):
+    pytest.importorskip("pymupdf")
+    handout = handout_of(module, locale, paper, "standard")
+    pdf = pdf_of(catalogue, module, locale, paper, "standard")
+    keep = 3 * MM
+    for page_index in (0, 1):
+        rects, spans, drawings = card_geometry(pdf, handout, page_index)
+        for rect in rects:
+            inner = rect + (keep, keep, -keep, -keep)
+            on_card = [(r, size, text) for r, size, text in spans if r.intersects(rect)]
+            assert on_card
+            for r, size, text in on_card:
+                assert size >= 6.5 - 0.01, (text, size)
+                assert inner.contains(r + (0.3, 0.3, -0.3, -0.3)), f"text within 3 mm of the cut: {text!r}"
+            for r, _, d in drawings:
+                if r.intersects(rect + (-0.5, -0.5, 0.5, 0.5)):
+                    assert inner.contains(r + (0.2, 0.2, -0.2, -0.2)), f"a stroke or fill within 3 mm of the cut: {d}"
+            # lines to write on: at least 40 mm long, at least 5 mm apart
+            lines = sorted(r.y0 for r, _, _ in drawings if r.height < 1 and r.width >= 40 * MM and rect.contains(r))
+            needed = len(handout.document.furniture.contacts.rows) if page_index == 1 else 3
+            assert len(lines) >= needed, f"{len(lines)} lines to write on"
+            assert all(b - a >= 5 * MM - 0.01 for a, b in zip(lines, lines[1:])), [round(b - a, 1) for a, b in
+                                                                                     zip(lines, lines[1:])]
+    front = page_text(pdf, 1)
+    mark = handout.document.furniture.draft_mark
+    if handout.draft:
+        assert mark and count_of(mark.split(" / ")[0], front, locale) == 8  # on every card
+    else:
+        assert not mark
+
+
+@needs("pdftotext")
+@pytest.mark.parametrize("weeks,expected", [
+    (1, {"en": "1 week", "es": "1 semana", "zh-Hans": "1 周", "vi": "1 tuần", "ar": "أسبوع واحد", "hi": "1 सप्ताह"}),
+    (2, {"en": "2 weeks", "es": "2 semanas", "zh-Hans": "2 周", "vi": "2 tuần", "ar": "أسبوعين", "hi": "2 सप्ताह"}),
+    (5, {"en": "5 weeks", "ar": "5 أسابيع"}),
+    (11, {"en": "11 weeks", "ar": "11 أسبوعًا"}),
+])
+def test_counted_weeks_take_each_languages_plural_form(run, tmp_path, weeks, expected):
+    """A clinic's setting of 1 prints "1 week", not "1 weeks"; Arabic takes its dual for 2."""
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text(f"name: Test clinic\nsettings:\n  stay_near_weeks: {weeks}\n", encoding="utf-8")
+    for locale, phrase in expected.items():
+        out = tmp_path / locale
+        result = run("build", "car-t-side-effects", "--locale", locale, "--clinic", str(profile), "-o", str(out))
+        assert result.exit_code == 0, result.output
+        text = " ".join(page_text(next(out.glob("*.pdf")), 2).split())
+        assert " ".join(words(phrase)) in " ".join(words(text)) if locale != "zh-Hans" else \
+            phrase.replace(" ", "") in text.replace(" ", ""), (locale, phrase, text[:500])
