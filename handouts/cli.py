@@ -92,7 +92,8 @@ def new_command(module, kind, content):
 @click.option("--keep-going", "-k", is_flag=True, help="Go on past a failing handout; fail at the end.")
 @click.option("--shard", default=None, metavar="I/N", help="Build only the I-th of N equal parts (for CI matrices).")
 @click.option("--force", is_flag=True, help="Rebuild handouts that are up to date.")
-@click.option("--strict", is_flag=True, help="Fail a handout with any string left in English (missing or fuzzy).")
+@click.option("--strict", is_flag=True, help="Fail a handout with any string left in English (missing or fuzzy), "
+                                             "or a page rule its layout could not keep.")
 @content_option
 @layouts_option
 def build(modules, locales, papers, build_all, large_print, clinic, out_dir, project_file, jobs, keep_going, shard,

@@ -90,6 +90,7 @@ _GLOSSARY = ListOf(required=True, min_items=1, doc="a definition of each medical
 _KEY_POINTS = ListOf(required=True, item=Text(), min_items=2, max_items=8,
                      doc="a short summary a patient reads first")
 _COMPARISON = Record(required=True, fields={
+    "heading": Text(markdown=False, doc="a heading over the table, so it has a title of its own"),
     "how_to_use": Text(doc="one line on what to do with the table"),
     "columns": ListOf(required=True, item=Text(markdown=False), min_items=2, max_items=2),
     "topic_label": Text(required=True, markdown=False),

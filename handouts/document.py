@@ -93,7 +93,8 @@ def counted(words: dict, key: str, count: float, locale: str) -> str:
     ``count``, its number in the locale's notation."""
     form = words[key]
     text = form(int(count)) if callable(form) else (form[0] if count == 1 else form[1])
-    return text.replace("{n}", format_number(count, locale))
+    # a no-break space: "2 / weeks" never splits across two lines
+    return text.replace("{n} ", "{n}\u00a0").replace("{n}", format_number(count, locale))
 
 
 def placeholder_values(facts: dict[str, Fact], clinic: Clinic, locale: str = "en", words: dict | None = None,
@@ -115,7 +116,8 @@ def placeholder_values(facts: dict[str, Fact], clinic: Clinic, locale: str = "en
     first, second = (f_text, c_text) if fahrenheit_first(clinic, paper) else (c_text, f_text)
     rtl = is_rtl(locale)
     values = {
-        "fever": isolated(f"{first}\u00a0({second})", rtl),
+        # a word joiner before it: Chinese may break a line anywhere, but not just before "38 °C"
+        "fever": WORD_JOINER + isolated(f"{first}\u00a0({second})", rtl),
         "stay_near_weeks": isolated(counted(words, "weeks", settings["stay_near_weeks"], locale), rtl, FIRST_STRONG),
         "no_driving_weeks": isolated(counted(words, "weeks", settings["no_driving_weeks"], locale), rtl,
                                      FIRST_STRONG),
@@ -335,8 +337,10 @@ def emergency_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, s
     first page, a box with the emergency signs (saying the team's signs are in the next box), then
     a box with the care team's signs, then one with who to call. Each box is kept whole."""
     whole = emergency_block(data, sources, words, fur)
-    if whole is None or not split:
-        return [whole] if whole else []
+    if whole is None:
+        return []
+    if not split:  # the centre's name and address head the first page; the box keeps to the numbers
+        return [replace(whole, contacts=replace(whole.contacts, clinic="", address=""))]
     first = replace(whole, team_signs=(), team_overleaf=words["team_signs_below"], contacts=None)
     second = m.Emergency(words["call_team"], "", (), "", whole.team_signs, source=whole.source, first_page=False)
     third = m.Emergency(whole.contacts.title, "", (), "", (), contacts=replace(whole.contacts, title=""),
@@ -390,6 +394,8 @@ def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title
         header = tuple((m.Paragraph(m.text(label)),) for label in [comparison["topic_label"], *comparison["columns"]])
         rows = tuple(((m.Paragraph(m.text(row["topic"])),), tuple(row["left"]), tuple(row["right"]))
                      for row in comparison["rows"])
+        if comparison.get("heading"):
+            blocks.append(m.Heading(2, m.text(comparison["heading"]), sources.get("comparison.heading", m.Source())))
         blocks.append(m.Table(title, (header,), rows, sources.get("comparison.rows[1].topic", m.Source()),
                               how_to(words, comparison.get("how_to_use"))))
     for index, part in enumerate(data.get("sections") or [], start=1):
@@ -456,6 +462,8 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
             where = m.Source(module.shown, line_for(module, key), key)
             if kind == "banner":
                 blocks.append(m.Callout("banner", m.text(value), (), where))
+                if fur.clinic and face == "front" and not whole_page:  # the treating centre, under the banner
+                    blocks.append(m.Paragraph(m.text(fur.clinic), where, role="clinic"))
             elif kind == "heading":
                 blocks.append(m.Heading(3, m.text(value), where))
             elif kind == "text":
@@ -464,13 +472,13 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
                 blocks.append(m.ListBlock(tuple(i for entry in value for i in m.items_of(entry)), source=where))
             elif kind == "fields":
                 blocks.append(m.WriteOnLines(tuple(words["label"].format(label=label) for label in value), where))
-            elif kind == "contacts" and value:
-                blocks.append(fur.contacts)
+            elif kind == "contacts" and value:  # the centre's name is on the front, under the banner
+                blocks.append(replace(fur.contacts, clinic="") if fur.clinic and not whole_page else fur.contacts)
             elif kind == "emergency" and value:
                 blocks.append(replace(emergency_block(data, sources, words, fur, card_front=True), source=where))
             elif kind == "team_signs" and value:
                 signs = tuple(item for sign in data["emergency"]["call_team"] for item in m.items_of(sign))
-                blocks += [m.Heading(3, m.text(words["call_team"]), where), m.ListBlock(signs, source=where)]
+                blocks.append(m.ListBlock(signs, source=where, lead=words["call_team"]))
             elif kind == "for_doctors":
                 blocks.append(m.Paragraph((m.Strong(m.text(words["for_doctors"])), m.Text(" "), *m.joined(value)),
                                           where, role="for_doctors"))

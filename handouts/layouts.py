@@ -113,6 +113,7 @@ REQUIRED_FOR_RENDERER = {"card": ("card",), "checklist": ("checklist",), "sheet"
 MIN_CONTRAST = 4.5
 MIN_BODY_PT = 11.0
 MIN_CARD_PT = 6.5
+MIN_CARD_PADDING_MM = 3.0
 TEXT_SIZES = ("title", "subtitle", "heading", "body", "small", "footer")
 PAGE = "#ffffff"
 # Each text colour and what the renderers draw it on (None: the white page). See styles.py and flow.py.
@@ -216,7 +217,7 @@ def layout_problems(name: str, registry: Registry) -> tuple[Layout | None, list[
 def _note_origins(origins: dict, data: dict, shown: str, position: int) -> None:
     """Remember where each size and colour was set; the chain is walked leaf first, so the first
     file seen is the one whose value the finished layout uses."""
-    for group in ("type_pt", "colours"):
+    for group in ("type_pt", "colours", "card"):
         block = data.get(group)
         if isinstance(block, dict):
             for key in block:
@@ -250,6 +251,11 @@ def size_problems(values: dict, origins: dict) -> list[Problem]:
             _, path, line = origins[("type_pt", key)]
             problems.append(Problem(path, line, f"type_pt.{key}: {size:g} pt is too small; {what} needs at least "
                                                 f"{minimum:g} pt"))
+    padding = (values.get("card") or {}).get("padding_mm") if card and isinstance(values.get("card"), dict) else None
+    if _is_number(padding) and padding < MIN_CARD_PADDING_MM and ("card", "padding_mm") in origins:
+        _, path, line = origins[("card", "padding_mm")]
+        problems.append(Problem(path, line, f"card.padding_mm: {padding:g} mm; nothing may be drawn within "
+                                            f"{MIN_CARD_PADDING_MM:g} mm of a card's cut line (a guillotine wanders)"))
     return problems
 
 

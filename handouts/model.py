@@ -135,7 +135,8 @@ class Paragraph:
     content: tuple
     source: Source = Source()
     role: str = "body"         # body, lead (subtitle), small, caption, how_to (a "how to use this" line),
-                               # for_doctors (a card's line for other clinicians)
+                               # for_doctors (a card's line for other clinicians), clinic (a card's
+                               # treating centre, under its banner)
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class ListBlock:
     items: tuple
     ordered: bool = False
     source: Source = Source()
+    lead: str = ""             # words that introduce the list ("Call your care team now for:")
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ def test_an_unwritable_cache_is_one_line_in_check(run, tmp_path, monkeypatch):
 
 def test_an_unknown_placeholder_is_a_problem_in_check_too(run, content_copy):
     path = content_copy / "mini-card" / "module.yaml"
-    path.write_text(path.read_text().replace("Do not drive for {no_driving_weeks} weeks.", "Wait {nope} weeks."))
+    path.write_text(path.read_text().replace("Do not drive for {no_driving_weeks}.", "Wait {nope} weeks."))
     result = run("check", "--content", content_copy)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "mini-card/module.yaml:" in result.output and "unknown placeholder {nope}" in result.output

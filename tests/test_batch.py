@@ -73,7 +73,7 @@ def test_manifest_records_each_pdf(catalogue):
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["bytes"] == len(data)
         assert entry["pages"] == len(PdfReader(str(pdf)).pages)
-        assert entry["content_version"] == "1.0"
+        assert entry["content_version"] == "1.1"
         assert entry["review_status"] == ("source" if entry["locale"] == "en" else "draft")
         assert not os.path.isabs(entry["path"])
 

@@ -74,8 +74,8 @@ def test_car_t_journey_has_the_five_steps_and_dated_durations(built):
 def test_car_t_card_front_and_back(built):
     reader = PdfReader(str(built[("car-t-side-effects", "letter")]))
     front, back = (" ".join(p.extract_text().split()) for p in reader.pages)
-    assert front.count("I received CAR-T cell therapy") == 8
-    assert front.count("Date of infusion") == 8 and "CAR-T product" in front
+    assert front.count("I had CAR-T cell therapy") == 8
+    assert front.count("Date of infusion") == 8 and "CAR-T medicine" in front
     assert back.count("Fever of 100.4 °F (38 °C) or higher") == 8  # Letter: Fahrenheit first
     assert "Stay near your center for at least 2 weeks after your infusion. Do not drive for at least 2 weeks." in back
     assert front.count("For doctors:") == 0 and back.count("For doctors:") == 8

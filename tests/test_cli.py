@@ -191,7 +191,7 @@ def test_clinic_fever_threshold_overrides_default(run, fixtures, tmp_path):
     run("build", "mini-card", "--content", fixtures / "content")
     assert "38 °C (100.4 °F)" in pdf_text(tmp_path / "build" / "mini-card.en.a4.pdf")
     run("build", "mini-card", "--content", fixtures / "content", "--clinic", fixtures / "clinics" / "riverside.yaml")
-    assert "38.3 °C (100.9 °F)" in pdf_text(tmp_path / "build" / "mini-card.en.letter.pdf")
+    assert "100.9 °F (38.3 °C)" in pdf_text(tmp_path / "build" / "mini-card.en.letter.pdf")  # Letter: °F first
 
 
 def test_clinic_profile_is_valid_yaml_fixture(fixtures):

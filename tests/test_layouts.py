@@ -71,6 +71,12 @@ def test_body_under_11_points_is_refused_with_file_and_line(tmp_path):
     assert problems_of(tmp_path, x=SHEET + "type_pt: {body: 11}\n") == []
 
 
+def test_nothing_on_a_wallet_card_within_3_mm_of_its_cut(tmp_path):
+    layout = CARD.replace("padding_mm: 3", "padding_mm: 2") + f"type_pt: {CARD_SIZES}\n"
+    assert problems_of(tmp_path, x=layout) == [
+        "x.yaml:3: card.padding_mm: 2 mm; nothing may be drawn within 3 mm of a card's cut line (a guillotine wanders)"]
+
+
 def test_a_wallet_card_may_be_smaller_but_not_under_6_5_points(tmp_path):
     assert problems_of(tmp_path, x=CARD + f"type_pt: {CARD_SIZES}\n") == []
     assert problems_of(tmp_path, x=CARD + f"type_pt: {CARD_SIZES}\n".replace("small: 6.5", "small: 6")) == [

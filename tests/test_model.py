@@ -25,9 +25,10 @@ def test_furniture_is_decided_in_the_model():
     assert fur.version.endswith("1.1") and fur.notice and fur.contacts.rows[0].number is None
     large = prepare(Registry(), "immunotherapy-vs-car-t", variant="large-print").document
     assert not large.furniture.notice_in_footer
-    # large print: the emergency boxes first (the signs, then the team's), then the notice
-    assert [type(b).__name__ for b in large.blocks[:3]] == ["Emergency", "Emergency", "Callout"]
-    assert large.blocks[2].role == "notice" and large.blocks[0].first_page and not large.blocks[1].first_page
+    # large print: the emergency boxes first (the signs, the team's, who to call), then the notice
+    assert [type(b).__name__ for b in large.blocks[:4]] == ["Emergency", "Emergency", "Emergency", "Callout"]
+    assert large.blocks[3].role == "notice" and large.blocks[0].first_page and not large.blocks[1].first_page
+    assert large.blocks[2].contacts is not None and not large.blocks[0].contacts
     standard = prepare(Registry(), "immunotherapy-vs-car-t").document
     assert [type(b).__name__ for b in standard.blocks[:2]] == ["Callout", "Emergency"]  # under the key points
     assert standard.blocks[1].contacts is standard.furniture.contacts

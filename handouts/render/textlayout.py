@@ -126,7 +126,8 @@ class Piece:
             yield tuple(group), self._chars(group[0].cluster, after)
 
     def _chars(self, cluster: int, after: dict) -> str:
-        return self.text[cluster - self.start:after[cluster] - self.start]
+        # a WORD JOINER has no glyph (see shape_run): it belongs to no cluster's text
+        return self.text[cluster - self.start:after[cluster] - self.start].replace("\u2060", "")
 
     @property
     def width(self) -> float:
@@ -289,9 +290,12 @@ def shape_run(text: str, start: int, end: int, font_path: str, size: float, leve
     features = NO_LIGATURES if buffer.script in ("Latn", "Zyyy") else {}
     hb.shape(font.font, buffer, features)
     scale = size / font.upem
+    # A WORD JOINER only steers line breaking: it draws nothing, so no glyph (one would come back
+    # out of the PDF as a stray character)
     return tuple([Glyph(info.codepoint, info.cluster, position.x_advance * scale, position.x_offset * scale,
                         position.y_offset * scale)
-                  for info, position in zip(buffer.glyph_infos, buffer.glyph_positions)])
+                  for info, position in zip(buffer.glyph_infos, buffer.glyph_positions)
+                  if text[info.cluster] != "\u2060"])
 
 
 class Paragraph:

@@ -77,7 +77,7 @@ def test_card_becomes_an_alert_sheet(large):
     pdf = large / "car-t-side-effects.en.a4.large-print.pdf"
     reader = PdfReader(str(pdf))
     text = " ".join(page.extract_text() for page in reader.pages)
-    assert text.count("I received CAR-T cell therapy") == 1  # one sheet, not eight cards
+    assert text.count("I had CAR-T cell therapy") == 1  # one sheet, not eight cards
     assert "does not replace medical advice" in " ".join(text.split())
     assert round(float(reader.pages[0].mediabox.width)) == 595  # A4 page, not a card
 

@@ -38,20 +38,21 @@ def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text.translate(CONTROLS)).split())
 
 
-def _first_words(document: m.Document) -> tuple[str, str]:
-    """(title text as drawn, the first words of the first body paragraph or item)."""
+def _first_words(document: m.Document) -> tuple[str, str, bool]:
+    """(title text as drawn, the first words of the first body paragraph or item, whether that
+    paragraph is bold throughout)."""
     if document.kind == "card":
         front = document.faces[0].blocks
         banner = next(b for b in front if isinstance(b, m.Callout) and b.role == "banner")
         body = next(b for b in front if isinstance(b, m.Paragraph))
-        return m.plain(banner.title), m.plain(body.content)
+        return m.plain(banner.title), m.plain(body.content), all(isinstance(n, m.Strong) for n in body.content)
     for block in document.blocks:
         if isinstance(block, m.Emergency) and block.note:  # large print: the emergency box comes first
-            return document.title, m.plain(block.note)
+            return document.title, m.plain(block.note), False
         if isinstance(block, m.Callout) and block.role == "key_points":
-            return document.title, m.plain(block.blocks[0].items[0])
+            return document.title, m.plain(block.blocks[0].items[0]), False
         if isinstance(block, m.ChecklistGroup):
-            return document.title, m.plain(block.questions[0].content)
+            return document.title, m.plain(block.questions[0].content), False
     raise AssertionError("no body text")
 
 
@@ -81,11 +82,12 @@ def test_title_and_body_line_are_shaped_like_hb_view(tmp_path, locale, kind):
     pdf = tmp_path / "out.pdf"
     pdf.write_bytes(render(handout))
     boxes = [box for box in line_boxes(pdf) if box.page == 1]
-    title, body = _first_words(handout.document)
+    title, body, body_bold = _first_words(handout.document)
     layout = handout.layout
     bold, regular = str(handout.font.files["bold"]), str(handout.font.files["regular"])
     checked, found = 0, []
-    for wanted, font, size in ((title, bold, layout.pt("title")), (body, regular, layout.pt("body"))):
+    for wanted, font, size in ((title, bold, layout.pt("title")), (body, bold if body_bold else regular,
+                                                                   layout.pt("body"))):
         box = _find(boxes, wanted, skip=found)
         found.append(box)
         dpi = 300 if size < 10 and handout.rtl else 200  # small Arabic: more pixels keep its dots apart

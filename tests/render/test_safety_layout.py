@@ -15,7 +15,7 @@ from handouts import model as m
 from handouts.document import prepare
 from handouts.registry import Registry
 
-pytestmark = needs("pdftotext")
+pytestmark = needs("pdftotext", "pdftoppm")
 
 MODULES = ("immunotherapy-vs-car-t", "car-t-journey", "car-t-side-effects", "immunotherapy-side-effects",
            "questions-to-ask")
@@ -104,15 +104,8 @@ def page_fills(pdf, top_margin_mm: float) -> list[tuple[float, float, str]]:
     return fills
 
 
-# Known and open: the large-print timeline with its caption is nearly a page tall, so in Vietnamese on
-# Letter it moves whole to the next page and leaves one page 17 % full (the build warns).
-KNOWN_UNDERFULL = {("car-t-journey", "vi", "letter", "large-print")}
-
-
-@pytest.mark.parametrize("module,locale,paper,variant", [
-    pytest.param(*item, marks=pytest.mark.xfail(strict=True, reason="a page 17 % full before the timeline"))
-    if item in KNOWN_UNDERFULL else item
-    for item in ITEMS if not (item[0] in CARDS and item[3] == "standard")])
+@pytest.mark.parametrize("module,locale,paper,variant",
+                         [item for item in ITEMS if not (item[0] in CARDS and item[3] == "standard")])
 def test_page_rules(catalogue, module, locale, paper, variant):
     """No page but the last under 30 % full; no heading ends a page; the last page is more than a
     few lines; a checklist's notes lines never start a page (they stay with their group)."""
@@ -163,6 +156,28 @@ def card_geometry(pdf, handout, page_index: int):
     return rects, spans, drawings
 
 
+def inked_band(pdf, page_index: int, rects, keep: float) -> list[int]:
+    """Per card, how many pixels poppler paints (darker than light grey) on the card within ``keep``
+    of its cut line, at 300 dpi: what a guillotine that wanders a little would cut through."""
+    from PIL import Image
+
+    out = pdf.parent / f"{pdf.stem}-{page_index}"
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-f", str(page_index + 1),
+                    "-l", str(page_index + 1), str(pdf), str(out)], check=True)
+    image = Image.open(f"{out}.png").convert("L")
+    scale = 300 / 72
+    counts = []
+    for rect in rects:
+        x0, y0, x1, y1 = (round(v * scale) for v in (rect.x0, rect.y0, rect.x1, rect.y1))
+        k = round(keep * scale) - 2  # two pixels (0.17 mm) for rounding where a card's edge falls between pixels
+        card = image.crop((x0 + 1, y0 + 1, x1 - 1, y1 - 1))
+        w, h = card.size
+        inner = Image.new("L", (w - 2 * k, h - 2 * k), 255)
+        card.paste(inner, (k, k))  # blank out the inside: what is left is the band
+        counts.append(sum(1 for value in card.getdata() if value < 200))
+    return counts
+
+
 @pytest.mark.parametrize("module", CARDS)
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("paper", ["a4", "letter"])
@@ -173,16 +188,13 @@ def test_wallet_card_can_be_written_on_and_cut(catalogue, module, locale, paper)
     keep = 3 * MM
     for page_index in (0, 1):
         rects, spans, drawings = card_geometry(pdf, handout, page_index)
+        ink = inked_band(pdf, page_index, rects, keep)
+        assert ink == [0] * len(rects), f"ink within 3 mm of a card's cut line (dark pixels per card): {ink}"
         for rect in rects:
-            inner = rect + (keep, keep, -keep, -keep)
             on_card = [(r, size, text) for r, size, text in spans if r.intersects(rect)]
             assert on_card
             for r, size, text in on_card:
                 assert size >= 6.5 - 0.01, (text, size)
-                assert inner.contains(r + (0.3, 0.3, -0.3, -0.3)), f"text within 3 mm of the cut: {text!r}"
-            for r, _, d in drawings:
-                if r.intersects(rect + (-0.5, -0.5, 0.5, 0.5)):
-                    assert inner.contains(r + (0.2, 0.2, -0.2, -0.2)), f"a stroke or fill within 3 mm of the cut: {d}"
             # lines to write on: at least 40 mm long, at least 5 mm apart
             lines = sorted(r.y0 for r, _, _ in drawings if r.height < 1 and r.width >= 40 * MM and rect.contains(r))
             needed = len(handout.document.furniture.contacts.rows) if page_index == 1 else 3
@@ -192,7 +204,7 @@ def test_wallet_card_can_be_written_on_and_cut(catalogue, module, locale, paper)
     front = page_text(pdf, 1)
     mark = handout.document.furniture.draft_mark
     if handout.draft:
-        assert mark and count_of(mark.split(" / ")[0], front, locale) == 8  # on every card
+        assert mark and count_of(mark, front, locale) == 8  # on every card
     else:
         assert not mark
 

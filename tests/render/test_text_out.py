@@ -27,6 +27,10 @@ def _headings_and_key_points(document: m.Document) -> list[str]:
             texts.append(m.plain(block.title))
         elif isinstance(block, m.ChecklistGroup):
             texts.append(m.plain(block.heading))
+        elif isinstance(block, m.Emergency):  # a card's front box has no title row: the card has no room
+            on_card = any(block in face.blocks for face in document.faces)
+            texts += [text for text in (None if on_card else block.title, block.emergency_heading,
+                                        block.team_overleaf) if text]
         elif isinstance(block, m.Callout) and block.title:
             texts.append(m.plain(block.title))
             if block.role == "key_points":

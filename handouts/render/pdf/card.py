@@ -57,21 +57,25 @@ def draft_line(handout: Handout, styles: Styles) -> TextBlock:
     return plain_para(handout.document.furniture.draft_mark, style)
 
 
+GLYPH_OVERHANG = 0.4 * mm
+
+
 def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, size: tuple[float, float]):
     """Draw one face at the origin (it is reused for every card on the sheet)."""
     card_w, card_h = size
     # Nothing is drawn on the cut line or near it (no outline: a guillotine never cuts exactly on
     # it, and leaves grey arcs); the padding keeps every mark at least 3 mm inside.
     pad = handout.layout.mm("card", "padding_mm")
-    inner_w, inner_h = card_w - 2 * pad, card_h - 2 * pad
-    bottom = pad
+    # a line box is shorter than its glyphs' ascenders and descenders: keep those inside the padding too
+    inner_w, inner_h = card_w - 2 * pad, card_h - 2 * pad - 2 * GLYPH_OVERHANG
+    bottom = pad + GLYPH_OVERHANG
     footer = card_footer(handout, styles) if face.name == "back" else \
         draft_line(handout, styles) if handout.document.furniture.draft_mark else None
     if footer is not None:
         _, fh = footer.wrap(inner_w, inner_h)
-        footer.drawOn(canvas, pad, pad)
-        bottom += fh + 1
-        inner_h -= fh + 1
+        footer.drawOn(canvas, pad, bottom)
+        bottom += fh + 0.8
+        inner_h -= fh + 0.8
     ctx = Context(styles, inner_w, inner_h, compact=True)
     flow = face_flowables(canvas, handout, face, ctx, inner_h)
     Frame(pad, bottom, inner_w, inner_h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
@@ -167,9 +171,10 @@ def render_alert_sheet(handout: Handout) -> bytes:
         # the emergency box first (in the blocks: a card's front has only part of it), then the
         # medical-advice notice, when the footer lacks it
         flow = story(handout.document.blocks, ctx)
-        for face in handout.document.faces:
+        for index, face in enumerate(handout.document.faces):
+            if index:
+                flow.append(Spacer(1, handout.layout.mm("spacing_mm", "section") * spacing))
             flow += story(face.blocks, ctx)
-            flow.append(Spacer(1, handout.layout.mm("spacing_mm", "section")))
         return flow, styles
 
     return laid_out(handout, make)

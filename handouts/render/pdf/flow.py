@@ -107,7 +107,7 @@ def heading(node: m.Heading, ctx: Context) -> list:
 def paragraph(node: m.Paragraph, ctx: Context) -> list:
     styles = ctx.styles
     style = {"lead": styles.subtitle, "small": styles.small, "caption": styles.caption,
-             "how_to": styles.body}.get(node.role, ctx.body)
+             "how_to": styles.body, "clinic": styles.body_bold}.get(node.role, ctx.body)
     return [para(node.content, style)]
 
 
@@ -128,15 +128,16 @@ def list_columns(node: m.ListBlock, style: TextStyle, width: float, styles: Styl
         rows = [row[::-1] for row in rows]
     return grid(rows, widths, styles, [
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2), ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), style.size * 0.8), ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), style.size * 0.15)])
 
 
 @handles(m.ListBlock)
 def list_block(node: m.ListBlock, ctx: Context) -> list:
     if ctx.compact and len(node.items) > 4:  # a card's list of signs: one run of text, signs set apart by dots
-        return [run_in("", node.items, ctx.body)]
-    return list_items(node, ctx.body)
+        return [run_in(node.lead, node.items, ctx.body)]
+    lead = [plain_para(node.lead, ctx.styles.body_bold.but(keep_with_next=True))] if node.lead else []
+    return lead + list_items(node, ctx.body)
 
 
 @handles(m.Step)
@@ -160,7 +161,7 @@ DATE_BLANK = "_" * 12
 @handles(m.Table)
 def table(node: m.Table, ctx: Context) -> list:
     styles = ctx.styles
-    how_to_line = [para(node.how_to, styles.body)] if node.how_to else []
+    how_to_line = [para(node.how_to, styles.body.but(keep_with_next=True))] if node.how_to else []
     if ctx.stacked:  # large print: each point, then what each treatment does
         header = node.header[0]
         flow = []
@@ -188,7 +189,7 @@ def table(node: m.Table, ctx: Context) -> list:
         ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
     ]
     commands += [("BACKGROUND", (0, i), (-1, i), styles.colours["stripe"]) for i in range(2, len(rows), 2)]
-    return [Spacer(1, 6), *how_to_line, grid(rows, widths, styles, commands, repeatRows=1, splitByRow=1)]
+    return [*(how_to_line or [Spacer(1, 6)]), grid(rows, widths, styles, commands, repeatRows=1, splitByRow=1)]
 
 
 @handles(m.Callout)
@@ -200,7 +201,7 @@ def callout(node: m.Callout, ctx: Context) -> list:
             ("BACKGROUND", (0, 0), (-1, -1), styles.colours["accent"]),
             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)])
-        box.spaceAfter = styles.space * 1.5
+        box.spaceAfter = styles.space
         return [box]
     flow = [para(node.title, styles.heading_in_box)] if node.title else []
     for block in node.blocks:
@@ -237,8 +238,8 @@ def run_in(heading: str, items, style: TextStyle) -> TextBlock:
     card there is no room for one line per sign."""
     runs = [(heading + " ", True, False, None)] if heading else []
     for index, item in enumerate(items):
-        if index:
-            runs.append((" · ", True, False, None))
+        if index:  # the dot stays with the sign before it: a line never starts with it
+            runs.append(("\u00a0· ", True, False, None))
         runs += m.runs(item)
     return TextBlock(runs, style)
 
@@ -249,7 +250,7 @@ def emergency(node: m.Emergency, ctx: Context) -> list:
     body = ctx.body.but(space_after=0)
     bold = body.but(bold=True)
     title_style = styles.heading_in_box.but(colour=styles.colours["accent_text"], space_after=0)
-    gap = styles.space
+    gap = styles.space * (0.5 if ctx.compact else 1)
     if ctx.compact:
         # no title row on a card: the warning edge marks the box, and every millimetre counts
         rows = [[run_in(node.emergency_heading, node.emergency_signs, body)]]
@@ -259,7 +260,7 @@ def emergency(node: m.Emergency, ctx: Context) -> list:
             rows.append([run_in(node.team_heading, node.team_signs, body)])
         if node.note:
             rows.append([para(node.note, body)])
-        pad = 1.5
+        pad = 2.5
     else:
         inner = ctx.width - 16
         rows = [[para(m.text(node.title), title_style)]]
@@ -280,10 +281,12 @@ def emergency(node: m.Emergency, ctx: Context) -> list:
             rows.append([contact_lines(node.contacts, styles, inner)])
         pad = 8
     warning = styles.colours["warning"]
-    box = EmergencyBox(rows, colWidths=[ctx.width])
+    edge = 2 if not ctx.compact else 1
+    # the edge is stroked inside the text width: on a card, nothing may come nearer the cut line
+    box = EmergencyBox(rows, colWidths=[ctx.width - edge - (1 if ctx.compact else 0)])
     box.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), styles.font_name),
-        ("BOX", (0, 0), (-1, -1), 2 if not ctx.compact else 1, warning),
+        ("BOX", (0, 0), (-1, -1), edge, warning),
         *([] if ctx.compact else [("BACKGROUND", (0, 0), (-1, 0), warning)]),
         ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), gap),
@@ -302,7 +305,9 @@ def contact_lines(node: m.ContactBlock, styles: Styles, width: float) -> Table:
     flow = [plain_para(node.title, styles.body_bold.but(space_after=0))] if node.title else []
     if node.clinic:
         flow.append(plain_para(node.clinic, styles.body.but(space_after=0)))
-    lined = label_rows([(row.label, row.number or "") for row in node.rows], styles, width, lined=True)
+    # lines to write on only where a number is missing; printed numbers need no room for a pen
+    lined = label_rows([(row.label, row.number or "") for row in node.rows], styles, width,
+                       lined=any(not row.number for row in node.rows))
     flow.append(lined)
     if node.address:
         flow.append(TextBlock([(node.address.strip(), False, False, None)], styles.small.but(space_after=0)))
@@ -351,13 +356,40 @@ def figure(node: m.Figure, ctx: Context) -> list:
     if node.how_to:
         caption.append(para(node.how_to, styles.body))
     if one_column:  # each panel with what follows it, never a picture alone at a page's foot
-        return [pictures[0], KeepTogether([pictures[1], *caption])]
-    return [KeepTogether([*pictures, *caption])]
+        return [pictures[0], PictureWithCaption([pictures[1], *caption])]
+    return [PictureWithCaption([*pictures, *caption])]
+
+
+class PictureWithCaption(KeepTogether):
+    """A picture kept with its caption. When a tall one (most of a page) does not fit in what is left
+    of a page, but the picture and the caption's first lines do, the caption runs on to the next
+    page: moving a picture nearly a page tall (a large-print timeline) would leave the page before it
+    mostly empty."""
+
+    MIN_LINES = 2    # lines of the caption that stay under the picture
+    TALL = 0.6       # only a picture with its caption this share of a page tall or more runs on
+
+    def split(self, available_width, available_height):
+        *pictures, caption = [f for f in self._content if not isinstance(f, TextBlock)] + \
+            [next(f for f in self._content if isinstance(f, TextBlock))]
+        rest = self._content[len(pictures) + 1:]
+        used = sum(p.wrapOn(self.canv, available_width, available_height)[1] + p.getSpaceBefore() +
+                   p.getSpaceAfter() for p in pictures)
+        total = used + sum(f.wrapOn(self.canv, available_width, available_height)[1] + f.getSpaceBefore() +
+                           f.getSpaceAfter() for f in [caption, *rest])
+        room = available_height - used - caption.getSpaceBefore()
+        frame = getattr(self, "_frame", None)
+        tall = frame is not None and total > frame._height * self.TALL
+        if tall and total > available_height and room >= caption.style.leading * self.MIN_LINES:
+            parts = caption.split(available_width, room)
+            if len(parts) == 2:
+                return [*pictures, *parts, *rest]
+        return super().split(available_width, available_height)
 
 
 def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: float | None = None) -> Table:
-    """Label: value rows; with ``lined``, an empty line to write on after each label (at least
-    ``row_height`` apart, room for a pen)."""
+    """Label: value rows; with ``lined``, an empty line to write on after each label (rows with
+    nothing to write are at least ``row_height`` apart, room for a pen; a printed number needs none)."""
     cells, widths = [], [width * 0.34, width * 0.66]
     for label, value in rows:
         row, _ = mirrored([plain_para(label, styles.body),
@@ -371,18 +403,20 @@ def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: floa
     if lined:  # a line to write on, with room above it; rows grow when a label wraps
         commands += [("LINEBELOW", (value_col, 0), (value_col, -1), 0.4, styles.colours["rule"]),
                      ("TOPPADDING", (0, 0), (-1, -1), styles.body.leading * 0.5)]
-    table_ = grid(cells, widths, styles, commands, rowHeights=[row_height] * len(cells) if row_height else None)
+    heights = [None if value else row_height for _, value in rows] if row_height else None
+    table_ = grid(cells, widths, styles, commands, rowHeights=heights)
     table_.spaceAfter = styles.space
     return table_
 
 
-PEN_GAP = 5.05 * 72 / 25.4   # lines to write on are at least 5 mm apart, even on a wallet card
+PEN_GAP = 5.05 * 72 / 25.4   # lines to write a phone number on are at least 5 mm apart, even on a wallet card
+FIELD_GAP = 4.6 * 72 / 25.4  # a card's name and date lines: a little closer, where the front has no room
 
 
 @handles(m.WriteOnLines)
 def write_on_lines(node: m.WriteOnLines, ctx: Context) -> list:
     return [label_rows([(label, "") for label in node.labels], ctx.styles, ctx.width, lined=True,
-                       row_height=PEN_GAP if ctx.compact else None)]
+                       row_height=FIELD_GAP if ctx.compact else None)]
 
 
 BLANK = "_" * 18
@@ -393,8 +427,10 @@ def contact_block(node: m.ContactBlock, ctx: Context) -> list:
     styles = ctx.styles
     if ctx.compact:  # a card: a line for each number, long and far enough apart to write on
         flow = [plain_para(node.clinic, styles.body_bold)] if node.clinic else []
-        return flow + [label_rows([(row.label, row.number or "") for row in node.rows], styles, ctx.width,
-                                  lined=True, row_height=PEN_GAP)]
+        rows = label_rows([(row.label, row.number or "") for row in node.rows], styles, ctx.width, lined=True,
+                          row_height=PEN_GAP)
+        rows.spaceAfter = styles.space * 1.5  # room under the last line for the pen
+        return flow + [rows]
     flow = [plain_para(node.title, styles.body_bold)]
     if node.clinic:
         flow.append(plain_para(node.clinic, styles.body))

@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, Image, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, Image, PageTemplate, Spacer
 
 import handouts
 from handouts.document import Handout
@@ -84,10 +84,11 @@ class MeasuredDocTemplate(BaseDocTemplate):
         self.lowest: dict[int, float] = {}
 
     def afterFlowable(self, flowable):
-        if self.frame is None:
+        if self.frame is None or isinstance(flowable, Spacer):  # space is not content
             return
         page = self.canv.getPageNumber()
-        self.lowest[page] = min(self.lowest.get(page, self.frame._y), self.frame._y)
+        bottom = self.frame._y + flowable.getSpaceAfter()  # where it ends, not the space kept after it
+        self.lowest[page] = min(self.lowest.get(page, bottom), bottom)
 
 
 @dataclass
@@ -214,11 +215,15 @@ def title_block(handout: Handout, styles: Styles, width: float) -> list:
     fur = doc.furniture
     if not (fur.logo or fur.clinic):
         return heading
+    if not fur.logo and styles.body.size >= 14:
+        return heading  # large print: the title keeps the full width; the centre is in the "who to call" box
     side = []
     if fur.logo:
         side.append(logo_image(fur.logo, max_width=width * 0.25, max_height=22 * 72 / 25.4))
     if fur.clinic:
         side.append(plain_para(fur.clinic, styles.small.but(align="end")))
+    if fur.contacts is not None and fur.contacts.address:  # under the name (the emergency box has the numbers)
+        side.append(TextBlock([(fur.contacts.address.strip(), False, False, None)], styles.small.but(align="end")))
     cells = [heading, side] if not styles.rtl else [side, heading]
     widths = [width * 0.7, width * 0.3] if not styles.rtl else [width * 0.3, width * 0.7]
     heading_col = 1 if styles.rtl else 0
