@@ -80,7 +80,12 @@ def texts_of(document: m.Document) -> tuple[list[str], list[str]]:
             elif isinstance(block, m.Paragraph):
                 prose.append(m.plain(block.content))
             elif isinstance(block, m.ListBlock):
+                prose.append(block.lead)
                 prose.extend(m.plain(item) for item in block.items)
+            elif isinstance(block, m.Emergency):  # what to do, then the signs it is for
+                prose.extend([block.emergency_heading, *(m.plain(item) for item in block.emergency_signs),
+                              block.team_heading if block.team_signs else block.team_overleaf,
+                              *(m.plain(item) for item in block.team_signs), m.plain(block.note)])
             elif isinstance(block, m.Step):
                 prose.append(m.plain(block.title))
                 walk(block.blocks)

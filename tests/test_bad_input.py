@@ -132,3 +132,36 @@ def test_an_unknown_placeholder_is_a_problem_in_check_too(run, content_copy):
     result = run("check", "--content", content_copy)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "mini-card/module.yaml:" in result.output and "unknown placeholder {nope}" in result.output
+
+
+@pytest.mark.parametrize("setting, message", [
+    ('emergency_number: "call 911"', "settings.emergency_number: digits, spaces, + and - only"),
+    ('emergency_number: "1234567890123456"', "settings.emergency_number: is 16 characters long"),
+    ("emergency_number: '<b>911</b>'", "contains markup"),
+    ("temperature_first: kelvin", "settings.temperature_first: 'kelvin' is not one of: celsius, fahrenheit"),
+])
+def test_bad_emergency_and_temperature_settings(run, tmp_path, setting, message):
+    path = tmp_path / "clinic.yaml"
+    path.write_text(f"name: Riverside\nsettings:\n  {setting}\n")
+    result = run("build", "car-t-side-effects", "--clinic", path)
+    assert message in _one_line_error(result, "clinic.yaml:3: ")
+    assert not list(tmp_path.glob("build/*.pdf"))
+
+
+def test_a_counted_placeholder_followed_by_its_word_is_refused(run, edit, content_copy):
+    edit("mini-sheet", "Call your team if you have a fever of {fever} or higher.",
+         "Stay near for {stay_near_weeks} weeks.")
+    result = run("build", "mini-sheet", "--content", content_copy)
+    line = _one_line_error(result, "mini-sheet/module.yaml:")
+    assert "{stay_near_weeks} prints its number with the word" in line
+
+
+def test_an_emergency_box_too_tall_for_the_first_page_fails_naming_the_module(run, edit, content_copy):
+    signs = "\n".join(f"    - sign number {n} that goes on and on, written out at length for a test"
+                      for n in range(12))
+    edit("mini-sheet", "comparison:\n", "emergency:\n  call_emergency: [a seizure]\n  call_team:\n"
+         f"{signs}\ncomparison:\n")
+    result = run("build", "mini-sheet", "--content", content_copy, "--large-print", "--paper", "letter")
+    line = _one_line_error(result, "mini-sheet/module.yaml:")
+    assert "the emergency box" in line and "shorten emergency.call_emergency" in line
+    assert not list(content_copy.parent.glob("build/*.pdf"))

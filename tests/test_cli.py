@@ -196,3 +196,15 @@ def test_clinic_fever_threshold_overrides_default(run, fixtures, tmp_path):
 
 def test_clinic_profile_is_valid_yaml_fixture(fixtures):
     assert yaml.safe_load((fixtures / "clinics" / "riverside.yaml").read_text())["paper"] == "letter"
+
+
+def test_the_clinic_sets_the_emergency_number_and_the_temperature_order(run, tmp_path):
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text("name: Riverside\npaper: letter\nsettings:\n  emergency_number: 911\n"
+                       "  temperature_first: celsius\n")
+    assert run("build", "car-t-journey", "--clinic", profile).exit_code == 0
+    text = pdf_text(tmp_path / "build" / "car-t-journey.en.letter.pdf")
+    assert "Call 911 now for:" in text and "38 °C (100.4 °F)" in text and "100.4 °F (38 °C)" not in text
+    assert run("build", "car-t-journey", "-o", tmp_path / "plain").exit_code == 0  # no clinic, A4
+    text = pdf_text(tmp_path / "plain" / "car-t-journey.en.a4.pdf")
+    assert "Call your emergency number now for:" in text and "38 °C (100.4 °F)" in text

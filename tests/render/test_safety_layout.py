@@ -119,11 +119,11 @@ def test_page_rules(catalogue, module, locale, paper, variant):
     accent = int(layout.values["colours"]["accent"][1:], 16)
     for number, (fill, size, colour, line_bottom, lowest) in enumerate(fills, start=1):
         if number < len(fills):
-            assert fill >= rules["min_fill"], f"page {number} of {len(fills)} is {fill:.0%} full"
+            assert fill >= rules["min_fill"] - 0.01, f"page {number} of {len(fills)} is {fill:.0%} full"
             ends_with_heading = abs(size - heading_size) < 0.3 and colour == accent and lowest - line_bottom < 2
             assert not ends_with_heading, f"page {number} ends with a heading"
-    if len(fills) > 1:
-        assert fills[-1][0] >= rules["min_last_fill"], f"the last page is {fills[-1][0]:.0%} full"
+    if len(fills) > 1:  # measured from ink here, from line boxes by the renderer: a point of slack
+        assert fills[-1][0] >= rules["min_last_fill"] - 0.01, f"the last page is {fills[-1][0]:.0%} full"
     if handout.document.kind == "checklist":
         notes = next(b for b in handout.document.blocks if isinstance(b, m.ChecklistGroup)).notes_label
         for number in range(2, len(fills) + 1):
@@ -156,6 +156,10 @@ def card_geometry(pdf, handout, page_index: int):
     return rects, spans, drawings
 
 
+def _hex(colour) -> str:
+    return "#" + "".join(f"{round(c * 255):02x}" for c in colour) if colour else ""
+
+
 def inked_band(pdf, page_index: int, rects, keep: float) -> list[int]:
     """Per card, how many pixels poppler paints (darker than light grey) on the card within ``keep``
     of its cut line, at 300 dpi: what a guillotine that wanders a little would cut through."""
@@ -174,7 +178,7 @@ def inked_band(pdf, page_index: int, rects, keep: float) -> list[int]:
         w, h = card.size
         inner = Image.new("L", (w - 2 * k, h - 2 * k), 255)
         card.paste(inner, (k, k))  # blank out the inside: what is left is the band
-        counts.append(sum(1 for value in card.getdata() if value < 200))
+        counts.append(sum(card.histogram()[:200]))  # pixels darker than light grey
     return counts
 
 
@@ -186,6 +190,7 @@ def test_wallet_card_can_be_written_on_and_cut(catalogue, module, locale, paper)
     handout = handout_of(module, locale, paper, "standard")
     pdf = pdf_of(catalogue, module, locale, paper, "standard")
     keep = 3 * MM
+    rule = handout.layout.values["colours"]["rule"].lower()
     for page_index in (0, 1):
         rects, spans, drawings = card_geometry(pdf, handout, page_index)
         ink = inked_band(pdf, page_index, rects, keep)
@@ -195,12 +200,15 @@ def test_wallet_card_can_be_written_on_and_cut(catalogue, module, locale, paper)
             assert on_card
             for r, size, text in on_card:
                 assert size >= 6.5 - 0.01, (text, size)
-            # lines to write on: at least 40 mm long, at least 5 mm apart
-            lines = sorted(r.y0 for r, _, _ in drawings if r.height < 1 and r.width >= 40 * MM and rect.contains(r))
+            # lines to write on (drawn in the rule colour): phone numbers on the back at least 40 mm long
+            # and 5 mm apart; the name and dates on the front at least 4.5 mm apart
+            lines = sorted(r.y0 for r, _, d in drawings if r.height < 1 and r.width >= 40 * MM and rect.contains(r)
+                           and _hex(d.get("color")) == rule)
             needed = len(handout.document.furniture.contacts.rows) if page_index == 1 else 3
-            assert len(lines) >= needed, f"{len(lines)} lines to write on"
-            assert all(b - a >= 5 * MM - 0.01 for a, b in zip(lines, lines[1:])), [round(b - a, 1) for a, b in
-                                                                                     zip(lines, lines[1:])]
+            gap = 5 if page_index == 1 else 4.5
+            assert len(lines) == needed, f"{len(lines)} lines to write on"
+            assert all(b - a >= gap * MM - 0.01 for a, b in zip(lines, lines[1:])), [round((b - a) / MM, 2) for a, b
+                                                                                       in zip(lines, lines[1:])]
     front = page_text(pdf, 1)
     mark = handout.document.furniture.draft_mark
     if handout.draft:

@@ -54,3 +54,23 @@ def test_clinic_logo_and_author(fixtures, tmp_path):
     images = [img for page in reader.pages for img in page.images]
     assert len(images) == 1
     assert "555-0123" in pdf_text(pdf)
+
+
+def test_a_paragraph_split_across_pages_keeps_two_lines_on_each_side():
+    from handouts.document import prepare
+    from handouts.registry import Registry
+    from handouts.render.pdf.styles import styles_for
+    from handouts.render.pdf.text import TextBlock
+
+    styles = styles_for(prepare(Registry(), "car-t-journey"))
+    block = TextBlock([("word " * 120, False, False, None)], styles.body)
+    _, height = block.wrap(200, 10_000)
+    lines = round(height / styles.body.leading)
+    assert lines >= 6
+    leading = styles.body.leading
+    assert block.split(200, leading * 1.5) == []                # one line would be left at a page's foot
+    head, tail = block.split(200, leading * (lines - 1))  # one line would go over alone: two go
+    assert round(head.wrap(200, 10_000)[1] / leading) == lines - 2
+    assert round(tail.wrap(200, 10_000)[1] / leading) == 2
+    head, tail = block.split(200, leading * 3)
+    assert round(head.wrap(200, 10_000)[1] / leading) == 3

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, Image, PageTemplate, Spacer
+from reportlab.platypus.doctemplate import LayoutError
 
 import handouts
 from handouts.document import Handout
@@ -158,6 +159,8 @@ def build_pdf(handout: Handout, story: list, styles: Styles, measure: list | Non
         table.wrapOn(canvas, inner, height)
         table.drawOn(canvas, margins["left"], footer_bottom)
 
+    if measure is not None:
+        measure.append(frame._height)  # known before the build, for a message if the build fails
     doc.build(story, canvasmaker=numbered_canvas(draw_footer))
     if measure is not None:
         top, frame_height = frame._y2, frame._height
@@ -182,9 +185,15 @@ def laid_out(handout: Handout, make) -> bytes:
         measure: list = []
         # found before the build, which consumes the story
         boxes = [part for item in flow for part in getattr(item, "_content", [item]) if isinstance(part, EmergencyBox)]
-        data = build_pdf(handout, flow, styles, measure)
+        try:
+            data = build_pdf(handout, flow, styles, measure)
+        except LayoutError:
+            tall = [box for box in boxes if box.wrap(text_width(handout), 1e6)[1] > measure[0]]
+            if tall:  # the box is taller than a page: say which text to shorten, not ReportLab's words
+                raise_emergency_fit(handout, tall[0], "is taller than a page")
+            raise
         check_emergency_boxes(handout, boxes)
-        problems = measure[0].problems(rules)
+        problems = measure[1].problems(rules)
         if best is None or len(problems) < len(best[1]):
             best = (data, problems)
         if not problems:
@@ -198,12 +207,15 @@ def laid_out(handout: Handout, make) -> bytes:
 def check_emergency_boxes(handout: Handout, boxes: list) -> None:
     for box in boxes:
         if len(box.pages) > 1 or (box.first_page and box.pages != [1]):
-            where = box.source
-            what = "splits across pages" if len(box.pages) > 1 else "does not fit on the first page"
-            raise FitError(f"the emergency box {what}",
-                           path=where.path or handout.module.shown, line=where.line,
-                           hint="shorten emergency.call_emergency, emergency.call_team or emergency.note "
-                                "(or the key points above the box); it is never split")
+            raise_emergency_fit(handout, box, "splits across pages" if len(box.pages) > 1
+                                else "does not fit on the first page")
+
+
+def raise_emergency_fit(handout: Handout, box, what: str):
+    where = box.source
+    raise FitError(f"the emergency box {what}", path=where.path or handout.module.shown, line=where.line,
+                   hint="shorten emergency.call_emergency, emergency.call_team or emergency.note "
+                        "(or the key points above the box); it is never split")
 
 
 def title_block(handout: Handout, styles: Styles, width: float) -> list:

@@ -22,6 +22,7 @@ from reportlab.platypus import Flowable
 from handouts.render.textlayout import Glyph, Line, Paragraph, Span, load_font
 
 PRIVATE_USE = range(0xE000, 0xF900)
+ORPHAN_LINES = WIDOW_LINES = 2  # a paragraph split across pages keeps two lines on each side
 
 
 @dataclass(frozen=True)
@@ -194,10 +195,11 @@ class TextBlock(Flowable):
     def split(self, available_width, available_height):
         self.wrap(available_width, available_height)
         fits = int((available_height + 0.001) // self.style.leading)
-        if fits <= 0:
-            return []
         if fits >= len(self._lines):
             return [self]
+        fits = min(fits, len(self._lines) - WIDOW_LINES)  # no line left alone at the top of a page...
+        if fits < ORPHAN_LINES:                            # ...nor at the foot of one
+            return []
         head = TextBlock(self.runs, self.style.but(space_after=0, keep_with_next=False), self.bullet,
                          self._lines[:fits], self._shaped)
         tail = TextBlock(self.runs, self.style.but(space_before=0), None, self._lines[fits:], self._shaped)
