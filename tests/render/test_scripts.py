@@ -268,3 +268,16 @@ def test_devanagari_after_a_latin_word_is_shaped_as_devanagari():
     assert mixed[2:] == alone  # "T" and the space, then the Hindi exactly as it shapes on its own
     assert mixed.index("shadeva") == mixed.index(next(n for n in mixed if n.startswith("ivowelsign"))) + 1
     assert "kaprehalfdeva" in mixed  # क्य joins as a half form, not क + virama
+
+
+def test_chinese_never_breaks_a_line_just_before_the_fever_threshold():
+    """A Chinese line may break between any two characters, but not between "发烧达" and "38 °C"."""
+    from handouts.render.textlayout import break_opportunities, is_wide
+
+    handout = prepare(Registry(), "car-t-journey", locale="zh-Hans")
+    emergency = next(b for b in handout.document.blocks if isinstance(b, m.Emergency))
+    text = m.plain(emergency.team_signs[0])           # the fever sign
+    at = text.index("38")
+    allowed, _ = break_opportunities(text, cjk=True)
+    assert text[at - 1] == "\u2060" and is_wide(text[at - 2])  # 发烧达 + WORD JOINER + 38
+    assert at not in allowed and at - 1 not in allowed  # not before the word joiner, not after it
