@@ -23,6 +23,7 @@ SETTINGS_FIELDS = {name: replace(spec, required=False) for name, spec in FACT_VA
 EMERGENCY_NUMBER = re.compile(r"[0-9][0-9 +\-]{0,14}\Z")
 CLINIC_FIELDS = {
     "name": Str(required=True, doc="the clinic's name as patients know it"),
+    "short_name": Str(max_length=40, doc="a shorter name for where room is tight: the front of a wallet card"),
     "phones": Record(fields={kind: Str() for kind in PHONE_KINDS}),
     "address": Str(),
     "logo": Str(doc="a PNG or JPEG file, relative to the profile"),
@@ -64,6 +65,7 @@ class Clinic:
     """The details printed on handouts. ``None`` fields print as blank lines to fill in by hand."""
 
     name: str | None = None
+    short_name: str | None = None
     phones: dict = field(default_factory=dict)
     address: str | None = None
     logo: Path | None = None
@@ -118,5 +120,6 @@ def load_clinic(path) -> Clinic:
                 problems.append(Problem(shown, data.line_of("logo"), problem))
     if problems:
         raise ValidationFailed(problems)
-    return Clinic(name=data["name"], phones=dict(data.get("phones") or {}), address=data.get("address"),
+    return Clinic(name=data["name"], short_name=data.get("short_name"), phones=dict(data.get("phones") or {}),
+                  address=data.get("address"),
                   logo=logo, paper=data.get("paper"), settings=dict(data.get("settings") or {}), source=shown)

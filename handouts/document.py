@@ -282,7 +282,8 @@ def counted_word(translate: Translator, key: str, english: tuple):
 
 def check_clinic_covered(clinic: Clinic, covered: frozenset, font_name: str, locale: str) -> None:
     """A clinic's name or numbers in a script the handout's font lacks is an error, not boxes."""
-    for key, text in [("name", clinic.name), ("address", clinic.address), *clinic.phones.items()]:
+    for key, text in [("name", clinic.name), ("short_name", clinic.short_name), ("address", clinic.address),
+                      *clinic.phones.items()]:
         missing = uncovered(text or "", covered)
         if missing:
             raise FontError(f"{key}: {describe_char(missing)} cannot be drawn in the {locale} handouts' font "
@@ -318,6 +319,7 @@ def furniture(module: Module, locale: str, words: dict, clinic: Clinic, draft: b
         card_notice=words["card_notice"], card_instructions=words["card_instructions"],
         draft_mark=draft_mark(words, locale) if draft else "", sides=(words["card_front"], words["card_back"]),
         clinic=isolated(clinic.name or "", is_rtl(locale), FIRST_STRONG),
+        clinic_short=isolated(clinic.short_name or clinic.name or "", is_rtl(locale), FIRST_STRONG),
         logo=str(clinic.logo) if clinic.logo else None, contacts=contact_block(words, clinic, is_rtl(locale)))
 
 
@@ -463,7 +465,8 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
             if kind == "banner":
                 blocks.append(m.Callout("banner", m.text(value), (), where))
                 if fur.clinic and face == "front" and not whole_page:  # the treating centre, under the banner
-                    blocks.append(m.Paragraph(m.text(fur.clinic), where, role="clinic"))
+                    name_source = m.Source(fur.contacts.source.path, None, "short_name")
+                    blocks.append(m.Paragraph(m.text(fur.clinic_short), name_source, role="clinic"))
             elif kind == "heading":
                 blocks.append(m.Heading(3, m.text(value), where))
             elif kind == "text":

@@ -292,6 +292,7 @@ class Furniture:
     draft_mark: str = ""       # a short draft mark for each wallet card of a draft translation; "" if none
     sides: tuple = ("front", "back")   # the card sheet's side labels, translated
     clinic: str = ""
+    clinic_short: str = ""     # where room is tight (a card's front): the profile's short_name, else its name
     logo: str | None = None    # a file checked when the clinic profile was read
     contacts: ContactBlock | None = None
 

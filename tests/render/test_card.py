@@ -58,3 +58,18 @@ def test_a_link_on_a_card_prints_its_words_without_an_annotation(content_copy, t
     [pdf] = build_handouts(["mini-card"], content=[content_copy], out_dir=tmp_path).written
     assert "Call us" in pdf_text(pdf)
     assert all("/Annots" not in page for page in PdfReader(str(pdf)).pages)
+
+
+def test_a_clinic_name_too_long_for_the_card_front_asks_for_a_short_name(run, tmp_path):
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text("name: Riverside Cancer Centre at the University Hospital of the Northern Region\n"
+                       "phones: {daytime: '+1 555 0100'}\n")
+    result = run("build", "immunotherapy-side-effects", "--locale", "es", "--clinic", profile)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "clinic.yaml: the clinic's name takes 2 lines on the front of a wallet card" in result.output
+    assert "short_name" in result.output and not list(tmp_path.glob("build/*.pdf"))
+    profile.write_text(profile.read_text() + "short_name: Riverside Cancer Centre\n")
+    result = run("build", "immunotherapy-side-effects", "--locale", "es", "--clinic", profile)
+    assert result.exit_code == 0, result.output
+    front = PdfReader(str(tmp_path / "build" / "immunotherapy-side-effects.es.a4.pdf")).pages[0].extract_text()
+    assert front.count("Riverside Cancer Centre") == 8 and "Northern Region" not in front

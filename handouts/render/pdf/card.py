@@ -23,11 +23,18 @@ from handouts.render.pdf.text import TextBlock
 
 def face_flowables(canvas: Canvas, handout: Handout, face: m.Face, ctx: Context, height: float) -> list:
     """The flowables of one face, checked to fit: a ``FitError`` names the block that overflows."""
-    flow, used = [], 0.0
+    flow, used, name_lines = [], 0.0, 1
     for index, block in enumerate(face.blocks):
         for flowable in flowables(block, ctx):
             _, h = flowable.wrapOn(canvas, ctx.width, height)
             used += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+            if isinstance(block, m.Paragraph) and block.role == "clinic":
+                name_lines = round(h / flowable.style.leading)
+            if used > height + 0.01 and name_lines > 1:  # the clinic's name is the one to shorten
+                raise FitError(f"the clinic's name takes {name_lines} lines on the front of a wallet card in "
+                               f"'{handout.locale}', and the card's text does not fit",
+                               path=handout.clinic.source, hint="give the clinic profile a short_name: of one line, "
+                                                                "e.g. short_name: Riverside Cancer Centre")
             if used > height + 0.01:
                 over = (used - height) / mm
                 where = getattr(block, "source", None)
