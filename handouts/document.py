@@ -256,9 +256,10 @@ def localized_words(translate: Translator, registry: Registry | None = None) -> 
         if not same:
             raise ContentError(f"{COMMON}.{key} [{translate.locale}]: keep the placeholders of the English "
                                f"{english[key]!r}", path=translate.path, line=translate.line_of(english[key]))
-    if words["draft"] != english["draft"]:
-        # the English sentence set apart, so its full stop stays at its end in a right-to-left line
-        words["draft"] = f"{words['draft']} / {isolated(english['draft'], is_rtl(translate.locale))}"
+    for key in ("draft", "draft_mark"):  # the notice, and the short mark on a wallet card
+        if words[key] != english[key]:
+            # the English set apart, so its full stop stays at its end in a right-to-left line
+            words[key] = f"{words[key]} / {isolated(english[key], is_rtl(translate.locale))}"
     return words
 
 
@@ -317,21 +318,20 @@ def furniture(module: Module, locale: str, words: dict, clinic: Clinic, draft: b
         reviewed=words["reviewed"].format(date=format_date(module.reviewed, locale)),
         page_label=words["page"], draft=words["draft"] if draft else "",
         card_notice=words["card_notice"], card_instructions=words["card_instructions"],
-        draft_mark=draft_mark(words, locale) if draft else "", sides=(words["card_front"], words["card_back"]),
+        draft_mark=words["draft_mark"] if draft else "", sides=(words["card_front"], words["card_back"]),
         clinic=isolated(clinic.name or "", is_rtl(locale), FIRST_STRONG),
         clinic_short=isolated(clinic.short_name or clinic.name or "", is_rtl(locale), FIRST_STRONG),
         logo=str(clinic.logo) if clinic.logo else None, contacts=contact_block(words, clinic, is_rtl(locale)))
 
 
-def draft_mark(words: dict, locale: str) -> str:
-    """The short draft mark of a wallet card, in the card's language and in English."""
-    english = common_strings()["draft_mark"]
-    mark = words["draft_mark"]
-    return mark if mark == english else f"{mark} / {isolated(english, is_rtl(locale))}"
+def listed(entries) -> tuple:
+    """The items of a YAML list of Markdown fields (each one or more blocks), as one list's items."""
+    return tuple(item for entry in entries for item in m.items_of(entry))
 
 
-def items(blocks) -> tuple:
-    return m.items_of(blocks or ())
+def summary_box(words: dict, entries, source: m.Source) -> m.Callout:
+    """The "Key points" box: a sheet's key points, a checklist's summary."""
+    return m.Callout("key_points", m.text(words["key_points"]), (m.ListBlock(listed(entries), source=source),), source)
 
 
 def emergency_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, split: bool) -> list:
@@ -358,8 +358,8 @@ def emergency_block(data: dict, sources: dict, words: dict, fur: m.Furniture, *,
     spec = data.get("emergency")
     if not spec:
         return None
-    signs = tuple(item for sign in spec["call_emergency"] for item in m.items_of(sign))
-    team = () if card_front else tuple(item for sign in spec["call_team"] for item in m.items_of(sign))
+    signs = listed(spec["call_emergency"])
+    team = () if card_front else listed(spec["call_team"])
     note = m.joined(spec["note"]) if spec.get("note") else ()
     return m.Emergency(words["emergency_title"], words["call_emergency"],
                        signs, words["call_team"], team, note, None if card_front else fur.contacts,
@@ -384,13 +384,9 @@ def timeline_values(settings: dict, locale: str) -> tuple:
 
 
 def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title: str, settings: dict,
-                 locale: str, emergency_first: bool = False) -> list:
-    key_points = m.Callout("key_points", m.text(words["key_points"]),
-                           (m.ListBlock(tuple(item for point in data["key_points"] for item in m.items_of(point)),
-                                        source=sources.get("key_points[1]", m.Source())),),
-                           sources.get("key_points[1]", m.Source()))
-    emergency = emergency_blocks(data, sources, words, fur, split=emergency_first)
-    blocks = [*emergency, key_points] if emergency_first else [key_points, *emergency]
+                 locale: str, split: bool = False) -> list:
+    emergency = emergency_blocks(data, sources, words, fur, split=split)
+    blocks = [summary_box(words, data["key_points"], sources.get("key_points[1]", m.Source())), *emergency]
     comparison = data.get("comparison")
     if comparison:
         header = tuple((m.Paragraph(m.text(label)),) for label in [comparison["topic_label"], *comparison["columns"]])
@@ -425,17 +421,10 @@ def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title
 
 
 def checklist_blocks(module: Module, data: dict, sources: dict, words: dict, fur: m.Furniture,
-                     default_lines: int, emergency_first: bool = False) -> list:
-    blocks = []
-    if data.get("summary"):
-        summary = m.Callout("key_points", m.text(words["key_points"]),
-                            (m.ListBlock(tuple(i for line in data["summary"] for i in m.items_of(line)),
-                                         source=sources.get("summary[1]", m.Source())),),
-                            sources.get("summary[1]", m.Source()))
-        blocks.append(summary)
-    emergency = emergency_blocks(data, sources, words, fur, split=emergency_first)
-    blocks = [*emergency, *blocks] if emergency_first else [*blocks, *emergency]
-    blocks += list(data.get("intro") or ())
+                     default_lines: int, split: bool = False) -> list:
+    blocks = [summary_box(words, data["summary"], sources.get("summary[1]", m.Source()))] if data.get("summary") else []
+    emergency = emergency_blocks(data, sources, words, fur, split=split)
+    blocks += [*emergency, *(data.get("intro") or ())]
     for index, group in enumerate(data["groups"], start=1):
         questions = tuple(m.Question(f"{module.name}.g{index}.q{number}", m.text(question),
                                      sources.get(f"groups[{index}].questions[{number}]", m.Source()))
@@ -472,7 +461,7 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
             elif kind == "text":
                 blocks += [replace(block, source=where) for block in value]
             elif kind == "bullets":
-                blocks.append(m.ListBlock(tuple(i for entry in value for i in m.items_of(entry)), source=where))
+                blocks.append(m.ListBlock(listed(value), source=where))
             elif kind == "fields":
                 blocks.append(m.WriteOnLines(tuple(words["label"].format(label=label) for label in value), where))
             elif kind == "contacts" and value:  # the centre's name is on the front, under the banner
@@ -480,7 +469,7 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
             elif kind == "emergency" and value:
                 blocks.append(replace(emergency_block(data, sources, words, fur, card_front=True), source=where))
             elif kind == "team_signs" and value:
-                signs = tuple(item for sign in data["emergency"]["call_team"] for item in m.items_of(sign))
+                signs = listed(data["emergency"]["call_team"])
                 blocks.append(m.ListBlock(signs, source=where, lead=words["call_team"]))
             elif kind == "for_doctors":
                 blocks.append(m.Paragraph((m.Strong(m.text(words["for_doctors"])), m.Text(" "), *m.joined(value)),
@@ -507,7 +496,7 @@ def build_document(module: Module, localized: Localized, locale: str, words: dic
         whole = emergency_blocks(data, sources, words, fur, split=True) if emergency_first else []
         blocks = [*whole, *blocks]
         faces = card_faces(module, data, sources, words, fur, whole_page=bool(whole))
-    if emergency_first:  # large print: what to do in an emergency comes before the notice too
+    if emergency_first:  # large print: what to do in an emergency comes first, before the notice and key points
         blocks = [block for block in blocks if isinstance(block, m.Emergency)] + \
             [block for block in blocks if not isinstance(block, m.Emergency)]
     return m.Document(module.name, module.kind, locale, is_rtl(locale), data["title"], data.get("subtitle") or "",

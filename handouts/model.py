@@ -134,9 +134,8 @@ class Heading:
 class Paragraph:
     content: tuple
     source: Source = Source()
-    role: str = "body"         # body, lead (subtitle), small, caption, how_to (a "how to use this" line),
-                               # for_doctors (a card's line for other clinicians), clinic (a card's
-                               # treating centre, under its banner)
+    role: str = "body"         # body, lead (subtitle), small, caption, for_doctors (a card's line for
+                               # other clinicians), clinic (a card's treating centre, under its banner)
 
 
 @dataclass(frozen=True)

@@ -49,9 +49,8 @@ def test_a_logo_is_checked_before_it_is_decoded(run, tmp_path, name, make, says)
     assert says in _one_line_error(result, "clinic.yaml:2: logo")
 
 
-def test_a_kind_that_is_a_list_is_a_schema_error(run, content_copy):
-    path = content_copy / "mini-card" / "module.yaml"
-    path.write_text(path.read_text().replace("kind: card", "kind: [1, 2]"))
+def test_a_kind_that_is_a_list_is_a_schema_error(run, edit, content_copy):
+    edit("mini-card", "kind: card", "kind: [1, 2]")
     result = run("check", "--content", content_copy)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "mini-card/module.yaml:2:" in result.output and "kind" in result.output
@@ -126,9 +125,8 @@ def test_an_unwritable_cache_is_one_line_in_check(run, tmp_path, monkeypatch):
     assert "cannot store the syllable dictionary" in result.output and "XDG_CACHE_HOME" in result.output
 
 
-def test_an_unknown_placeholder_is_a_problem_in_check_too(run, content_copy):
-    path = content_copy / "mini-card" / "module.yaml"
-    path.write_text(path.read_text().replace("Do not drive for {no_driving_weeks}.", "Wait {nope} weeks."))
+def test_an_unknown_placeholder_is_a_problem_in_check_too(run, edit, content_copy):
+    edit("mini-card", "Do not drive for {no_driving_weeks}.", "Wait {nope} weeks.")
     result = run("check", "--content", content_copy)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "mini-card/module.yaml:" in result.output and "unknown placeholder {nope}" in result.output

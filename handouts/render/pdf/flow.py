@@ -35,8 +35,6 @@ class Context:
     stacked: bool = False     # one column (large print): tables become one point after another
     compact: bool = False     # a wallet card face: tight, no link annotations
     body_style: TextStyle | None = None   # body text here (steps and table cells have their own)
-    frame_height: float = 0.0  # the height of the text frame: the emergency box must fit in one
-    where: str = ""           # the module file, for a message about a box that cannot fit
 
     @property
     def body(self) -> TextStyle:
@@ -107,7 +105,7 @@ def heading(node: m.Heading, ctx: Context) -> list:
 def paragraph(node: m.Paragraph, ctx: Context) -> list:
     styles = ctx.styles
     style = {"lead": styles.subtitle, "small": styles.small, "caption": styles.caption,
-             "how_to": styles.body, "clinic": styles.body_bold}.get(node.role, ctx.body)
+             "clinic": styles.body_bold}.get(node.role, ctx.body)
     return [para(node.content, style)]
 
 
@@ -370,13 +368,12 @@ class PictureWithCaption(KeepTogether):
     TALL = 0.6       # only a picture with its caption this share of a page tall or more runs on
 
     def split(self, available_width, available_height):
-        *pictures, caption = [f for f in self._content if not isinstance(f, TextBlock)] + \
-            [next(f for f in self._content if isinstance(f, TextBlock))]
-        rest = self._content[len(pictures) + 1:]
+        at = next(index for index, part in enumerate(self._content) if isinstance(part, TextBlock))
+        pictures, caption, rest = self._content[:at], self._content[at], self._content[at + 1:]
+        self.wrap(available_width, available_height)  # KeepTogether's own: the height of all, in _H
+        total = self._H
         used = sum(p.wrapOn(self.canv, available_width, available_height)[1] + p.getSpaceBefore() +
                    p.getSpaceAfter() for p in pictures)
-        total = used + sum(f.wrapOn(self.canv, available_width, available_height)[1] + f.getSpaceBefore() +
-                           f.getSpaceAfter() for f in [caption, *rest])
         room = available_height - used - caption.getSpaceBefore()
         frame = getattr(self, "_frame", None)
         tall = frame is not None and total > frame._height * self.TALL

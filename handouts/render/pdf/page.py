@@ -8,7 +8,7 @@ on every page.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, Image, PageTemplate, Spacer
@@ -94,9 +94,11 @@ class MeasuredDocTemplate(BaseDocTemplate):
 
 @dataclass
 class PageFill:
-    """How full each page's text frame is (0 to 1), from the lowest point drawn on it."""
+    """How full each page's text frame is (0 to 1), from the lowest point drawn on it, and the
+    frame's height (known before the pages are laid out)."""
 
-    fills: list
+    fills: list = field(default_factory=list)
+    frame_height: float = 0.0
 
     def problems(self, rules: dict) -> list[str]:
         """What breaks the layout's page rules, in words a maintainer can act on."""
@@ -112,9 +114,9 @@ class PageFill:
         return found
 
 
-def build_pdf(handout: Handout, story: list, styles: Styles, measure: list | None = None) -> bytes:
+def build_pdf(handout: Handout, story: list, styles: Styles, measure: PageFill | None = None) -> bytes:
     """Lay a story onto pages of the handout's paper, with the footer on every page. With
-    ``measure`` (a list), a ``PageFill`` of the result is appended to it."""
+    ``measure``, how full each page is, is filled in."""
     layout = handout.layout
     width, height = handout.paper.size
     margins = {side: layout.mm("margins_mm", side) for side in ("top", "bottom", "left", "right")}
@@ -160,12 +162,12 @@ def build_pdf(handout: Handout, story: list, styles: Styles, measure: list | Non
         table.drawOn(canvas, margins["left"], footer_bottom)
 
     if measure is not None:
-        measure.append(frame._height)  # known before the build, for a message if the build fails
+        measure.frame_height = frame._height  # known before the build, for a message if the build fails
     doc.build(story, canvasmaker=numbered_canvas(draw_footer))
     if measure is not None:
-        top, frame_height = frame._y2, frame._height
+        top = frame._y2
         pages = max(doc.lowest) if doc.lowest else 1
-        measure.append(PageFill([(top - doc.lowest.get(page, top)) / frame_height for page in range(1, pages + 1)]))
+        measure.fills = [(top - doc.lowest.get(page, top)) / frame._height for page in range(1, pages + 1)]
     return buffer.getvalue()
 
 
@@ -182,18 +184,18 @@ def laid_out(handout: Handout, make) -> bytes:
     best = None
     for spacing in TIGHTER:
         flow, styles = make(spacing)
-        measure: list = []
+        measure = PageFill()
         # found before the build, which consumes the story
         boxes = [part for item in flow for part in getattr(item, "_content", [item]) if isinstance(part, EmergencyBox)]
         try:
             data = build_pdf(handout, flow, styles, measure)
         except LayoutError:
-            tall = [box for box in boxes if box.wrap(text_width(handout), 1e6)[1] > measure[0]]
+            tall = [box for box in boxes if box.wrap(text_width(handout), 1e6)[1] > measure.frame_height]
             if tall:  # the box is taller than a page: say which text to shorten, not ReportLab's words
                 raise_emergency_fit(handout, tall[0], "is taller than a page")
             raise
         check_emergency_boxes(handout, boxes)
-        problems = measure[1].problems(rules)
+        problems = measure.problems(rules)
         if best is None or len(problems) < len(best[1]):
             best = (data, problems)
         if not problems:
