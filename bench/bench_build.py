@@ -4,7 +4,8 @@
 
 Prints: milliseconds per comparison sheet per locale (immunotherapy-vs-car-t, A4, standard;
 prepare + render in memory, median of --repeat), warm (the same sheet again in one process) and
-uncached (the same, with the per-process shaping and Markdown caches emptied first), the whole
+uncached (the same, with the per-process shaping and Markdown caches emptied first), what the
+tagged PDF's structure tree costs (ms and bytes per PDF, tagged against untagged), the whole
 catalogue's wall time at -j2 (a fresh process, --force, into a new folder, SOURCE_DATE_EPOCH set;
 with --serial at -j1 too), a no-op rebuild's time (``--all`` again into the same folder, median
 of --repeat) and each run's peak resident memory. Figures depend on the machine: compare them on
@@ -79,6 +80,49 @@ def per_locale(repeat: int) -> dict[str, tuple[float, float]]:
     return timings
 
 
+TAGGING_CASES = (("immunotherapy-vs-car-t", "standard"), ("car-t-journey", "standard"),
+                 ("car-t-side-effects", "standard"), ("questions-to-ask", "standard"),
+                 ("car-t-journey", "large-print"))
+TAGGING_LOCALES = ("en", "ar", "hi", "zh-Hans")
+
+
+def tagging_cost(repeat: int) -> list[str]:
+    """What the structure tree costs per PDF: render time (median of ``repeat``, warm) and bytes,
+    tagged and untagged, for a sheet, a journey, a card, a checklist and a large-print sheet in four
+    scripts. Skipped (one line says so) where the library has no switch for it."""
+    try:
+        from handouts.render.pdf import tags
+    except ImportError:
+        return ["tagging cost: this version writes no tagged PDF"]
+    from handouts.registry import Registry
+
+    prepare, render = handout_api()
+    registry = Registry()
+    lines = [f"cost of tagging per PDF (A4; render only, warm, median of {repeat}): ms and KiB, untagged -> tagged"]
+    extra_ms, extra_kib = [], []
+    for module, variant in TAGGING_CASES:
+        for locale in TAGGING_LOCALES:
+            handout = prepare(registry, module, locale=locale, paper="a4", variant=variant)
+            figures = {}
+            for tagged in (False, True):
+                tags.TAGGED = tagged
+                data = render(handout)
+                runs = []
+                for _ in range(repeat):
+                    start = time.perf_counter()
+                    data = render(handout)
+                    runs.append((time.perf_counter() - start) * 1000)
+                figures[tagged] = (statistics.median(runs), len(data) / 1024)
+            tags.TAGGED = True
+            (ms0, kib0), (ms1, kib1) = figures[False], figures[True]
+            extra_ms.append(ms1 - ms0)
+            extra_kib.append(kib1 - kib0)
+            lines.append(f"  {module:<24}{variant:<12}{locale:<8}{ms0:6.0f} -> {ms1:4.0f} ms "
+                         f"(+{ms1 - ms0:3.0f}){kib0:8.0f} -> {kib1:4.0f} KiB (+{kib1 - kib0:3.0f})")
+    lines.append(f"  mean extra: {statistics.mean(extra_ms):.0f} ms, {statistics.mean(extra_kib):.0f} KiB per PDF")
+    return lines
+
+
 def timed_build(args: list[str], env: dict) -> tuple[float, float]:
     """Wall seconds of one ``handouts build`` in a fresh process, and its peak RSS in MiB.
 
@@ -137,6 +181,8 @@ def main() -> int:
         print(f"  {locale:<9}{warm:>7.0f}{uncached:>10.0f}")
     print(f"  {'mean':<9}{statistics.mean(w for w, _ in timings.values()):>7.0f}"
           f"{statistics.mean(u for _, u in timings.values()):>10.0f}")
+    print()
+    print("\n".join(tagging_cost(options.repeat)))
     print()
     print("\n".join(catalogue))
     return 0

@@ -22,34 +22,51 @@ from pathlib import Path
 import handouts
 from handouts.content import COMMON, LOCALES_FOLDER, SOURCE_LOCALE, module_locales
 from handouts.errors import HandoutsError, UnknownNameError
-from handouts.output import make_folder, remove_stale_parts, write_output
+from handouts.output import make_folder, remove_stale_parts, twin_name, write_output
 
 MANIFEST = "manifest.json"
 VARIANTS = ("standard", "large-print")
 DEFAULT_PAPER = "a4"
 DEFAULT_OUT = Path("build")
 # The libraries whose upgrade can change the bytes of a PDF: an upgrade rebuilds everything.
-TRACKED_DISTRIBUTIONS = ("reportlab", "rl_accel", "uharfbuzz", "python-bidi", "babel")
+TRACKED_DISTRIBUTIONS = ("reportlab", "rl_accel", "uharfbuzz", "python-bidi", "babel", "pikepdf",
+                         "jinja2", "fonttools", "brotli")
+FORMATS = ("pdf", "html")
 PR_SET_PDEATHSIG = 1        # from <linux/prctl.h>
 ORPHAN_POLL_SECONDS = 0.25  # how often a worker without prctl looks whether its build is still there
 
 
 @dataclass(frozen=True, order=True)
 class Item:
-    """One PDF of the catalogue."""
+    """One file of the catalogue: a PDF, or an HTML twin (whose name has no paper: it reflows to
+    any screen; the paper only decides its temperature order, as on the PDF it stands beside)."""
 
     module: str
     locale: str
     paper: str
     variant: str = "standard"
+    format: str = "pdf"
 
     @property
     def filename(self) -> str:
         suffix = "" if self.variant == "standard" else f".{self.variant}"
+        if self.format == "html":
+            return twin_name(self.module, self.locale, self.variant)
         return f"{self.module}.{self.locale}.{self.paper}{suffix}.pdf"
 
     def __str__(self) -> str:
-        return f"{self.module} [{self.locale}, {self.paper}{'' if self.variant == 'standard' else ', ' + self.variant}]"
+        where = "" if self.format == "html" else f", {self.paper}"
+        return (f"{self.module} [{self.locale}{where}{'' if self.variant == 'standard' else ', ' + self.variant}"
+                f"{', html' if self.format == 'html' else ''}]")
+
+
+def parse_formats(text: str) -> list[str]:
+    """``"pdf,html"`` -> ["pdf", "html"]."""
+    formats = [part.strip().lower() for part in text.split(",") if part.strip()]
+    for name in formats:
+        if name not in FORMATS:
+            raise UnknownNameError(f"unknown format '{name}'", hint=f"formats: {', '.join(FORMATS)} (e.g. pdf,html)")
+    return list(dict.fromkeys(formats)) or ["pdf"]
 
 
 @dataclass(frozen=True)
@@ -123,8 +140,9 @@ def take_shard(items: list[Item], index: int, count: int) -> list[Item]:
 # -- choosing items -----------------------------------------------------------------------------
 
 def catalogue_items(registry, modules=None, locales=None, papers=None, *,
-                    every_locale: bool = False, variants=("standard",)) -> list[Item]:
-    """The items to build: modules x locales x papers x variants.
+                    every_locale: bool = False, variants=("standard",), formats=("pdf",)) -> list[Item]:
+    """The items to build: modules x locales x papers x variants, in each format (an HTML twin
+    once per module, locale and variant, from the first paper).
 
     Without ``locales``, English only, or with ``every_locale`` each module's every catalogue.
     A locale asked for by name must exist for every module asked for, or fall back to one that
@@ -164,9 +182,11 @@ def catalogue_items(registry, modules=None, locales=None, papers=None, *,
                 where = "" if fallback == SOURCE_LOCALE else f" ({shown_path(po)})"
                 logging.getLogger("handouts").warning(
                     f"warning: {name} [{locale}]: no {locale} catalogue, so the {fallback} one is used{where}")
-            for paper in papers or [DEFAULT_PAPER]:
-                for variant in variants:
-                    items.append(Item(name, locale, paper, variant))
+            for variant in variants:
+                if "pdf" in formats:
+                    items += [Item(name, locale, paper, variant) for paper in papers or [DEFAULT_PAPER]]
+                if "html" in formats:
+                    items.append(Item(name, locale, (papers or [DEFAULT_PAPER])[0], variant, "html"))
     return sorted(set(items))
 
 
@@ -351,17 +371,18 @@ def build_one(plan: Plan, item: Item, inputs: str | None = None) -> Outcome:
         handout = prepare(registry, item.module, locale=item.locale, paper=item.paper, clinic=clinic,
                           variant=item.variant)
         if not (plan.strict and handout.warnings):
-            data = render(handout)  # laying out may add warnings of its own (a page rule it could not keep)
+            data = render(handout, item.format)  # laying out may add warnings (a page rule it could not keep)
         if plan.strict and handout.warnings:  # CI must not ship a part-English or badly laid out handout
             more = f" (and {len(handout.warnings) - 1} more)" if len(handout.warnings) > 1 else ""
             return Outcome(item, "failed", error=f"--strict: {handout.warnings[0]}{more}")
         write_output(target, data)  # a full disk or read-only folder fails this item, not the run
         review = "source" if item.locale == "en" else ("draft" if handout.draft else "reviewed")
         entry = {
-            "path": item.filename, "module": item.module, "locale": item.locale, "paper": item.paper,
-            "variant": item.variant, "content_version": handout.module.version,
+            "path": item.filename, "module": item.module, "locale": item.locale, "format": item.format,
+            "paper": item.paper, "variant": item.variant, "content_version": handout.module.version,
             "content_reviewed": handout.module.reviewed.isoformat(), "review_status": review,
-            "pages": count_pages(data), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+            "pages": count_pages(data) if item.format == "pdf" else None, "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
             "inputs": inputs, "untranslated": len(handout.warnings),
         }
         return Outcome(item, "built", str(target), entry, handout.warnings)

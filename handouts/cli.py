@@ -82,6 +82,8 @@ def new_command(module, kind, content):
 @click.option("--all", "build_all", is_flag=True,
               help="Every module in every language it has, on every paper, standard and large print.")
 @click.option("--large-print", is_flag=True, help="The large-print variant (18 pt and up; cards become alert sheets).")
+@click.option("--format", "-f", "formats", default=None, metavar="FORMATS",
+              help="pdf, html, or pdf,html: the printable PDF, the accessible HTML twin, or both (default: pdf).")
 @click.option("--clinic", "-c", type=click.Path(dir_okay=False), default=None,
               help="A clinic profile (YAML) with your name and phone numbers.")
 @click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False), default=None,
@@ -96,9 +98,9 @@ def new_command(module, kind, content):
                                              "or a page rule its layout could not keep.")
 @content_option
 @layouts_option
-def build(modules, locales, papers, build_all, large_print, clinic, out_dir, project_file, jobs, keep_going, shard,
-          force, strict, content, layouts):
-    """Build MODULES (default: every module) and print each PDF's path."""
+def build(modules, locales, papers, build_all, large_print, formats, clinic, out_dir, project_file, jobs, keep_going,
+          shard, force, strict, content, layouts):
+    """Build MODULES (default: every module) and print the path of each file written."""
     from handouts.batch import (
         DEFAULT_OUT,
         VARIANTS,
@@ -106,6 +108,7 @@ def build(modules, locales, papers, build_all, large_print, clinic, out_dir, pro
         Plan,
         catalogue_items,
         default_jobs,
+        parse_formats,
         parse_shard,
         run_batch,
         take_shard,
@@ -130,8 +133,9 @@ def build(modules, locales, papers, build_all, large_print, clinic, out_dir, pro
     from handouts.errors import UnknownNameError, UsageProblem
 
     try:  # the project file's names were checked above: an unknown name now is one typed here
+        kinds = parse_formats(formats) if formats is not None else (project.formats or ["pdf"])
         items = catalogue_items(registry, list(modules) or project.modules, locales, papers, every_locale=every,
-                                variants=variants)
+                                variants=variants, formats=kinds)
         if shard:
             items = take_shard(items, *parse_shard(shard))
     except UnknownNameError as exc:

@@ -21,6 +21,7 @@ PHONE_KINDS = ("daytime", "after_hours", "emergency")
 # the same ranges as facts.yaml: a profile can move a fact, never outside what makes sense
 SETTINGS_FIELDS = {name: replace(spec, required=False) for name, spec in FACT_VALUES.items()} | OTHER_SETTINGS
 EMERGENCY_NUMBER = re.compile(r"[0-9][0-9 +\-]{0,14}\Z")
+WEB_MAX = 120   # a QR code of a longer address needs modules too small for a phone at 22 mm
 CLINIC_FIELDS = {
     "name": Str(required=True, doc="the clinic's name as patients know it"),
     "short_name": Str(max_length=40, doc="a shorter name for where room is tight: the front of a wallet card"),
@@ -28,6 +29,8 @@ CLINIC_FIELDS = {
     "address": Str(),
     "logo": Str(doc="a PNG or JPEG file, relative to the profile"),
     "paper": Str(doc="a4 or letter: the paper this clinic prints on"),
+    "web": Str(max_length=WEB_MAX, doc="the https:// address where the clinic publishes the HTML handouts; "
+                                       "each PDF then has a QR code to its HTML twin there"),
     "settings": Record(fields=SETTINGS_FIELDS),
 }
 # Tags ReportLab's paragraph parser would act on, plus the HTML ones people paste by mistake.
@@ -72,6 +75,7 @@ class Clinic:
     paper: str | None = None
     settings: dict = field(default_factory=dict)
     source: str | None = None  # the profile file, for the manifest and messages
+    web: str | None = None     # where the HTML twins are published (https://, ending in /)
 
 
 def markup_problems(data, shown: str, keypath: str = "") -> list[Problem]:
@@ -106,6 +110,12 @@ def load_clinic(path) -> Clinic:
     if isinstance(number, str) and not EMERGENCY_NUMBER.match(number):
         problems.append(Problem(shown, settings.line_of("emergency_number"), "settings.emergency_number: digits, "
                                 "spaces, + and - only, like 911 or 112"))
+    web = data.get("web")
+    if isinstance(web, str):
+        problem = web_problem(web)
+        if problem:
+            problems.append(Problem(shown, data.line_of("web"), f"web: {problem}"))
+        web = web.rstrip("/") + "/"
     logo = None
     if isinstance(data.get("logo"), str):
         logo = (path.parent / data["logo"]).resolve()
@@ -122,4 +132,24 @@ def load_clinic(path) -> Clinic:
         raise ValidationFailed(problems)
     return Clinic(name=data["name"], short_name=data.get("short_name"), phones=dict(data.get("phones") or {}),
                   address=data.get("address"),
-                  logo=logo, paper=data.get("paper"), settings=dict(data.get("settings") or {}), source=shown)
+                  logo=logo, paper=data.get("paper"), settings=dict(data.get("settings") or {}), source=shown,
+                  web=web if isinstance(web, str) else None)
+
+
+def web_problem(address: str) -> str | None:
+    """What is wrong with a ``web`` address: printed as a QR code and as text on every handout, it
+    must be a plain https address a phone can open, and nothing else."""
+    from urllib.parse import urlsplit
+
+    if not address.isascii() or any(char.isspace() or char in "<>\"'\\^`{|}" for char in address):
+        return "use a plain https:// address (letters, digits and - . / _ ~ %; an international domain " \
+               "in its xn-- form)"
+    try:
+        parts = urlsplit(address)
+    except ValueError:
+        return "not a web address; write it like https://example.org/handouts/"
+    if parts.scheme != "https" or not parts.hostname:
+        return "must start with https:// and name a host, like https://example.org/handouts/"
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        return "no ?query, #fragment or user@ part: give the folder the HTML handouts are published in"
+    return None

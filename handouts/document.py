@@ -20,6 +20,7 @@ from handouts.fonts import FontFamily, covered_characters, family_for_locale
 from handouts.i18n import COMMON, Translator, babel_locale, is_rtl, load_translator, locale_script, translator_for
 from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, Layout, Paper, load_layout, load_paper
 from handouts.markup import to_blocks
+from handouts.output import twin_name
 from handouts.registry import Registry
 from handouts.schema import Text, map_record_texts
 
@@ -321,7 +322,9 @@ def furniture(module: Module, locale: str, words: dict, clinic: Clinic, draft: b
         draft_mark=words["draft_mark"] if draft else "", sides=(words["card_front"], words["card_back"]),
         clinic=isolated(clinic.name or "", is_rtl(locale), FIRST_STRONG),
         clinic_short=isolated(clinic.short_name or clinic.name or "", is_rtl(locale), FIRST_STRONG),
-        logo=str(clinic.logo) if clinic.logo else None, contacts=contact_block(words, clinic, is_rtl(locale)))
+        logo=str(clinic.logo) if clinic.logo else None, contacts=contact_block(words, clinic, is_rtl(locale)),
+        web=clinic.web + twin_name(module.name, locale) if clinic.web else "",
+        web_label=words["online"] if clinic.web else "")
 
 
 def listed(entries) -> tuple:

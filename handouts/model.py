@@ -294,6 +294,8 @@ class Furniture:
     clinic_short: str = ""     # where room is tight (a card's front): the profile's short_name, else its name
     logo: str | None = None    # a file checked when the clinic profile was read
     contacts: ContactBlock | None = None
+    web: str = ""              # the address of this handout's HTML twin (a QR code on the PDF); "" if none
+    web_label: str = ""        # what to do with it: "Read this handout on a phone or computer: ..."
 
 
 @dataclass(frozen=True)

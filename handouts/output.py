@@ -20,6 +20,12 @@ HINTS = {
 }
 
 
+def twin_name(module: str, locale: str, variant: str = "standard") -> str:
+    """The file name of a handout's HTML twin: written by ``build --format html``, and what the QR
+    code on its PDF points at under the clinic's ``web`` address."""
+    return f"{module}.{locale}{'' if variant == 'standard' else '.' + variant}.html"
+
+
 class WriteError(HandoutsError):
     """A file or folder could not be written (a full disk, a read-only folder): one line, no traceback.
 

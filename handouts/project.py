@@ -23,6 +23,8 @@ PROJECT_FIELDS = {
     "papers": ListOf(item=Str(), min_items=1, doc="papers to build, e.g. [letter]"),
     "variants": ListOf(item=Choice(values=("standard", "large-print")), min_items=1,
                        doc="standard, large-print or both (default: standard)"),
+    "formats": ListOf(item=Choice(values=("pdf", "html")), min_items=1,
+                      doc="pdf, html or both (default: pdf); kept by build --all"),
     "clinic": Str(doc="the clinic profile, relative to this file"),
     "out": Str(doc="the output folder, relative to this file (default: build)"),
     "content": ListOf(item=Str(), doc="folders of the clinic's own modules"),
@@ -40,6 +42,7 @@ class Project:
     locales: list = field(default_factory=list)
     papers: list = field(default_factory=list)
     variants: list = field(default_factory=list)
+    formats: list = field(default_factory=list)
     clinic: Path | None = None
     out: Path | None = None
     content: list = field(default_factory=list)
@@ -78,7 +81,8 @@ class Project:
 
     def everything(self) -> "Project":
         """The project without its choice of what to build: where things are, and nothing less
-        than every module in every language on every paper and variant."""
+        than every module in every language on every paper and variant (in the formats it names:
+        those say what kind of file, not which part of the catalogue)."""
         return replace(self, modules=[], locales=[], papers=[], variants=[])
 
 
@@ -113,6 +117,7 @@ def load_project(path) -> Project:
     return Project(
         lines=lines, path=path, modules=list(data.get("modules") or []), locales=list(data.get("locales") or []),
         papers=list(data.get("papers") or []), variants=list(data.get("variants") or []),
+        formats=list(data.get("formats") or []),
         clinic=here(data.get("clinic")), out=here(data.get("out")),
         content=[base / p for p in data.get("content") or []], layouts=[base / p for p in data.get("layouts") or []],
         jobs=data.get("jobs"),

@@ -156,7 +156,8 @@ def _build_in_process(out, epoch):
     if epoch:
         env["SOURCE_DATE_EPOCH"] = epoch
     subprocess.run([sys.executable, "-m", "handouts", "build", "car-t-side-effects", "questions-to-ask",
-                    "-l", "ar", "-l", "zh-Hans", "-o", str(out), "-j", "1"], check=True, capture_output=True, env=env)
+                    "-l", "ar", "-l", "zh-Hans", "-o", str(out), "-j", "1", "--format", "pdf,html"],
+                   check=True, capture_output=True, env=env)
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
 
 
@@ -164,7 +165,7 @@ def _build_in_process(out, epoch):
 def test_two_processes_give_identical_bytes(tmp_path, epoch):
     first = _build_in_process(tmp_path / "one", epoch)
     second = _build_in_process(tmp_path / "two", epoch)
-    assert first == second and len(first) == 5
+    assert first == second and len(first) == 9  # 4 tagged PDFs, their 4 HTML twins, the manifest
 
 
 def test_source_date_epoch_sets_the_pdf_date(tmp_path):

@@ -208,3 +208,31 @@ def test_the_clinic_sets_the_emergency_number_and_the_temperature_order(run, tmp
     assert run("build", "car-t-journey", "-o", tmp_path / "plain").exit_code == 0  # no clinic, A4
     text = pdf_text(tmp_path / "plain" / "car-t-journey.en.a4.pdf")
     assert "Call your emergency number now for:" in text and "38 °C (100.4 °F)" in text
+
+
+def test_build_formats_pdf_and_html_beside_it(run, fixtures, tmp_path):
+    result = run("build", "mini-sheet", "--content", fixtures / "content", "--format", "pdf,html")
+    assert result.exit_code == 0, result.output
+    assert sorted(result.stdout.split()) == ["build/mini-sheet.en.a4.pdf", "build/mini-sheet.en.html"]
+    html = (tmp_path / "build" / "mini-sheet.en.html").read_text()
+    assert html.startswith("<!") and 'lang="en"' in html
+    entries = {e["path"]: e for e in __import__("json").loads((tmp_path / "build" / "manifest.json")
+                                                              .read_text())["items"]}
+    assert entries["mini-sheet.en.html"]["format"] == "html" and entries["mini-sheet.en.html"]["pages"] is None
+    assert entries["mini-sheet.en.a4.pdf"]["format"] == "pdf" and entries["mini-sheet.en.a4.pdf"]["pages"] >= 1
+
+
+def test_build_html_only_and_from_the_project_file(run, fixtures, tmp_path):
+    result = run("build", "mini-card", "--content", fixtures / "content", "-f", "html", "-p", "letter", "-p", "a4")
+    assert result.exit_code == 0 and result.stdout.split() == ["build/mini-card.en.html"]  # once, whatever the paper
+    (tmp_path / "handouts.yaml").write_text(f"content: [{fixtures / 'content'}]\nmodules: [mini-checklist]\n"
+                                            "formats: [html]\nout: site\n")
+    result = run("build")
+    assert result.exit_code == 0 and result.stdout.split() == ["site/mini-checklist.en.html"]
+    result = run("build", "--format", "pdf")  # the command line wins
+    assert result.exit_code == 0 and result.stdout.split() == ["site/mini-checklist.en.a4.pdf"]
+
+
+def test_unknown_format_is_a_usage_error(run, fixtures):
+    out = _usage(run("build", "mini-sheet", "--content", fixtures / "content", "--format", "pdf,docx"))
+    assert "unknown format 'docx'" in out and "pdf, html" in out

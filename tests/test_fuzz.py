@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pikepdf
@@ -70,6 +71,50 @@ def check_pdf(data: bytes, logo: bool) -> None:
         assert images == 0 or logo, "an image that is not the clinic's logo"
 
 
+class HtmlAudit(HTMLParser):
+    """What in an HTML twin could run, load or lead anywhere: scripts, event handlers, frames,
+    anything loaded from outside the file, links to anything but https, tel and mailto."""
+
+    def __init__(self):
+        super().__init__()
+        self.problems = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "object", "embed", "base", "form", "link", "frame"):
+            self.problems.append(f"<{tag}>")
+        for name, value in attrs:
+            value = (value or "").strip().lower()
+            if name.startswith("on"):
+                self.problems.append(f"{tag} {name}=")
+            elif name in ("src", "srcset", "poster", "data", "action", "formaction", "xlink:href") and \
+                    not value.startswith("data:"):
+                self.problems.append(f"{tag} {name}={value[:40]}")
+            elif name == "href" and not (value.startswith(SAFE_SCHEMES) or value.startswith("#")):
+                self.problems.append(f"{tag} href={value[:40]}")
+            elif name == "http-equiv" and value == "refresh":
+                self.problems.append("meta refresh")
+
+
+def check_html(data: bytes) -> None:
+    audit = HtmlAudit()
+    audit.feed(data.decode("utf-8"))
+    assert not audit.problems, audit.problems
+
+
+def attempt_both(make) -> str:
+    """Like ``attempt``, and the same handout's HTML twin checked too: ``make() -> (handout, logo)``."""
+    made = {}
+
+    def build():
+        made["handout"], logo = make()
+        return render(made["handout"]), logo
+
+    outcome = attempt(build)
+    if outcome == "built":
+        check_html(render(made["handout"], "html"))
+    return outcome
+
+
 def attempt(build) -> str:
     """Run one build: 'built' (and the PDF checked) or 'refused' with one line naming a file."""
     try:
@@ -122,7 +167,7 @@ def test_markdown(markdown):
         content = _content(Path(folder))
         module = dict(CARD, front=[{"banner": "Card"}, {"text": markdown}])
         (content / "mini-card" / "module.yaml").write_text(yaml.safe_dump(module, allow_unicode=True))
-        attempt(lambda: (render(prepare(Registry.with_extra([content]), "mini-card")), False))
+        attempt_both(lambda: (prepare(Registry.with_extra([content]), "mini-card"), False))
 
 
 NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10, 500), TYPED)
@@ -133,13 +178,15 @@ NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(
        address=st.one_of(st.none(), TYPED), fever=st.one_of(st.none(), NUMBERS), weeks=st.one_of(st.none(), NUMBERS),
        paper=st.one_of(st.none(), st.sampled_from(["a4", "letter", "legal", ""])),
        logo=st.sampled_from([None, "logo.png", "missing.png", "clinic.yaml", "../../etc/hostname"]),
-       raw=st.one_of(st.none(), st.sampled_from(["name: [unclosed", "- a\n- b", "name: &a x\nb: *a", "", "\t"])))
-def test_clinic_profile(name, phones, address, fever, weeks, paper, logo, raw):
+       raw=st.one_of(st.none(), st.sampled_from(["name: [unclosed", "- a\n- b", "name: &a x\nb: *a", "", "\t"])),
+       web=st.one_of(st.none(), TYPED, st.sampled_from(["https://example.org/h/", "javascript:alert(1)", "file:///etc/",
+                                                       "https://a.org/?q=1", 'https://x.org/"><script>', "http://a.org"])))
+def test_clinic_profile(name, phones, address, fever, weeks, paper, logo, raw, web):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         shutil.copy(FIXTURES / "clinics" / "logo.png", folder / "logo.png")
         profile = {"name": name, "phones": phones}
-        for key, value in (("address", address), ("paper", paper), ("logo", logo)):
+        for key, value in (("address", address), ("paper", paper), ("logo", logo), ("web", web)):
             if value is not None:
                 profile[key] = value
         settings_ = {k: v for k, v in (("fever_threshold_c", fever), ("stay_near_weeks", weeks)) if v is not None}
@@ -148,12 +195,12 @@ def test_clinic_profile(name, phones, address, fever, weeks, paper, logo, raw):
         path = folder / "clinic.yaml"
         path.write_text(raw if raw is not None else yaml.safe_dump(profile, allow_unicode=True))
 
-        def build():
+        def make():
             clinic = load_clinic(path)
-            handout = prepare(Registry(), "car-t-side-effects", clinic=clinic, paper=clinic.paper or "a4")
-            return render(handout), clinic.logo is not None
+            return prepare(Registry(), "car-t-side-effects", clinic=clinic, paper=clinic.paper or "a4"), \
+                clinic.logo is not None
 
-        attempt(build)
+        attempt_both(make)
 
 
 ANY_VALUE = st.one_of(TYPED, st.lists(TYPED, max_size=3), st.integers(-3, 300), st.none())

@@ -29,6 +29,8 @@ class Renderer:
 RENDERERS = {
     "pdf": Renderer("pdf", "application/pdf", ".pdf", ("comparison", "sheet", "card", "checklist"),
                     "handouts.render.pdf:render_pdf"),
+    "html": Renderer("html", "text/html", ".html", ("comparison", "sheet", "card", "checklist"),
+                     "handouts.render.html:render_html"),
 }
 
 

@@ -141,6 +141,7 @@ class Line:
     pieces: tuple
     text: str
     width: float
+    broke_at_space: bool = False   # the space it was broken at is not drawn, but is still read
 
 
 @dataclass(frozen=True)
@@ -361,6 +362,7 @@ class Paragraph:
 
     def _line(self, start: int, end: int) -> Line:
         text = self.text
+        broke = end < len(text) and text[end - 1] in " \t"
         while end > start and (text[end - 1] in BREAKING_SPACES or text[end - 1] == "\n"):
             end -= 1
         while start < end and text[start] == "\n":
@@ -374,7 +376,7 @@ class Paragraph:
             if kept:
                 pieces.append((level, Piece(self.spans[self.owner[a]].style, kept, a, b, bool(level % 2), text[a:b])))
         ordered = reorder(pieces)
-        return Line(tuple(ordered), text[start:end].replace("\n", " "), sum(p.width for p in ordered))
+        return Line(tuple(ordered), text[start:end].replace("\n", " "), sum(p.width for p in ordered), broke)
 
 
 def reorder(pieces: list[tuple[int, Piece]]) -> list[Piece]:

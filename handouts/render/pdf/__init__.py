@@ -9,15 +9,19 @@ def render_flowing(handout: Handout) -> bytes:
     """Sheets and checklists: the title block, then every block of the model in order."""
     from handouts.render.pdf.flow import Context, story
     from handouts.render.pdf.page import laid_out, text_width, title_block
+    from handouts.render.pdf.qr import online_block
     from handouts.render.pdf.styles import styles_for
+    from handouts.render.pdf.tags import new_root
 
     width = text_width(handout)
     stacked = bool(handout.layout["table"].get("stacked") if "table" in handout.layout.values else False)
 
     def make(spacing: float):
         styles = styles_for(handout, spacing=spacing)
-        ctx = Context(styles, width, handout.paper.size[1], stacked=stacked)
-        return title_block(handout, styles, width) + story(handout.document.blocks, ctx), styles
+        root = new_root()
+        ctx = Context(styles, width, handout.paper.size[1], stacked=stacked, parent=root)
+        flow = title_block(handout, styles, width, root) + story(handout.document.blocks, ctx)
+        return flow + online_block(handout, styles, width, root), styles, root
 
     return laid_out(handout, make)
 

@@ -15,9 +15,10 @@ from reportlab.platypus import Frame, Spacer
 from handouts import model as m
 from handouts.document import Handout
 from handouts.errors import FitError
-from handouts.render.pdf.flow import Context, flowables, plain_para
+from handouts.render.pdf.flow import Context, flowables, plain_para, sub, tagged
 from handouts.render.pdf.page import document_info, laid_out, text_width
 from handouts.render.pdf.styles import Styles, styles_for
+from handouts.render.pdf.tags import StructNode, Tagger, artifact_page, new_root, tag_pdf
 from handouts.render.pdf.text import TextBlock
 
 
@@ -67,8 +68,10 @@ def draft_line(handout: Handout, styles: Styles) -> TextBlock:
 GLYPH_OVERHANG = 0.4 * mm
 
 
-def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, size: tuple[float, float]):
-    """Draw one face at the origin (it is reused for every card on the sheet)."""
+def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, size: tuple[float, float],
+              section: StructNode | None = None):
+    """Draw one face at the origin: into a form reused for every card on the sheet, or (with the
+    face's ``section`` of the structure tree) once more, tagged, as the card a screen reader reads."""
     card_w, card_h = size
     # Nothing is drawn on the cut line or near it (no outline: a guillotine never cuts exactly on
     # it, and leaves grey arcs); the padding keeps every mark at least 3 mm inside.
@@ -79,12 +82,16 @@ def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, si
     footer = card_footer(handout, styles) if face.name == "back" else \
         draft_line(handout, styles) if handout.document.furniture.draft_mark else None
     if footer is not None:
+        footer_node = StructNode("P")  # read after the face's content, though drawn first
+        tagged(footer, footer_node)
         _, fh = footer.wrap(inner_w, inner_h)
         footer.drawOn(canvas, pad, bottom)
         bottom += fh + 0.8
         inner_h -= fh + 0.8
-    ctx = Context(styles, inner_w, inner_h, compact=True)
+    ctx = Context(styles, inner_w, inner_h, compact=True, parent=section)
     flow = face_flowables(canvas, handout, face, ctx, inner_h)
+    if footer is not None and section is not None:
+        section.kids.append(footer_node)
     Frame(pad, bottom, inner_w, inner_h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
           showBoundary=0).addFromList(flow, canvas)
 
@@ -129,8 +136,10 @@ def render_card(handout: Handout) -> bytes:
     positions = card_positions(handout)
     buffer = io.BytesIO()
     info = document_info(handout)
-    canvas = Canvas(buffer, pagesize=(page_w, page_h), invariant=1, initialFontName=styles.font_name,
-                    lang=info["lang"])
+    root = new_root()
+    canvas = CardCanvas(buffer, pagesize=(page_w, page_h), invariant=1, initialFontName=styles.font_name,
+                        lang=info["lang"])
+    canvas.tagger = Tagger(root) if root is not None else None
     canvas.setTitle(info["title"])
     canvas.setAuthor(info["author"])
     canvas.setSubject(info["subject"])
@@ -146,12 +155,15 @@ def render_card(handout: Handout) -> bytes:
     fur = handout.document.furniture
     note_style = styles.footer.but(align="center")
     for page, face in enumerate(faces):
-        for x, y in positions:
+        for number, (x, y) in enumerate(positions):
             if face.name == "back":
                 x = page_w - x - size[0]  # mirrored: the back of each card lies behind its front
             canvas.saveState()
             canvas.translate(x, y)
-            canvas.doForm(face.name)
+            if number == 0:  # the first card is drawn itself and tagged; the copies are artifacts
+                draw_face(canvas, handout, face, styles, size, sub(root, "Sect"))
+            else:
+                canvas.doForm(face.name)
             canvas.restoreState()
         draw_crop_marks(canvas, handout, positions, size, styles)
         runs = [(fur.draft + " ", True, False, None)] if fur.draft else []
@@ -161,20 +173,65 @@ def render_card(handout: Handout) -> bytes:
         note = TextBlock(runs, note_style)
         _, nh = note.wrap(page_w - 40 * mm, 20 * mm)
         note.drawOn(canvas, 20 * mm, page_h - 10 * mm - nh)
+        if page == 0 and fur.web:
+            online = StructNode("Sect") if root is not None else None  # read after the back, though drawn on page 1
+            draw_online(canvas, handout, styles, positions, online)
         canvas.showPage()
     canvas.save()
-    return buffer.getvalue()
+    if fur.web and root is not None:
+        root.kids.append(online)
+    if root is None:
+        return buffer.getvalue()
+    return tag_pdf(buffer.getvalue(), root, lang=handout.locale, title=handout.document.title)
+
+
+PRINTER_MARGIN = 6 * mm   # most office printers leave the outer 4 to 6 mm blank
+
+
+def draw_online(canvas: Canvas, handout: Handout, styles: Styles, positions, section: StructNode | None) -> None:
+    """The QR code of the card's HTML twin in the sheet's bottom margin, below the crop marks (a
+    wallet card has no room for it): for the nurse, or a patient given the whole sheet."""
+    from handouts.render.pdf.qr import SIZE, online_parts
+
+    crop = (handout.layout["card"]["crop_mm"] + 1.5) * mm
+    room = min(y for _, y in positions) - crop - 1 * mm - PRINTER_MARGIN
+    code, words = online_parts(handout, styles, section, links=True)
+    code.size = max(min(SIZE, room), 12 * mm)
+    page_w = handout.paper.size[0]
+    text_w = page_w - 40 * mm - code.size - 4 * mm
+    x_code = 20 * mm if not styles.rtl else page_w - 20 * mm - code.size
+    x_text = x_code + code.size + 4 * mm if not styles.rtl else 20 * mm
+    code.wrapOn(canvas, code.size, code.size)
+    code.drawOn(canvas, x_code, PRINTER_MARGIN)
+    heights = [block.wrapOn(canvas, text_w, code.size)[1] for block in words]
+    y = PRINTER_MARGIN + (code.size + sum(heights)) / 2
+    for block, height in zip(words, heights):
+        y -= height
+        block.drawOn(canvas, x_text, y)
+
+
+class CardCanvas(Canvas):
+    """A canvas whose pages are artifacts but for what its tagger marks (the first card of a sheet)."""
+
+    tagger: Tagger | None = None
+
+    def showPage(self):
+        if self.tagger is not None:
+            artifact_page(self._code)
+        super().showPage()
 
 
 def render_alert_sheet(handout: Handout) -> bytes:
     """A card's content as a large-print page: the same blocks, front then back, at 18 pt and up."""
     from handouts.render.pdf.flow import story
+    from handouts.render.pdf.qr import online_block
 
     width = text_width(handout)
 
     def make(spacing: float):
         styles = styles_for(handout, spacing=spacing)
-        ctx = Context(styles, width, handout.paper.size[1], stacked=True)
+        root = new_root()
+        ctx = Context(styles, width, handout.paper.size[1], stacked=True, parent=root)
         # the emergency box first (in the blocks: a card's front has only part of it), then the
         # medical-advice notice, when the footer lacks it
         flow = story(handout.document.blocks, ctx)
@@ -182,6 +239,6 @@ def render_alert_sheet(handout: Handout) -> bytes:
             if index:
                 flow.append(Spacer(1, handout.layout.mm("spacing_mm", "section") * spacing))
             flow += story(face.blocks, ctx)
-        return flow, styles
+        return flow + online_block(handout, styles, width, root), styles, root
 
     return laid_out(handout, make)

@@ -15,7 +15,12 @@ class TickBox(Flowable):
     def wrap(self, available_width, available_height):
         return self.size, self.size
 
+    struct = None   # its Form element (tagged PDF), tied to the check box's widget annotation
+
     def draw(self):
+        tagger = getattr(self.canv, "tagger", None)
+        if tagger is not None:
+            tagger.annotation(self.canv, self.struct)
         self.canv.acroForm.checkbox(
             name=self.name, tooltip=self.tooltip, x=0, y=0, size=self.size, relative=True,
             buttonStyle="check", borderStyle="solid", borderWidth=1, forceBorder=True,

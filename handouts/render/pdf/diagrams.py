@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable
 
 from handouts.content import DIAGRAM_LABELS
 from handouts.errors import FitError
+from handouts.render.pdf.tags import Marked
 from handouts.render.pdf.text import TextBlock, TextStyle, pdf_font
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
@@ -252,7 +253,13 @@ class Diagram(Flowable):
         return self._x(self._week_x(0)), self._x(self._week_x(end))
 
     # -- drawing ------------------------------------------------------------------------------
+    struct = None   # the Figure element (tagged PDF): its /Alt stands for the shapes and labels
+
     def draw(self):
+        with Marked(self.canv, self.struct):
+            self._draw()
+
+    def _draw(self):
         # The drawing's initial font is ours: ReportLab would otherwise select Helvetica 10, which
         # is not embedded and is smaller than large print allows, though no shape draws text.
         drawing = Drawing(self.width, self.height, initialFontName=pdf_font(self.label_style.faces.regular).name,

@@ -13,6 +13,7 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from handouts import model as m
 from handouts.render.pdf.styles import Styles
+from handouts.render.pdf.tags import StructNode
 from handouts.render.pdf.text import TextBlock, TextStyle
 
 HANDLERS: dict = {}
@@ -35,10 +36,28 @@ class Context:
     stacked: bool = False     # one column (large print): tables become one point after another
     compact: bool = False     # a wallet card face: tight, no link annotations
     body_style: TextStyle | None = None   # body text here (steps and table cells have their own)
+    parent: StructNode | None = None      # the structure element new blocks go under (tagged PDF)
 
     @property
     def body(self) -> TextStyle:
         return self.body_style or self.styles.body
+
+    def tag(self, role: str, **attributes) -> StructNode | None:
+        """A new structure element under this context's parent, in reading order."""
+        return sub(self.parent, role, **attributes)
+
+    def under(self, node: StructNode | None) -> "Context":
+        return replace(self, parent=node)
+
+
+def sub(parent: StructNode | None, role: str, **attributes) -> StructNode | None:
+    return parent.add(role, **attributes) if parent is not None else None
+
+
+def tagged(flowable, node: StructNode | None):
+    """``flowable`` drawn as (part of) the structure element ``node``."""
+    flowable.struct = node
+    return flowable
 
 
 def flowables(node, ctx: Context) -> list:
@@ -98,7 +117,7 @@ def heading(node: m.Heading, ctx: Context) -> list:
     style = styles.title if node.level == 1 else styles.heading
     if ctx.compact:
         style = style.but(space_before=0)
-    return [para(node.content, style)]
+    return [tagged(para(node.content, style), ctx.tag(f"H{min(node.level, 6)}"))]
 
 
 @handles(m.Paragraph)
@@ -106,20 +125,29 @@ def paragraph(node: m.Paragraph, ctx: Context) -> list:
     styles = ctx.styles
     style = {"lead": styles.subtitle, "small": styles.small, "caption": styles.caption,
              "clinic": styles.body_bold}.get(node.role, ctx.body)
-    return [para(node.content, style)]
+    return [tagged(para(node.content, style), ctx.tag("P"))]
 
 
-def list_items(node: m.ListBlock, style: TextStyle) -> list:
+def list_items(node: m.ListBlock, style: TextStyle, parent: StructNode | None) -> list:
+    """One paragraph per item with its bullet or number; tagged as a list (``L``), each item an
+    ``LI`` of a label (``Lbl``, the bullet) and a body (``LBody``)."""
     indent = style.size * 1.3
     item_style = style.but(indent_start=style.indent_start + indent)
-    return [para(item, item_style, f"{number}." if node.ordered else "•")
-            for number, item in enumerate(node.items, start=1)]
+    listing = sub(parent, "L")
+    out = []
+    for number, item in enumerate(node.items, start=1):
+        block = para(item, item_style, f"{number}." if node.ordered else "•")
+        entry = sub(listing, "LI")
+        block.bullet_struct = sub(entry, "Lbl")
+        out.append(tagged(block, sub(entry, "LBody")))
+    return out
 
 
-def list_columns(node: m.ListBlock, style: TextStyle, width: float, styles: Styles, columns: int = 2) -> Table:
+def list_columns(node: m.ListBlock, style: TextStyle, width: float, styles: Styles, parent: StructNode | None,
+                 columns: int = 2) -> Table:
     """A list's items in columns, row by row (so it reads 1, 2 / 3, 4 in reading order): short signs
     take half the height, which is what lets a card or a large-print page hold them."""
-    items = list_items(node, style.but(space_after=0))
+    items = list_items(node, style.but(space_after=0), parent)
     rows = [items[i:i + columns] + [""] * (columns - len(items[i:i + columns])) for i in range(0, len(items), columns)]
     widths = [width / columns] * columns
     if styles.rtl:
@@ -133,18 +161,20 @@ def list_columns(node: m.ListBlock, style: TextStyle, width: float, styles: Styl
 @handles(m.ListBlock)
 def list_block(node: m.ListBlock, ctx: Context) -> list:
     if ctx.compact and len(node.items) > 4:  # a card's list of signs: one run of text, signs set apart by dots
-        return [run_in(node.lead, node.items, ctx.body)]
-    lead = [plain_para(node.lead, ctx.styles.body_bold.but(keep_with_next=True))] if node.lead else []
-    return lead + list_items(node, ctx.body)
+        return [tagged(run_in(node.lead, node.items, ctx.body), ctx.tag("P"))]
+    lead = [tagged(plain_para(node.lead, ctx.styles.body_bold.but(keep_with_next=True)), ctx.tag("P"))] \
+        if node.lead else []
+    return lead + list_items(node, ctx.body, ctx.parent)
 
 
 @handles(m.Step)
 def step(node: m.Step, ctx: Context) -> list:
     styles = ctx.styles
-    title = para((m.Text(f"{node.number}. "), *node.title), styles.body_bold.but(space_after=0))
+    title = tagged(para((m.Text(f"{node.number}. "), *node.title), styles.body_bold.but(space_after=0)), ctx.tag("H3"))
     inner = replace(ctx, body_style=styles.step)
     if node.date_label:  # "Your date: ______" at the end of the title's row, to write the day on
-        date = plain_para(f"{node.date_label} {DATE_BLANK}", styles.body.but(align="end", space_after=0))
+        date = tagged(plain_para(f"{node.date_label} {DATE_BLANK}", styles.body.but(align="end", space_after=0)),
+                      ctx.tag("P"))
         cells, widths = mirrored([title, date], [ctx.width * 0.55, ctx.width * 0.45], styles.rtl)
         title = grid([cells], widths, styles, [
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -159,23 +189,29 @@ DATE_BLANK = "_" * 12
 @handles(m.Table)
 def table(node: m.Table, ctx: Context) -> list:
     styles = ctx.styles
-    how_to_line = [para(node.how_to, styles.body.but(keep_with_next=True))] if node.how_to else []
+    how_to_line = [tagged(para(node.how_to, styles.body.but(keep_with_next=True)), ctx.tag("P"))] \
+        if node.how_to else []
     if ctx.stacked:  # large print: each point, then what each treatment does
         header = node.header[0]
         flow = []
         inner = replace(ctx, body_style=styles.step)
         for row in node.rows:
-            flow += [para(row[0][0].content, styles.heading)]
+            flow += [tagged(para(row[0][0].content, styles.heading), ctx.tag("H3"))]
             for label, cell in zip(header[1:], row[1:]):
-                flow.append(para(label[0].content, styles.body_bold))
+                flow.append(tagged(para(label[0].content, styles.body_bold), ctx.tag("H4")))
                 flow += story(cell, inner)
         return how_to_line + flow
     topic_width = ctx.width * float(styles.layout["table"]["topic_width"])
     other = (ctx.width - topic_width) / (len(node.header[0]) - 1)
     cell_ctx = replace(ctx, body_style=styles.cell)
-    rows = [[para(cell[0].content, styles.cell_head) for cell in node.header[0]]]
+    grid_node = ctx.tag("Table")
+    head_row = sub(grid_node, "TR")
+    rows = [[tagged(para(cell[0].content, styles.cell_head), sub(head_row, "TH", scope="Column"))
+             for cell in node.header[0]]]
     for row in node.rows:
-        rows.append([para(row[0][0].content, styles.cell_bold), *[story(cell, cell_ctx) for cell in row[1:]]])
+        tr = sub(grid_node, "TR")
+        topic = tagged(para(row[0][0].content, styles.cell_bold), sub(tr, "TH", scope="Row"))
+        rows.append([topic, *[story(cell, cell_ctx.under(sub(tr, "TD"))) for cell in row[1:]]])
     widths = [topic_width] + [other] * (len(node.header[0]) - 1)
     if styles.rtl:  # right-to-left readers start at the right: the topic column goes there
         rows, widths = [r[::-1] for r in rows], widths[::-1]
@@ -195,18 +231,19 @@ def callout(node: m.Callout, ctx: Context) -> list:
     styles = ctx.styles
     if node.role == "banner":
         style = styles.cell_head.but(size=styles.layout.pt("title"), leading=styles.layout.pt("title") * styles.leading)
-        box = grid([[para(node.title, style)]], [ctx.width], styles, [
+        box = grid([[tagged(para(node.title, style), ctx.tag("H1"))]], [ctx.width], styles, [
             ("BACKGROUND", (0, 0), (-1, -1), styles.colours["accent"]),
             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)])
         box.spaceAfter = styles.space
         return [box]
-    flow = [para(node.title, styles.heading_in_box)] if node.title else []
+    section = ctx.tag("Sect")
+    flow = [tagged(para(node.title, styles.heading_in_box), sub(section, "H2"))] if node.title else []
     for block in node.blocks:
         if isinstance(block, m.ListBlock):  # one row per point, so the box can break between them
-            flow += list_items(block, styles.body)
+            flow += list_items(block, styles.body, section)
         else:
-            flow += flowables(block, ctx)
+            flow += flowables(block, ctx.under(section))
     return [shaded_box(flow, styles, ctx.width), Spacer(1, 4)]
 
 
@@ -249,34 +286,39 @@ def emergency(node: m.Emergency, ctx: Context) -> list:
     bold = body.but(bold=True)
     title_style = styles.heading_in_box.but(colour=styles.colours["accent_text"], space_after=0)
     gap = styles.space * (0.5 if ctx.compact else 1)
+    section = ctx.tag("Sect")
+
+    def p(flowable):
+        return tagged(flowable, sub(section, "P"))
+
     if ctx.compact:
         # no title row on a card: the warning edge marks the box, and every millimetre counts
-        rows = [[run_in(node.emergency_heading, node.emergency_signs, body)]]
+        rows = [[p(run_in(node.emergency_heading, node.emergency_signs, body))]]
         if node.team_overleaf:
-            rows.append([plain_para(node.team_overleaf, bold)])
+            rows.append([p(plain_para(node.team_overleaf, bold))])
         if node.team_signs:
-            rows.append([run_in(node.team_heading, node.team_signs, body)])
+            rows.append([p(run_in(node.team_heading, node.team_signs, body))])
         if node.note:
-            rows.append([para(node.note, body)])
+            rows.append([p(para(node.note, body))])
         pad = 2.5
     else:
         inner = ctx.width - 16
-        rows = [[para(m.text(node.title), title_style)]]
+        rows = [[tagged(para(m.text(node.title), title_style), sub(section, "H2"))]]
         if node.emergency_signs and body.size >= RUN_IN_FROM:  # large print: the signs run on after their heading
-            rows.append([run_in(node.emergency_heading, node.emergency_signs, body)])
+            rows.append([p(run_in(node.emergency_heading, node.emergency_signs, body))])
         elif node.emergency_signs:
-            rows += [[plain_para(node.emergency_heading, bold)],
-                     [list_columns(m.ListBlock(node.emergency_signs), body, inner, styles)]]
+            rows += [[p(plain_para(node.emergency_heading, bold))],
+                     [list_columns(m.ListBlock(node.emergency_signs), body, inner, styles, section)]]
         if node.team_overleaf:
-            rows.append([plain_para(node.team_overleaf, bold)])
+            rows.append([p(plain_para(node.team_overleaf, bold))])
         if node.team_signs and node.team_heading:
-            rows.append([plain_para(node.team_heading, bold)])
+            rows.append([p(plain_para(node.team_heading, bold))])
         if node.team_signs:
-            rows.append([list_columns(m.ListBlock(node.team_signs), body, inner, styles)])
+            rows.append([list_columns(m.ListBlock(node.team_signs), body, inner, styles, section)])
         if node.note:
-            rows.append([para(node.note, body)])
+            rows.append([p(para(node.note, body))])
         if node.contacts:
-            rows.append([contact_lines(node.contacts, styles, inner)])
+            rows.append([contact_lines(node.contacts, styles, inner, section)])
         pad = 8
     warning = styles.colours["warning"]
     edge = 2 if not ctx.compact else 1
@@ -298,17 +340,19 @@ def emergency(node: m.Emergency, ctx: Context) -> list:
     return [KeepTogether([box])] if not ctx.compact else [box]
 
 
-def contact_lines(node: m.ContactBlock, styles: Styles, width: float) -> Table:
+def contact_lines(node: m.ContactBlock, styles: Styles, width: float, parent: StructNode | None) -> Table:
     """Who to call, inside the emergency box: the clinic, then each number or a line to write it on."""
-    flow = [plain_para(node.title, styles.body_bold.but(space_after=0))] if node.title else []
+    flow = [tagged(plain_para(node.title, styles.body_bold.but(space_after=0)), sub(parent, "H3"))] \
+        if node.title else []
     if node.clinic:
-        flow.append(plain_para(node.clinic, styles.body.but(space_after=0)))
+        flow.append(tagged(plain_para(node.clinic, styles.body.but(space_after=0)), sub(parent, "P")))
     # lines to write on only where a number is missing; printed numbers need no room for a pen
     lined = label_rows([(row.label, row.number or "") for row in node.rows], styles, width,
-                       lined=any(not row.number for row in node.rows))
+                       lined=any(not row.number for row in node.rows), parent=parent)
     flow.append(lined)
     if node.address:
-        flow.append(TextBlock([(node.address.strip(), False, False, None)], styles.small.but(space_after=0)))
+        flow.append(tagged(TextBlock([(node.address.strip(), False, False, None)], styles.small.but(space_after=0)),
+                           sub(parent, "P")))
     return grid([[item] for item in flow], [width], styles, [
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
@@ -322,9 +366,14 @@ def checklist_group(node: m.ChecklistGroup, ctx: Context) -> list:
     settings = styles.layout["checklist"]
     box = float(settings["box_pt"])
     rows, widths = [], [box + 10, ctx.width - box - 10]
+    heading = tagged(para(node.heading, styles.heading), ctx.tag("H2"))
+    listing = ctx.tag("L")
     for question in node.questions:
-        tick = TickBox(question.id, box, m.plain(question.content), styles.colours["text"], colors.white)
-        cells, row_widths = mirrored([tick, para(question.content, styles.cell)], widths, styles.rtl)
+        entry = sub(listing, "LI")
+        tick = tagged(TickBox(question.id, box, m.plain(question.content), styles.colours["text"], colors.white),
+                      sub(sub(entry, "Lbl"), "Form"))
+        text = tagged(para(question.content, styles.cell), sub(entry, "LBody"))
+        cells, row_widths = mirrored([tick, text], widths, styles.rtl)
         rows.append(cells)
     _, widths = mirrored([None, None], widths, styles.rtl)
     grid_table = grid(rows, widths, styles, [
@@ -334,9 +383,9 @@ def checklist_group(node: m.ChecklistGroup, ctx: Context) -> list:
         ("ALIGN", (-1, 0), (-1, -1), "RIGHT") if styles.rtl else ("ALIGN", (0, 0), (0, -1), "LEFT"),
     ])
     gap = float(settings["note_gap_pt"])
-    notes = [plain_para(node.notes_label, styles.small),
+    notes = [tagged(plain_para(node.notes_label, styles.small), ctx.tag("P")),
              NoteLines(node.note_lines, gap, styles.colours["rule"])] if node.note_lines else []
-    return [KeepTogether([para(node.heading, styles.heading), grid_table, *notes])]  # a group stays with its notes
+    return [KeepTogether([heading, grid_table, *notes])]  # a group stays with its notes
 
 
 @handles(m.Figure)
@@ -348,11 +397,13 @@ def figure(node: m.Figure, ctx: Context) -> list:
     pictures = [Diagram(node.kind, node.label_map, styles.label, rtl=styles.rtl, where=node.source.key or "diagram",
                         path=node.source.path, line=node.source.line, panel=panel, values=node.value_map)
                 for panel in ((0, 1) if one_column else (None,))]
+    shown = ctx.tag("Figure", alt=node.alt, quiet=True)
     for picture in pictures:
         picture.wrap(ctx.width, ctx.page_height)  # labels are fitted now, so one too long is reported plainly
-    caption = [plain_para(node.alt, styles.caption)]
+        picture.struct = shown
+    caption = [tagged(plain_para(node.alt, styles.caption), ctx.tag("P"))]
     if node.how_to:
-        caption.append(para(node.how_to, styles.body))
+        caption.append(tagged(para(node.how_to, styles.body), ctx.tag("P")))
     if one_column:  # each panel with what follows it, never a picture alone at a page's foot
         return [pictures[0], PictureWithCaption([pictures[1], *caption])]
     return [PictureWithCaption([*pictures, *caption])]
@@ -384,13 +435,17 @@ class PictureWithCaption(KeepTogether):
         return super().split(available_width, available_height)
 
 
-def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: float | None = None) -> Table:
+def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: float | None = None,
+               parent: StructNode | None = None) -> Table:
     """Label: value rows; with ``lined``, an empty line to write on after each label (rows with
-    nothing to write are at least ``row_height`` apart, room for a pen; a printed number needs none)."""
+    nothing to write are at least ``row_height`` apart, room for a pen; a printed number needs none).
+    Each row is one paragraph to a screen reader: the label, then the number."""
     cells, widths = [], [width * 0.34, width * 0.66]
     for label, value in rows:
-        row, _ = mirrored([plain_para(label, styles.body),
-                           TextBlock([(value, True, False, None)], styles.body) if value else ""], widths, styles.rtl)
+        line = sub(parent, "P")
+        row, _ = mirrored([tagged(plain_para(label, styles.body), line),
+                           tagged(TextBlock([(value, True, False, None)], styles.body), line) if value else ""],
+                          widths, styles.rtl)
         cells.append(row)
     _, widths = mirrored([None, None], widths, styles.rtl)
     value_col = 0 if styles.rtl else 1
@@ -413,7 +468,7 @@ FIELD_GAP = 4.6 * 72 / 25.4  # a card's name and date lines: a little closer, wh
 @handles(m.WriteOnLines)
 def write_on_lines(node: m.WriteOnLines, ctx: Context) -> list:
     return [label_rows([(label, "") for label in node.labels], ctx.styles, ctx.width, lined=True,
-                       row_height=FIELD_GAP if ctx.compact else None)]
+                       row_height=FIELD_GAP if ctx.compact else None, parent=ctx.parent)]
 
 
 BLANK = "_" * 18
@@ -423,27 +478,28 @@ BLANK = "_" * 18
 def contact_block(node: m.ContactBlock, ctx: Context) -> list:
     styles = ctx.styles
     if ctx.compact:  # a card: a line for each number, long and far enough apart to write on
-        flow = [plain_para(node.clinic, styles.body_bold)] if node.clinic else []
+        flow = [tagged(plain_para(node.clinic, styles.body_bold), ctx.tag("P"))] if node.clinic else []
         rows = label_rows([(row.label, row.number or "") for row in node.rows], styles, ctx.width, lined=True,
-                          row_height=PEN_GAP)
+                          row_height=PEN_GAP, parent=ctx.parent)
         rows.spaceAfter = styles.space * 1.5  # room under the last line for the pen
         return flow + [rows]
-    flow = [plain_para(node.title, styles.body_bold)]
+    section = ctx.tag("Sect")
+    flow = [tagged(plain_para(node.title, styles.body_bold), sub(section, "H3"))]
     if node.clinic:
-        flow.append(plain_para(node.clinic, styles.body))
+        flow.append(tagged(plain_para(node.clinic, styles.body), sub(section, "P")))
     for row in node.rows:
-        flow.append(TextBlock([(row.label + " ", False, False, None), (row.number or BLANK, True, False, None)],
-                              styles.body))
+        flow.append(tagged(TextBlock([(row.label + " ", False, False, None), (row.number or BLANK, True, False, None)],
+                                     styles.body), sub(section, "P")))
     if node.address:
-        flow.append(TextBlock([(node.address.strip(), False, False, None)], styles.small))
+        flow.append(tagged(TextBlock([(node.address.strip(), False, False, None)], styles.small), sub(section, "P")))
     return [KeepTogether([Spacer(1, 6), shaded_box(flow, styles, ctx.width)])]
 
 
 @handles(m.Definitions)
 def definitions(node: m.Definitions, ctx: Context) -> list:
     styles = ctx.styles
-    flow = [para(node.heading, styles.heading)]
+    flow = [tagged(para(node.heading, styles.heading), ctx.tag("H2"))]
     for term, definition in node.entries:
-        flow.append(TextBlock([(term, True, False, None), (": ", False, False, None), *m.runs(definition)],
-                              styles.body))
+        flow.append(tagged(TextBlock([(term, True, False, None), (": ", False, False, None), *m.runs(definition)],
+                                     styles.body), ctx.tag("P")))
     return flow

@@ -17,8 +17,9 @@ from reportlab.platypus.doctemplate import LayoutError
 import handouts
 from handouts.document import Handout
 from handouts.errors import ContentError, FitError
-from handouts.render.pdf.flow import EmergencyBox, grid, plain_para
+from handouts.render.pdf.flow import EmergencyBox, grid, plain_para, sub, tagged
 from handouts.render.pdf.styles import Styles
+from handouts.render.pdf.tags import StructNode, Tagger, artifact_page, pagination, tag_pdf
 from handouts.render.pdf.text import TextBlock
 
 
@@ -48,15 +49,19 @@ def footer_lines(handout: Handout) -> tuple[str, list]:
     return first, notice
 
 
-def numbered_canvas(draw_footer):
-    """A Canvas class that knows the page count when it draws each footer ("page 2 of 3")."""
+def numbered_canvas(draw_footer, tagger: Tagger | None = None):
+    """A Canvas class that knows the page count when it draws each footer ("page 2 of 3"), and
+    tags what it draws with ``tagger``: the footer, and all else not tagged, as artifacts."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._held_pages = []
+            self.tagger = tagger
 
         def showPage(self):
+            if tagger is not None:
+                artifact_page(self._code)
             self._held_pages.append(dict(self.__dict__))
             self._startPage()
 
@@ -64,7 +69,10 @@ def numbered_canvas(draw_footer):
             total = len(self._held_pages)
             for state in self._held_pages:
                 self.__dict__.update(state)
-                draw_footer(self, self._pageNumber, total)
+                if tagger is not None:
+                    pagination(self._code, lambda: draw_footer(self, self._pageNumber, total))
+                else:
+                    draw_footer(self, self._pageNumber, total)
                 super().showPage()
             super().save()
 
@@ -114,9 +122,11 @@ class PageFill:
         return found
 
 
-def build_pdf(handout: Handout, story: list, styles: Styles, measure: PageFill | None = None) -> bytes:
+def build_pdf(handout: Handout, story: list, styles: Styles, measure: PageFill | None = None,
+              root: StructNode | None = None) -> bytes:
     """Lay a story onto pages of the handout's paper, with the footer on every page. With
-    ``measure``, how full each page is, is filled in."""
+    ``measure``, how full each page is, is filled in; with ``root``, the structure tree the story's
+    flowables were tagged under is written into the PDF."""
     layout = handout.layout
     width, height = handout.paper.size
     margins = {side: layout.mm("margins_mm", side) for side in ("top", "bottom", "left", "right")}
@@ -163,32 +173,35 @@ def build_pdf(handout: Handout, story: list, styles: Styles, measure: PageFill |
 
     if measure is not None:
         measure.frame_height = frame._height  # known before the build, for a message if the build fails
-    doc.build(story, canvasmaker=numbered_canvas(draw_footer))
+    doc.build(story, canvasmaker=numbered_canvas(draw_footer, Tagger(root) if root is not None else None))
     if measure is not None:
         top = frame._y2
         pages = max(doc.lowest) if doc.lowest else 1
         measure.fills = [(top - doc.lowest.get(page, top)) / frame._height for page in range(1, pages + 1)]
-    return buffer.getvalue()
+    if root is None:
+        return buffer.getvalue()
+    return tag_pdf(buffer.getvalue(), root, lang=handout.locale, title=handout.document.title)
 
 
 TIGHTER = (1.0, 0.6, 0.3)   # spacing tried in turn when a page rule is broken: tighten before giving up
 
 
 def laid_out(handout: Handout, make) -> bytes:
-    """The story of ``make(spacing) -> (flow, styles)`` on pages, checked: the emergency box whole on
-    page 1 (else the build fails, naming what to shorten), and the layout's page rules. A broken
+    """The story of ``make(spacing) -> (flow, styles, root)`` on pages, tagged under ``root``, checked:
+    the emergency box whole on page 1 (else the build fails, naming what to shorten), and the
+    layout's page rules. A broken
     rule (a page left a quarter empty before a block that must not split, a last page of two
     glossary entries) is first met by tightening the spacing; what is left is a warning, which
     ``--strict`` fails."""
     rules = handout.layout.values.get("pages") or {}
     best = None
     for spacing in TIGHTER:
-        flow, styles = make(spacing)
+        flow, styles, root = make(spacing)
         measure = PageFill()
         # found before the build, which consumes the story
         boxes = [part for item in flow for part in getattr(item, "_content", [item]) if isinstance(part, EmergencyBox)]
         try:
-            data = build_pdf(handout, flow, styles, measure)
+            data = build_pdf(handout, flow, styles, measure, root)
         except LayoutError:
             tall = [box for box in boxes if box.wrap(text_width(handout), 1e6)[1] > measure.frame_height]
             if tall:  # the box is taller than a page: say which text to shorten, not ReportLab's words
@@ -220,12 +233,13 @@ def raise_emergency_fit(handout: Handout, box, what: str):
                         "(or the key points above the box); it is never split")
 
 
-def title_block(handout: Handout, styles: Styles, width: float) -> list:
-    """Title, subtitle and (when given) the clinic's name and logo at the top of the first page."""
+def title_block(handout: Handout, styles: Styles, width: float, root: StructNode | None = None) -> list:
+    """Title, subtitle and (when given) the clinic's name and logo at the top of the first page. The
+    logo is an artifact: the clinic's name is printed beside it."""
     doc = handout.document
-    heading = [plain_para(doc.title, styles.title)]
+    heading = [tagged(plain_para(doc.title, styles.title), sub(root, "H1"))]
     if doc.subtitle:
-        heading.append(plain_para(doc.subtitle, styles.subtitle))
+        heading.append(tagged(plain_para(doc.subtitle, styles.subtitle), sub(root, "P")))
     fur = doc.furniture
     if not (fur.logo or fur.clinic):
         return heading
@@ -235,9 +249,10 @@ def title_block(handout: Handout, styles: Styles, width: float) -> list:
     if fur.logo:
         side.append(logo_image(fur.logo, max_width=width * 0.25, max_height=22 * 72 / 25.4))
     if fur.clinic:
-        side.append(plain_para(fur.clinic, styles.small.but(align="end")))
+        side.append(tagged(plain_para(fur.clinic, styles.small.but(align="end")), sub(root, "P")))
     if fur.contacts is not None and fur.contacts.address:  # under the name (the emergency box has the numbers)
-        side.append(TextBlock([(fur.contacts.address.strip(), False, False, None)], styles.small.but(align="end")))
+        side.append(tagged(TextBlock([(fur.contacts.address.strip(), False, False, None)],
+                                     styles.small.but(align="end")), sub(root, "P")))
     cells = [heading, side] if not styles.rtl else [side, heading]
     widths = [width * 0.7, width * 0.3] if not styles.rtl else [width * 0.3, width * 0.7]
     heading_col = 1 if styles.rtl else 0

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from reportlab.platypus import Flowable
 
+from handouts.render.pdf.tags import Marked
 from handouts.render.textlayout import Glyph, Line, Paragraph, Span, load_font
 
 PRIVATE_USE = range(0xE000, 0xF900)
@@ -174,6 +175,9 @@ class TextBlock(Flowable):
         self._width_for = None
         self.keepWithNext = style.keep_with_next
         self.spaceBefore, self.spaceAfter = style.space_before, style.space_after
+        self.struct = None         # the structure element it is part of (tagged PDF), and its bullet's
+        self.bullet_struct = None
+        self.struct_drawn = False
 
     @property
     def shaped(self) -> Paragraph:
@@ -203,6 +207,8 @@ class TextBlock(Flowable):
         head = TextBlock(self.runs, self.style.but(space_after=0, keep_with_next=False), self.bullet,
                          self._lines[:fits], self._shaped)
         tail = TextBlock(self.runs, self.style.but(space_before=0), None, self._lines[fits:], self._shaped)
+        head.struct = tail.struct = self.struct  # both halves are one paragraph to a screen reader
+        head.bullet_struct = self.bullet_struct
         return [head, tail]
 
     def minWidth(self):
@@ -213,12 +219,19 @@ class TextBlock(Flowable):
         style, canvas = self.style, self.canv
         inner = self.width - style.indent_start - style.indent_end
         left = style.indent_end if style.rtl else style.indent_start
-        for number, line in enumerate(self._lines):
-            baseline = self.height - number * style.leading - (style.leading + style.size * 0.7) / 2
-            x = left + line_offset(line.width, inner, style)
-            draw_line(canvas, line, x, baseline, style.links)
-            if number == 0 and self.bullet:
-                self._draw_bullet(x_start=left if not style.rtl else left + inner, baseline=baseline)
+        first = None
+        # drawn again (a table's header row repeated on the next page): a copy, not more content
+        node, self.struct_drawn = (None if self.struct_drawn else self.struct), True
+        with Marked(canvas, node):
+            for number, line in enumerate(self._lines):
+                baseline = self.height - number * style.leading - (style.leading + style.size * 0.7) / 2
+                x = left + line_offset(line.width, inner, style)
+                draw_line(canvas, line, x, baseline, style.links, style.rtl)
+                if number == 0:
+                    first = (x, baseline)
+        if first is not None and self.bullet:
+            with Marked(canvas, self.bullet_struct if node is not None else None):
+                self._draw_bullet(x_start=left if not style.rtl else left + inner, baseline=first[1])
 
     def _draw_bullet(self, x_start: float, baseline: float):
         style = self.style
@@ -255,7 +268,7 @@ def _fmt(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def draw_line(canvas, line: Line, x: float, y: float, links: bool = True) -> None:
+def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: bool = False) -> None:
     """Draw one laid-out line with its left end at ``x`` and its baseline at ``y``.
 
     Glyphs go left to right as they are seen. A cluster whose glyphs do not spell its characters
@@ -264,6 +277,7 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True) -> Non
     right and, from its position, in the order it is read.
     """
     doc = canvas._doc
+    tagger = getattr(canvas, "tagger", None)
     ops, decorations = ["BT"], []
     pen = 0.0
     for piece in line.pieces:
@@ -320,7 +334,9 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True) -> Non
                 # It reads a right-to-left line from drawn positions and reverses it, so a cluster
                 # of several characters there (lam-alef) is spelled right to left too.
                 spelled = strip_controls(chars[::-1] if piece.rtl else chars)
-                ops.append(f"/Span <</ActualText <{_utf16_hex(spelled)}>>> BDC")
+                own = tagger is not None and tagger.actual_text(ops, canvas.getPageNumber(), _utf16_hex(spelled))
+                if not own:
+                    ops.append(f"/Span <</ActualText <{_utf16_hex(spelled)}>>> BDC")
             run = []
             drawn = codes if exact else in_span
             for target, glyph in placed:
@@ -343,11 +359,16 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True) -> Non
             if run:
                 ops.append("[" + " ".join(run) + "] TJ")
             if not exact:
-                ops.append("EMC")
+                if own:
+                    tagger.resume(ops, canvas.getPageNumber())
+                else:
+                    ops.append("EMC")
         if rise:
             ops.append("0 Ts")
         if style.href or style.underline:
             decorations.append((start, pen, style))
+    if line.broke_at_space and line.pieces and tagger is not None and tagger.current is not None:
+        _draw_read_space(ops, line, x, y, pen, doc, rtl)
     ops.append("ET")
     canvas._code.append("\n".join(ops))
     for start, end, style in decorations:
@@ -357,6 +378,9 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True) -> Non
         canvas.line(x + start, y - style.size * 0.12, x + end, y - style.size * 0.12)
         canvas.restoreState()
         if style.href and links:
+            tagger = getattr(canvas, "tagger", None)
+            if tagger is not None:
+                tagger.annotation(canvas, role="Link")
             canvas.linkURL(style.href, (x + start, y - style.size * 0.25, x + end, y + style.size * 0.8),
                            relative=1, thickness=0)
 
@@ -374,6 +398,20 @@ def _spells(piece, codes: dict) -> bool:
             return False
     return "".join([chr(codes[glyph.gid]) for glyph in glyphs]).replace("\u00a0", " ") == \
         piece.text.replace("\u00a0", " ")
+
+
+def _draw_read_space(ops, line: Line, x: float, y: float, pen: float, doc, rtl: bool) -> None:
+    """The space a line was broken at, drawn (it shows nothing) at the line's logical end, so that
+    a screen reader reading the tagged paragraph says "not drive", not "notdrive"."""
+    piece = line.pieces[0] if rtl else line.pieces[-1]
+    style = piece.style
+    rl_font = _rl_font(pdf_font(style.font_path).name)
+    rl_font.splitString(" ", doc)
+    number = rl_font.state[doc].assignments[32]
+    width = rl_font.face.charWidths.get(32, 250) * style.size / 1000
+    at = x - width if rtl else x + pen
+    ops += [f"{rl_font.getSubsetInternalName(number >> 8, doc)} {_fmt(style.size)} Tf",
+            f"1 0 0 1 {_fmt(at)} {_fmt(y)} Tm", f"<{HEX[number & 0xFF]}> Tj"]
 
 
 def _draw_plain(ops, piece, codes, assignments, widths, rl_font, doc, pen: float) -> float:

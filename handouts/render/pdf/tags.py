@@ -1,0 +1,221 @@
+"""Tagged PDF: a structure tree that tells assistive technology what each piece of a page is.
+
+ReportLab's open-source edition writes no structure, so this is done in two steps:
+
+1. While the story is built, each handler hangs a ``StructNode`` (``H1``, ``P``, ``LI``, ``TH``...)
+   on the flowables it makes, under its parent, in reading order (the model's order, which in a
+   right-to-left handout is not the drawing order of a mirrored table row).
+2. While pages are drawn, a ``Tagger`` on the canvas wraps what each tagged flowable draws in
+   marked content (``/P <</MCID 3>> BDC ... EMC``) and notes the page and number. Everything
+   else on a page (rules, shading, lines to write on, footers, crop marks, the copies of a card)
+   is an ``/Artifact``: each page's content starts as one, and a tagged piece closes it and opens
+   it again. Then ``tag_pdf`` writes the tree (``StructTreeRoot``, ``ParentTree``, ``/StructParents``
+   on pages, ``/StructParent`` on link and check-box annotations) with pikepdf, and saves with
+   qpdf's deterministic ID so the output stays byte-reproducible.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+TAGGED = True   # the benchmark turns this off to measure what tagging costs; nothing else does
+
+
+def new_root() -> "StructNode | None":
+    """The ``Document`` element a handout's structure is built under (None: an untagged PDF)."""
+    return StructNode("Document") if TAGGED else None
+
+
+@dataclass(eq=False)
+class StructNode:
+    """One structure element: its standard role, attributes, and kids in reading order. A kid is a
+    ``StructNode``, ``("mcid", page, number)`` or ``("annot", page, index in the page's /Annots)``."""
+
+    role: str
+    kids: list = field(default_factory=list)
+    alt: str = ""
+    lang: str = ""
+    scope: str = ""          # TH: Column or Row
+    quiet: bool = False      # what is drawn inside (a diagram's labels) is covered by this node's /Alt
+
+    def add(self, role: str, **attributes) -> "StructNode":
+        child = StructNode(role, **attributes)
+        self.kids.append(child)
+        return child
+
+    def has_content(self) -> bool:
+        return any(not isinstance(kid, StructNode) or kid.has_content() for kid in self.kids)
+
+    def walk(self):
+        yield self
+        for kid in self.kids:
+            if isinstance(kid, StructNode):
+                yield from kid.walk()
+
+
+class Tagger:
+    """Marked content for one document being drawn: hands out MCIDs page by page."""
+
+    def __init__(self, root: StructNode):
+        self.root = root
+        self.next_mcid: dict[int, int] = {}
+        self.depth = 0           # inside a node marked ``quiet`` (a figure), nothing more is tagged
+        self.current: StructNode | None = None   # the node whose marked content is open
+
+    def begin(self, canvas, node: StructNode | None) -> bool:
+        """Start ``node``'s marked content on the canvas's page; False if nothing is to be tagged
+        (no node, inside a figure, or inside a form XObject)."""
+        if node is None or self.depth or getattr(canvas, "_formData", None):
+            return False
+        canvas._code.append(f"EMC /{node.role} <</MCID {self._mark(canvas.getPageNumber(), node)}>> BDC")
+        self.current = node
+        if node.quiet:
+            self.depth += 1
+        return True
+
+    def _mark(self, page: int, node: StructNode) -> int:
+        mcid = self.next_mcid.get(page, 0)
+        self.next_mcid[page] = mcid + 1
+        node.kids.append(("mcid", page, mcid))
+        return mcid
+
+    def actual_text(self, ops: list, page: int, spelled_hex: str) -> bool:
+        """Open a ``/Span`` with ``/ActualText`` (a joined Arabic letter, a Devanagari conjunct) in
+        a line's operators as a marked-content sequence of its own in the node being drawn, not
+        nested inside it: a reader that ends the outer sequence at the inner EMC (poppler's) would
+        lose the rest of the line. False when nothing is being tagged: the caller nests a plain
+        span as before."""
+        node = self.current
+        if node is None or self.depth:
+            return False
+        ops.append(f"EMC /Span <</MCID {self._mark(page, node)} /ActualText <{spelled_hex}>>> BDC")
+        return True
+
+    def resume(self, ops: list, page: int) -> None:
+        """After an ``actual_text`` span: go on with the node's own marked content."""
+        node = self.current
+        ops.append(f"EMC /{node.role} <</MCID {self._mark(page, node)}>> BDC")
+
+    def end(self, canvas, node: StructNode) -> None:
+        if node.quiet:
+            self.depth -= 1
+        self.current = None
+        canvas._code.append("EMC /Artifact BMC")
+
+    def annotation(self, canvas, node: StructNode | None = None, role: str = "") -> None:
+        """Tie the annotation about to be added to the page (a link, a check box) to ``node``
+        (default: the node being drawn), or to a new ``role`` child of it."""
+        node = node or self.current
+        if node is None or self.depth or getattr(canvas, "_formData", None):
+            return
+        target = node.add(role) if role else node
+        target.kids.append(("annot", canvas.getPageNumber(), len(canvas._annotationrefs)))
+
+
+def tagger_of(canvas) -> Tagger | None:
+    return getattr(canvas, "tagger", None)
+
+
+class Marked:
+    """``with Marked(canvas, node):`` wraps what is drawn inside in ``node``'s marked content."""
+
+    def __init__(self, canvas, node: StructNode | None):
+        self.canvas, self.node = canvas, node
+        self.tagger = tagger_of(canvas)
+        self.active = False
+
+    def __enter__(self):
+        if self.tagger is not None:
+            self.active = self.tagger.begin(self.canvas, self.node)
+        return self
+
+    def __exit__(self, *exc):
+        if self.active:
+            self.tagger.end(self.canvas, self.node)
+        return False
+
+
+def artifact_page(code: list) -> None:
+    """Make everything on a finished page an artifact but what a tagged flowable marked."""
+    code.insert(0, "/Artifact BMC")
+    code.append("EMC")
+
+
+def pagination(code: list, draw) -> None:
+    """Draw page furniture (a running footer) as a pagination artifact."""
+    code.append("/Artifact <</Type /Pagination>> BDC")
+    draw()
+    code.append("EMC")
+
+
+# -- the structure tree, written with pikepdf -------------------------------------------------------
+
+def tag_pdf(data: bytes, root: StructNode, *, lang: str, title: str) -> bytes:
+    """``data`` with ``root`` as its structure tree, marked as tagged, its language and title shown."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    pages = list(pdf.pages)
+    by_page: dict[int, dict[int, object]] = {index: {} for index in range(len(pages))}
+    annotation_parents: list[tuple[object, object]] = []
+
+    tree_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+
+    def element(node: StructNode, parent) -> object | None:
+        if not node.has_content():
+            return None
+        made = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent))
+        kids = Array()
+        for kid in node.kids:
+            if isinstance(kid, StructNode):
+                child = element(kid, made)
+                if child is not None:
+                    kids.append(child)
+                continue
+            what, page, number = kid
+            page_obj = pages[page - 1].obj
+            if what == "mcid":
+                by_page[page - 1][number] = made
+                kids.append(Dictionary(Type=Name.MCR, Pg=page_obj, MCID=number))
+            else:
+                annot = page_obj.Annots[number]
+                annotation_parents.append((annot, made))
+                kids.append(Dictionary(Type=Name.OBJR, Pg=page_obj, Obj=annot))
+        made.K = kids
+        if node.alt:
+            made.Alt = String(node.alt)
+        if node.lang:
+            made.Lang = String(node.lang)
+        if node.scope:
+            made.A = Dictionary(O=Name.Table, Scope=Name("/" + node.scope))
+        return made
+
+    document = element(root, tree_root)
+    tree_root.K = Array([document]) if document is not None else Array()
+    nums = Array()
+    for index, page in enumerate(pages):
+        page.obj.StructParents = index
+        page.obj.Tabs = Name.S
+        marks = by_page[index]
+        nums.append(index)
+        nums.append(Array([marks[number] for number in range(len(marks))]))
+    key = len(pages)
+    for annot, made in annotation_parents:
+        annot.StructParent = key
+        nums.append(key)
+        nums.append(made)
+        key += 1
+    tree_root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    tree_root.ParentTreeNextKey = key
+    pdf.Root.StructTreeRoot = tree_root
+    pdf.Root.MarkInfo = Dictionary(Marked=True)
+    pdf.Root.Lang = String(lang)
+    preferences = pdf.Root.get("/ViewerPreferences", Dictionary())
+    preferences.DisplayDocTitle = True
+    pdf.Root.ViewerPreferences = preferences
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, compress_streams=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.disable)  # plain objects, as ReportLab writes them
+    return out.getvalue()

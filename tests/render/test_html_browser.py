@@ -1,0 +1,139 @@
+"""Every bundled handout, in every bundled language, as HTML in a real browser (headless Chromium
+through Playwright): no axe-core WCAG 2.1 A/AA violation, no request for anything outside the
+file and no console error (a Content-Security-Policy refusal is one), no horizontal scrolling at
+320, 640 (1280 at 200% zoom) or 1280 CSS pixels, and screenshots at 320 and 1280 to look at.
+Large print (English and Arabic) and a clinic profile with phone numbers and a logo are there too.
+
+axe-core is the copy ``axe-playwright-python`` ships (``axe.min.js``, MPL-2.0), injected into the
+page: nothing is downloaded. Screenshots go to ``$HANDOUTS_SCREENSHOTS`` when it is set.
+Without a ``chromium`` on the PATH the test is skipped, except in CI (``CI`` set), where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from handouts.document import prepare
+from handouts.registry import Registry
+from handouts.render.html import render_html
+
+LOCALES = ("en", "es", "zh-Hans", "vi", "ar", "hi")
+WIDTHS = (320, 640, 1280)
+SHOT_WIDTHS = (320, 1280)
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def axe_script() -> str:
+    from axe_playwright_python.base import AXE_FILE_PATH
+
+    return Path(AXE_FILE_PATH).read_text(encoding="utf-8")
+
+
+MODULES = list(Registry().module_paths())
+CASES = [(name, locale, "standard", None) for name in MODULES for locale in LOCALES]
+CASES += [(name, locale, "large-print", None) for name in MODULES for locale in ("en", "ar")]
+CASES += [("questions-to-ask", "en", "standard", "riverside"), ("car-t-side-effects", "ar", "standard", "with-logo")]
+
+
+def case_id(case) -> str:
+    name, locale, variant, clinic = case
+    return "-".join([name, locale] + ([variant] if variant != "standard" else []) + ([clinic] if clinic else []))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not on the PATH; CI must run the HTML browser tests (apt-get install chromium)")
+        pytest.skip("chromium is not on the PATH (apt-get install chromium); CI runs these tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    return axe_script()
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("html")
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = os.environ.get("HANDOUTS_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def violations_report(violations: list) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation.get('impact')}): {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    {node['target']}: {node.get('failureSummary', '').strip()}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case_id(case) for case in CASES])
+def test_handout_in_a_browser(browser, axe, pages, shots, case):
+    from handouts.clinic import load_clinic
+
+    name, locale, variant, clinic = case
+    started = time.monotonic()
+    handout = prepare(Registry(), name, locale=locale, variant=variant,
+                      clinic=load_clinic(FIXTURES / "clinics" / f"{clinic}.yaml") if clinic else None)
+    stem = case_id(case)
+    path = pages / f"{stem}.html"
+    path.write_bytes(render_html(handout))
+    url = path.as_uri()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=True)
+    requests: list[str] = []
+    errors: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.on("console", lambda message: errors.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(url, wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        page.evaluate(axe)
+        results = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                             resultTypes: ['violations']})""", TAGS)
+        assert results["violations"] == [], f"{stem}:\n" + violations_report(results["violations"])
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(50)
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, f"{stem} scrolls sideways at {width} px ({scroll} px wide)"
+            if width in SHOT_WIDTHS:
+                page.screenshot(path=str(shots / f"{stem}.{width}.png"), full_page=True)
+        # the page's own fonts loaded from their data: URIs (a broken one would leave the text in a system font)
+        loaded = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').length")
+        assert loaded >= 2, f"{stem}: the page's own fonts did not load"
+    finally:
+        context.close()
+    outside = [url_ for url_ in requests if url_ != url and not url_.startswith("data:")]
+    assert outside == [], f"{stem} asked for {outside}"
+    assert requests and requests[0] == url
+    assert errors == [], f"{stem}: the browser reported {errors}"
+    print(f"{stem} {time.monotonic() - started:.1f} s")

@@ -1,0 +1,91 @@
+"""The QR code to a handout's HTML twin: decoded from the printed page by a QR reader (zxing-cpp)
+from poppler's 300 dpi rendering, not read back from our own drawing."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pikepdf
+import pytest
+import zxingcpp
+from pdfread import needs
+from PIL import Image
+
+pytestmark = needs("pdftoppm", "pdftotext")
+
+WEB = "https://riverside.example.org/handouts"
+
+
+@pytest.fixture
+def profile(tmp_path):
+    path = tmp_path / "clinic.yaml"
+    path.write_text(f"name: Riverside Cancer Centre\nshort_name: Riverside\nweb: {WEB}\n")
+    return path
+
+
+def codes_on(pdf, tmp_path) -> list[set[str]]:
+    """What a QR reader finds on each page of ``pdf``."""
+    subprocess.run(["pdftoppm", "-r", "300", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    found = [{result.text for result in zxingcpp.read_barcodes(Image.open(png))} for png in pages]
+    for png in pages:
+        png.unlink()
+    return found
+
+
+@pytest.mark.parametrize("module,locale,paper,large", [
+    ("car-t-journey", "en", "a4", False),
+    ("car-t-journey", "ar", "letter", False),
+    ("immunotherapy-vs-car-t", "zh-Hans", "a4", True),
+    ("car-t-side-effects", "es", "letter", False),   # a wallet card: on the sheet, below the cards
+    ("questions-to-ask", "hi", "a4", False),
+])
+def test_every_pdf_carries_a_code_that_reads_as_its_html_twin(run, profile, tmp_path, module, locale, paper, large):
+    out = tmp_path / "out"
+    result = run("build", module, "-l", locale, "-p", paper, "-c", profile, "-o", out,
+                 *(["--large-print"] if large else []))
+    assert result.exit_code == 0, result.output
+    pdf = next(out.glob("*.pdf"))
+    twin = f"{WEB}/{module}.{locale}.html"
+    found = codes_on(pdf, tmp_path)
+    assert set().union(*found) == {twin}                  # one address, and the right one
+    assert sum(1 for page in found if page) == 1          # printed once, not on every page
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert twin in text.replace("\n", "")                 # and printed, for those who cannot scan
+    with pikepdf.open(pdf) as document:                   # and in the structure tree: a figure, a link
+        elements = list(walk(document.Root.StructTreeRoot.K[0]))
+    assert any(e.S == "/Figure" and str(e.get("/Alt")) == twin for e in elements)
+    assert any(e.S == "/Link" for e in elements)
+
+
+def walk(element):
+    yield element
+    for kid in element.get("/K", []):
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR"):
+            yield from walk(kid)
+
+
+def test_no_web_address_no_code(run, fixtures, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", "car-t-journey", "-o", out).exit_code == 0
+    assert not set().union(*codes_on(out / "car-t-journey.en.a4.pdf", tmp_path))
+
+
+@pytest.mark.parametrize("address,says", [
+    ("http://example.org/handouts", "must start with https://"),
+    ("javascript:alert(1)", "must start with https://"),
+    ("https://example.org/handouts?patient=1", "no ?query"),
+    ("https://user@example.org/", "no ?query"),
+    ("https://example.org/hand outs", "plain https:// address"),
+    ("https://exämple.org/", "xn--"),
+    ("https://" + "a" * 130 + ".org/", "at most"),
+])
+def test_a_bad_web_address_is_one_line_at_its_line(run, tmp_path, address, says):
+    path = tmp_path / "clinic.yaml"
+    path.write_text(f"name: A clinic\n# where our HTML handouts are\nweb: '{address}'\n")
+    result = run("build", "car-t-journey", "-c", path, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert any(line.startswith("error: clinic.yaml:3: web") or "clinic.yaml:3: web" in line for line in lines), lines
+    assert says in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))

@@ -1,0 +1,231 @@
+"""Tagged PDF, read back by outside tools: poppler's ``pdfinfo -struct-text`` for the structure
+tree and its text in reading order, qpdf (through pikepdf) for the catalogue entries, the /Alt of
+every figure, the annotations' structure parents and the marked content of every page.
+
+poppler's structure reader takes each glyph's own Unicode and ignores /ActualText (its
+MarkedContentOutputDev), so for the shaped scripts (Arabic, Hindi) it cannot spell the words that
+``pdftotext`` reads right from the same file: there the tree is compared with the English one of
+the same handout, element by element, and the text check is left to the pdftotext tests.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import unicodedata
+from functools import lru_cache
+
+import pikepdf
+import pytest
+from pdfread import needs
+
+from handouts import model as m
+from handouts.document import prepare
+from handouts.registry import Registry
+
+pytestmark = needs("pdfinfo", "pdftoppm")
+
+MODULES = ("immunotherapy-vs-car-t", "car-t-journey", "car-t-side-effects", "immunotherapy-side-effects",
+           "questions-to-ask")
+LOCALES = ("en", "es", "zh-Hans", "vi", "ar", "hi")
+READ_BY_POPPLER = ("en", "es", "zh-Hans", "vi")   # no shaping: one glyph per character
+ITEMS = [(module, locale, paper, variant) for module in MODULES for locale in LOCALES
+         for paper in ("a4", "letter") for variant in ("standard", "large-print")]
+ROLES = {"Document", "Sect", "H1", "H2", "H3", "H4", "P", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD",
+         "Figure", "Form", "Link", "Span"}
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tagged")
+    subprocess.run([sys.executable, "-m", "handouts", "build", "--all", "-j", "2", "-o", str(out)],
+                   check=True, capture_output=True)
+    return out
+
+
+def pdf_of(out, module, locale, paper, variant):
+    return out / f"{module}.{locale}.{paper}{'.large-print' if variant == 'large-print' else ''}.pdf"
+
+
+# -- reading pdfinfo -struct-text -------------------------------------------------------------------
+
+class Element:
+    def __init__(self, role: str, depth: int):
+        self.role, self.depth, self.kids, self.texts, self.attributes, self.objects = role, depth, [], [], [], []
+
+    @property
+    def text(self) -> str:
+        return "".join(self.texts) + "".join(kid.text for kid in self.kids)
+
+    def walk(self):
+        yield self
+        for kid in self.kids:
+            yield from kid.walk()
+
+
+LINE = re.compile(r'^(?P<indent> *)(?:"(?P<text>.*)"|(?P<attr>/\S+ .*)|(?P<object>Object \d+ \d+)|'
+                  r'(?P<role>\w+)(?: \(\w+\))?:?(?:\[.*\])?)$')
+
+
+@lru_cache(maxsize=None)
+def struct_tree(path) -> Element:
+    """The tree ``pdfinfo -struct-text`` prints: an element per line, indented two spaces a level,
+    its text in quotes below it, its attributes (``/Scope /Column``) under a colon."""
+    out = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True).stdout
+    root = Element("", -1)
+    stack = [root]
+    for line in out.splitlines():
+        match = LINE.match(line)
+        assert match, f"unexpected pdfinfo line: {line!r}"
+        depth = len(match["indent"]) // 2
+        while stack[-1].depth >= depth:
+            stack.pop()
+        if match["text"] is not None:
+            stack[-1].texts.append(match["text"])
+        elif match["attr"] is not None:
+            stack[-1].attributes.append(match["attr"].strip())
+        elif match["object"] is not None:   # an annotation (a check box, a link) in the element
+            stack[-1].objects.append(match["object"])
+        else:
+            element = Element(match["role"], depth)
+            stack[-1].kids.append(element)
+            stack.append(element)
+    assert len(root.kids) == 1, "one Document element"
+    return root.kids[0]
+
+
+def folded(text: str, locale: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\u00ad\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069]", "", text)
+    return re.sub(r"\s+", "" if locale == "zh-Hans" else " ", text).strip()
+
+
+@lru_cache(maxsize=None)
+def handout_of(module, locale, paper, variant):
+    return prepare(Registry(), module, locale=locale, paper=paper, variant=variant)
+
+
+def expected(handout):
+    """From the model: the words of each heading, list item, table cell and question, in order."""
+    headings, items, cells, questions = [], [], [], []
+    compact = handout.document.kind == "card" and handout.variant == "standard"  # a card's long lists run on
+    for block in handout.document.walk():
+        if isinstance(block, m.Heading):
+            headings.append(m.plain(block.content))
+        elif isinstance(block, m.ListBlock) and (len(block.items) <= 4 or not compact):
+            items += [m.plain(item) for item in block.items]
+        elif isinstance(block, m.Emergency) and handout.variant == "standard" and not compact:
+            items += [m.plain(item) for item in (*block.emergency_signs, *block.team_signs)]
+        elif isinstance(block, m.Table) and handout.variant == "standard":
+            cells += [m.plain(m.joined(cell)) for row in (*block.header, *block.rows) for cell in row]
+        elif isinstance(block, m.ChecklistGroup):
+            questions += [m.plain(q.content) for q in block.questions]
+    return headings, items, cells, questions
+
+
+def roles(tree: Element) -> list[str]:
+    return [element.role for element in tree.walk()]
+
+
+# -- the tests ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("module,locale,paper,variant", ITEMS)
+def test_structure_tree_holds_every_heading_item_cell_and_question(catalogue, module, locale, paper, variant):
+    tree = struct_tree(pdf_of(catalogue, module, locale, paper, variant))
+    assert tree.role == "Document"
+    assert set(roles(tree)) <= ROLES, set(roles(tree)) - ROLES
+    assert roles(tree).count("H1") == 1
+    handout = handout_of(module, locale, paper, variant)
+    headings, items, cells, questions = expected(handout)
+    forms = [e for e in tree.walk() if e.role == "Form"]
+    assert len(forms) == len(questions) and all(len(form.objects) == 1 for form in forms)  # each with its field
+    if locale not in READ_BY_POPPLER:
+        # the same elements in the same order as the English of this handout: the reading order is
+        # the model's, not the mirrored drawing order of a right-to-left page
+        english = struct_tree(pdf_of(catalogue, module, "en", paper, variant))
+        if handout.document.furniture.draft_mark and handout.document.kind == "card" and variant == "standard":
+            # a draft translation's card front has one paragraph more: the draft mark
+            assert [r for r in roles(tree) if r != "P"] == [r for r in roles(english) if r != "P"]
+            assert roles(tree).count("P") == roles(english).count("P") + 1
+        else:
+            assert roles(tree) == roles(english)
+        assert all(e.text.strip() for e in tree.walk() if e.role in ("H1", "H2", "LBody", "TH", "TD"))
+        return
+    fold = lambda text: folded(text, locale)  # noqa: E731
+    found_headings = [fold(e.text) for e in tree.walk() if re.fullmatch(r"H[2-6]", e.role)]
+    position = 0
+    for heading in map(fold, headings):  # every heading, in the model's order
+        assert heading in found_headings[position:], (heading, found_headings)
+        position = found_headings.index(heading, position) + 1
+    bodies = [fold(e.text) for e in tree.walk() if e.role == "LBody"]
+    for item in map(fold, items):
+        assert item in bodies, (item, bodies[:5])
+    bare = lambda text: re.sub(r"[\s•]", "", folded(text, locale))  # noqa: E731
+    table_cells = [bare(e.text) for e in tree.walk() if e.role in ("TH", "TD")]
+    assert [bare(cell) for cell in cells] == table_cells  # every cell, row by row, from the start side
+    for question in map(fold, questions):
+        assert question in bodies, question
+    header = [e for e in tree.walk() if e.role == "TH"]
+    if cells:
+        assert all(e.attributes for e in header), "every TH has a /Scope"
+        assert {a for e in header for a in e.attributes} == {"/Scope /Column", "/Scope /Row"}
+
+
+@pytest.mark.parametrize("module,locale,paper,variant", [item for item in ITEMS if item[2] == "a4"])
+def test_page_furniture_is_not_in_the_tree(catalogue, module, locale, paper, variant):
+    handout = handout_of(module, locale, paper, variant)
+    if locale not in READ_BY_POPPLER or handout.document.kind == "card" and variant == "standard":
+        pytest.skip("poppler spells shaped glyphs; a card's version line is on the card itself")
+    text = folded(struct_tree(pdf_of(catalogue, module, locale, paper, variant)).text, locale)
+    page_one = handout.document.furniture.page_label.format(page=1, pages=2).split("2")[0]
+    assert folded(page_one, locale) not in text  # "Page 1 of": the running footer is an artifact
+
+
+@pytest.mark.parametrize("module,locale,paper,variant", ITEMS)
+def test_catalogue_pages_figures_and_marked_content(catalogue, module, locale, paper, variant):
+    """What qpdf reads: the entries a reader needs, /Alt on every figure, every annotation in the
+    tree, and no text on any page outside a tagged element or an artifact."""
+    with pikepdf.open(pdf_of(catalogue, module, locale, paper, variant)) as pdf:
+        root = pdf.Root
+        assert root.MarkInfo.Marked is True
+        assert str(root.Lang) == locale
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        tree = root.StructTreeRoot
+        parents = dict(zip(list(tree.ParentTree.Nums)[::2], list(tree.ParentTree.Nums)[1::2]))
+        figures = 0
+        stack = [tree.K[0]]
+        while stack:
+            element = stack.pop()
+            if element.get("/S") == "/Figure":
+                figures += 1
+                assert str(element.get("/Alt", "")).strip(), "a figure without /Alt"
+            stack += [kid for kid in element.get("/K", []) if isinstance(kid, pikepdf.Dictionary)
+                      and kid.get("/Type") not in ("/MCR", "/OBJR")]
+        if any(isinstance(b, m.Figure) for b in handout_of(module, locale, paper, variant).document.walk()):
+            assert figures >= 1
+        for index, page in enumerate(pdf.pages):
+            assert page.obj.Tabs == "/S"
+            assert int(page.obj.StructParents) == index
+            for annot in page.obj.get("/Annots", []):
+                assert int(annot.StructParent) in parents, "an annotation outside the structure tree"
+            untagged = text_outside_marked_content(page)
+            assert not untagged, f"page {index + 1}: text drawn outside any tagged element or artifact"
+
+
+def text_outside_marked_content(page) -> int:
+    """How many text-showing operators are neither in an element's marked content (an MCID) nor in
+    an artifact."""
+    count, open_marks = 0, []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        name = str(operator)
+        if name in ("BDC", "BMC"):
+            tag = str(operands[0])
+            props = operands[1] if name == "BDC" else None
+            counted = tag == "/Artifact" or (isinstance(props, pikepdf.Dictionary) and "/MCID" in props)
+            open_marks.append(counted)
+        elif name == "EMC":
+            open_marks.pop()
+        elif name in ("Tj", "TJ", "'", '"') and not any(open_marks):
+            count += 1
+    return count
