@@ -347,9 +347,12 @@ def sort_out(plan: Plan, items: list[Item], previous: dict[str, dict]) -> tuple[
 # -- building -----------------------------------------------------------------------------------
 
 def count_pages(pdf: bytes) -> int:
-    import re
+    import io
 
-    return len(re.findall(rb"/Type /Page\b(?!s)", pdf))
+    import pikepdf  # the page objects may be in compressed object streams
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return len(document.pages)
 
 
 def build_one(plan: Plan, item: Item, inputs: str | None = None) -> Outcome:

@@ -260,7 +260,9 @@ def localized_words(translate: Translator, registry: Registry | None = None) -> 
     for key in ("draft", "draft_mark"):  # the notice, and the short mark on a wallet card
         if words[key] != english[key]:
             # the English set apart, so its full stop stays at its end in a right-to-left line
-            words[key] = f"{words[key]} / {isolated(english[key], is_rtl(translate.locale))}"
+            english_part = isolated(english[key], is_rtl(translate.locale))
+            words[f"{key}_parts"] = ((words[key], ""), (" / ", ""), (english_part, "en"))
+            words[key] = f"{words[key]} / {english_part}"
     return words
 
 
@@ -318,6 +320,8 @@ def furniture(module: Module, locale: str, words: dict, clinic: Clinic, draft: b
         version=words["version"].format(version=module.version),
         reviewed=words["reviewed"].format(date=format_date(module.reviewed, locale)),
         page_label=words["page"], draft=words["draft"] if draft else "",
+        draft_parts=words.get("draft_parts", ()) if draft else (),
+        draft_mark_parts=words.get("draft_mark_parts", ()) if draft else (),
         card_notice=words["card_notice"], card_instructions=words["card_instructions"],
         draft_mark=words["draft_mark"] if draft else "", sides=(words["card_front"], words["card_back"]),
         clinic=isolated(clinic.name or "", is_rtl(locale), FIRST_STRONG),

@@ -286,9 +286,11 @@ class Furniture:
     reviewed: str              # "Reviewed 25 November 2026"
     page_label: str            # "Page {page} of {pages}"
     draft: str = ""            # the draft-translation notice, in the locale and English; "" if none
+    draft_parts: tuple = ()    # the same as (text, language) pairs: "en" marks the English (WCAG 3.1.2)
     card_notice: str = ""
     card_instructions: str = ""
     draft_mark: str = ""       # a short draft mark for each wallet card of a draft translation; "" if none
+    draft_mark_parts: tuple = ()   # the same as (text, language) pairs
     sides: tuple = ("front", "back")   # the card sheet's side labels, translated
     clinic: str = ""
     clinic_short: str = ""     # where room is tight (a card's front): the profile's short_name, else its name

@@ -431,5 +431,8 @@ def test_draft_notice_near_the_top_and_furniture_in_the_page():
     [draft] = [element for element in order if "draft" in element.classes]
     emergency = next(section for section in tree.root.iter("section") if "emergency" in section.classes)
     assert order.index(draft) < order.index(emergency) and draft.text() == fur.draft
+    # the English half of the notice says it is English (WCAG 3.1.2, language of parts)
+    [english] = [element for element in draft.iter() if element.attrs.get("lang") == "en"]
+    assert "Draft translation" in english.text()
     [footer] = list(tree.root.iter("footer"))
     assert fur.version in footer.text() and fur.reviewed in footer.text() and fur.notice in footer.text()

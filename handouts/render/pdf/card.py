@@ -62,7 +62,11 @@ def draft_line(handout: Handout, styles: Styles) -> TextBlock:
     """The draft mark at the foot of a card's front: every cut card of a draft translation says so."""
     size = handout.layout.pt("small")
     style = styles.footer.but(size=size, leading=size * 1.15, links=False, bold=True)
-    return plain_para(handout.document.furniture.draft_mark, style)
+    fur = handout.document.furniture
+    # the English half says it is English (its marked content carries /Lang), where the parts are known
+    runs = [(text, False, False, None, lang) for text, lang in fur.draft_mark_parts] or \
+        [(fur.draft_mark, False, False, None)]
+    return TextBlock(runs, style)
 
 
 GLYPH_OVERHANG = 0.4 * mm

@@ -62,6 +62,7 @@ class Tagger:
         self.next_mcid: dict[int, int] = {}
         self.depth = 0           # inside a node marked ``quiet`` (a figure), nothing more is tagged
         self.current: StructNode | None = None   # the node whose marked content is open
+        self.lang = ""                           # the language of the run being drawn, if not the document's
 
     def begin(self, canvas, node: StructNode | None) -> bool:
         """Start ``node``'s marked content on the canvas's page; False if nothing is to be tagged
@@ -89,18 +90,30 @@ class Tagger:
         node = self.current
         if node is None or self.depth:
             return False
-        ops.append(f"EMC /Span <</MCID {self._mark(page, node)} /ActualText <{spelled_hex}>>> BDC")
+        lang = f" /Lang {_pdf_string(self.lang)}" if self.lang else ""
+        ops.append(f"EMC /Span <</MCID {self._mark(page, node)} /ActualText <{spelled_hex}>{lang}>> BDC")
         return True
 
     def resume(self, ops: list, page: int) -> None:
-        """After an ``actual_text`` span: go on with the node's own marked content."""
+        """After an ``actual_text`` span: go on with the node's own marked content (in the language
+        of the run it is in)."""
         node = self.current
-        ops.append(f"EMC /{node.role} <</MCID {self._mark(page, node)}>> BDC")
+        lang = f" /Lang {_pdf_string(self.lang)}" if self.lang else ""
+        ops.append(f"EMC /{'Span' if lang else node.role} <</MCID {self._mark(page, node)}{lang}>> BDC")
+
+    def language(self, ops: list, page: int, lang: str) -> bool:
+        """A run in another language starts (``lang``) or ends (""): its marked content says so
+        with /Lang (PDF 14.9.2), so a screen reader switches voice. False when nothing is tagged."""
+        if self.current is None or self.depth:
+            return False
+        self.lang = lang
+        self.resume(ops, page)
+        return True
 
     def end(self, canvas, node: StructNode) -> None:
         if node.quiet:
             self.depth -= 1
-        self.current = None
+        self.current, self.lang = None, ""
         canvas._code.append("EMC /Artifact BMC")
 
     def annotation(self, canvas, node: StructNode | None = None, role: str = "") -> None:
@@ -111,6 +124,11 @@ class Tagger:
             return
         target = node.add(role) if role else node
         target.kids.append(("annot", canvas.getPageNumber(), len(canvas._annotationrefs)))
+
+
+def _pdf_string(text: str) -> str:
+    """A language tag as a PDF literal string (letters, digits and hyphens only)."""
+    return "(" + "".join(char for char in text if char.isalnum() or char == "-") + ")"
 
 
 def tagger_of(canvas) -> Tagger | None:
@@ -167,6 +185,11 @@ def tag_pdf(data: bytes, root: StructNode, *, lang: str, title: str) -> bytes:
         if not node.has_content():
             return None
         made = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent))
+        # the element's page: its marked content there is named by number alone, not by an MCR
+        # dictionary each (an Arabic sheet has thousands of /ActualText sequences)
+        home = next((kid[1] for kid in node.kids if not isinstance(kid, StructNode) and kid[0] == "mcid"), None)
+        if home is not None:
+            made.Pg = pages[home - 1].obj
         kids = Array()
         for kid in node.kids:
             if isinstance(kid, StructNode):
@@ -178,7 +201,7 @@ def tag_pdf(data: bytes, root: StructNode, *, lang: str, title: str) -> bytes:
             page_obj = pages[page - 1].obj
             if what == "mcid":
                 by_page[page - 1][number] = made
-                kids.append(Dictionary(Type=Name.MCR, Pg=page_obj, MCID=number))
+                kids.append(number if page == home else Dictionary(Type=Name.MCR, Pg=page_obj, MCID=number))
             else:
                 annot = page_obj.Annots[number]
                 annotation_parents.append((annot, made))
@@ -217,5 +240,5 @@ def tag_pdf(data: bytes, root: StructNode, *, lang: str, title: str) -> bytes:
     pdf.Root.ViewerPreferences = preferences
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.disable)  # plain objects, as ReportLab writes them
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)  # the tree's many small objects, compressed
     return out.getvalue()

@@ -122,6 +122,7 @@ class InlineStyle:
     colour: object
     href: str | None = None
     underline: bool = False
+    lang: str = ""             # a language other than the document's (tagged PDF: /Lang on its marked content)
 
 
 @dataclass(frozen=True)
@@ -152,12 +153,13 @@ class TextStyle:
 
 
 def spans_for(runs, style: TextStyle) -> list[Span]:
-    """Spans from ``(text, bold, italic, href)`` runs in a paragraph style."""
+    """Spans from ``(text, bold, italic, href)`` runs in a paragraph style; a fifth item, when
+    given, is the run's language where it is not the document's."""
     spans = []
-    for text, bold, italic, href in runs:
+    for text, bold, italic, href, *lang in runs:
         colour = style.link_colour if href and style.link_colour is not None else style.colour
         inline = InlineStyle(style.faces.pick(bold or style.bold, italic), style.size, colour,
-                             href if style.links else None, underline=bool(href))
+                             href if style.links else None, underline=bool(href), lang=lang[0] if lang else "")
         spans.append(Span(text, inline))
     return spans
 
@@ -280,8 +282,11 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: b
     tagger = getattr(canvas, "tagger", None)
     ops, decorations = ["BT"], []
     pen = 0.0
+    language = ""
     for piece in line.pieces:
         style = piece.style
+        if tagger is not None and style.lang != language:  # into or out of a run in another language
+            language = style.lang if tagger.language(ops, canvas.getPageNumber(), style.lang) else ""
         font = pdf_font(style.font_path)
         rl_font = _rl_font(font.name)
         codes = {glyph.gid: font.codes.get(glyph.gid, 0) for glyph in piece.glyphs}
@@ -367,6 +372,8 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: b
             ops.append("0 Ts")
         if style.href or style.underline:
             decorations.append((start, pen, style))
+    if language:
+        tagger.language(ops, canvas.getPageNumber(), "")
     if line.broke_at_space and line.pieces and tagger is not None and tagger.current is not None:
         _draw_read_space(ops, line, x, y, pen, doc, rtl)
     ops.append("ET")
