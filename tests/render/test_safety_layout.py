@@ -235,3 +235,18 @@ def test_counted_weeks_take_each_languages_plural_form(run, tmp_path, weeks, exp
         text = " ".join(page_text(next(out.glob("*.pdf")), 2).split())
         assert " ".join(words(phrase)) in " ".join(words(text)) if locale != "zh-Hans" else \
             phrase.replace(" ", "") in text.replace(" ", ""), (locale, phrase, text[:500])
+
+
+def test_a_clinics_address_and_numbers_tighten_the_page_not_push_the_box_off_it(run, tmp_path):
+    """A US clinic's Spanish comparison sheet on Letter, with its name and address at the top and
+    its numbers in the box, once failed: the box was 'not on page 1' though tighter spacing fits it."""
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text("name: Riverside Cancer Centre\nshort_name: Riverside\naddress: 12 River Road, Springfield\n"
+                       "phones:\n  daytime: '+1 555 0100'\n  after_hours: '+1 555 0199'\n")
+    result = run("build", "immunotherapy-vs-car-t", "-l", "es", "-p", "letter", "-c", profile, "--strict", "-o", "out")
+    assert result.exit_code == 0, result.output
+    box = next(b for b in handout_of("immunotherapy-vs-car-t", "es", "letter", "standard").document.walk()
+               if isinstance(b, m.Emergency))
+    text = page_text(tmp_path / "out" / "immunotherapy-vs-car-t.es.letter.pdf", 1)
+    assert found_at(m.plain(box.emergency_signs[-1]), text, "es") > found_at(box.emergency_heading, text, "es") >= 0
+    assert "+1 555 0199" in text

@@ -188,11 +188,11 @@ TIGHTER = (1.0, 0.6, 0.3)   # spacing tried in turn when a page rule is broken: 
 
 def laid_out(handout: Handout, make) -> bytes:
     """The story of ``make(spacing) -> (flow, styles, root)`` on pages, tagged under ``root``, checked:
-    the emergency box whole on page 1 (else the build fails, naming what to shorten), and the
-    layout's page rules. A broken
-    rule (a page left a quarter empty before a block that must not split, a last page of two
-    glossary entries) is first met by tightening the spacing; what is left is a warning, which
-    ``--strict`` fails."""
+    the emergency box whole on page 1, and the layout's page rules. Either, broken, is first met by
+    tightening the spacing (a clinic's name, address and printed numbers can push the box off page
+    1 of a Spanish sheet on Letter by a few points). An emergency box that still does not fit fails
+    the build, naming what to shorten; a page rule still broken is a warning, which ``--strict``
+    fails."""
     rules = handout.layout.values.get("pages") or {}
     best = None
     for spacing in TIGHTER:
@@ -207,6 +207,8 @@ def laid_out(handout: Handout, make) -> bytes:
             if tall:  # the box is taller than a page: say which text to shorten, not ReportLab's words
                 raise_emergency_fit(handout, tall[0], "is taller than a page")
             raise
+        if spacing != TIGHTER[-1] and misfit(boxes):
+            continue
         check_emergency_boxes(handout, boxes)
         problems = measure.problems(rules)
         if best is None or len(problems) < len(best[1]):
@@ -219,11 +221,15 @@ def laid_out(handout: Handout, make) -> bytes:
     return data
 
 
+def misfit(boxes: list) -> list:
+    """The emergency boxes that split, or are not on page 1 when they must be."""
+    return [box for box in boxes if len(box.pages) > 1 or (box.first_page and box.pages != [1])]
+
+
 def check_emergency_boxes(handout: Handout, boxes: list) -> None:
-    for box in boxes:
-        if len(box.pages) > 1 or (box.first_page and box.pages != [1]):
-            raise_emergency_fit(handout, box, "splits across pages" if len(box.pages) > 1
-                                else "does not fit on the first page")
+    for box in misfit(boxes):
+        raise_emergency_fit(handout, box, "splits across pages" if len(box.pages) > 1
+                            else "does not fit on the first page")
 
 
 def raise_emergency_fit(handout: Handout, box, what: str):
