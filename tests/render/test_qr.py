@@ -55,7 +55,16 @@ def test_every_pdf_carries_a_code_that_reads_as_its_html_twin(run, profile, tmp_
     with pikepdf.open(pdf) as document:                   # and in the structure tree: a figure, a link
         elements = list(walk(document.Root.StructTreeRoot.K[0]))
     assert any(e.S == "/Figure" and str(e.get("/Alt")) == twin for e in elements)
-    assert any(e.S == "/Link" for e in elements)
+    [link] = [e for e in elements if e.S == "/Link"]
+    kids = list(link.K)
+    assert any(isinstance(kid, int) for kid in kids)  # the address's words are in the Link element...
+    annotations = [kid.Type for kid in kids if isinstance(kid, pikepdf.Dictionary)]
+    assert annotations and set(annotations) == {"/OBJR"}  # ...with its annotation (one a line, if it wraps)
+    if locale in ("en", "es"):  # poppler reads the words of unshaped text from the tree
+        lines = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], capture_output=True, text=True,
+                               check=True).stdout.splitlines()
+        at = next(i for i, line in enumerate(lines) if line.strip() == "Link (inline)")
+        assert lines[at + 1].strip() == f'"{twin}"'
 
 
 def walk(element):

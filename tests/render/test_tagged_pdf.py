@@ -270,3 +270,22 @@ def test_the_english_half_of_a_cards_draft_mark_says_it_is_english(catalogue, lo
         assert front == []
     else:
         assert front and set(front) == {"en"}
+
+
+def test_a_link_in_the_content_is_a_link_element_with_its_words_and_its_annotation(edit, content_copy, tmp_path):
+    edit("mini-sheet", "Eat both. Call your team",
+         "Eat both. See [the fruit guide](https://example.org/fruit). Call your team")
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "handouts", "build", "mini-sheet", "--content", str(content_copy), "-o",
+                    str(out)], check=True, capture_output=True)
+    pdf = out / "mini-sheet.en.a4.pdf"
+    lines = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == "Link (inline)")
+    assert lines[at + 1].strip() == '"the fruit guide"' and lines[at + 2].strip().startswith("Object ")
+    with pikepdf.open(pdf) as document:
+        nums = list(document.Root.StructTreeRoot.ParentTree.Nums)
+        parents = dict(zip(nums[::2], nums[1::2]))
+        [annotation] = [a for page in document.pages for a in page.obj.get("/Annots", [])]
+        assert str(annotation.A.URI) == "https://example.org/fruit"
+        assert parents[int(annotation.StructParent)].S == "/Link"  # the annotation points back at its element

@@ -63,6 +63,9 @@ class Tagger:
         self.depth = 0           # inside a node marked ``quiet`` (a figure), nothing more is tagged
         self.current: StructNode | None = None   # the node whose marked content is open
         self.lang = ""                           # the language of the run being drawn, if not the document's
+        self.link: StructNode | None = None      # the Link element of the run being drawn, if it is a link
+        self.links: dict[str, StructNode] = {}   # the node's Link elements by address: a link wrapped onto
+                                                 # a second line is one element with two annotations
 
     def begin(self, canvas, node: StructNode | None) -> bool:
         """Start ``node``'s marked content on the canvas's page; False if nothing is to be tagged
@@ -87,33 +90,39 @@ class Tagger:
         nested inside it: a reader that ends the outer sequence at the inner EMC (poppler's) would
         lose the rest of the line. False when nothing is being tagged: the caller nests a plain
         span as before."""
-        node = self.current
-        if node is None or self.depth:
+        if self.current is None or self.depth:
             return False
+        node = self.link or self.current
         lang = f" /Lang {_pdf_string(self.lang)}" if self.lang else ""
         ops.append(f"EMC /Span <</MCID {self._mark(page, node)} /ActualText <{spelled_hex}>{lang}>> BDC")
         return True
 
     def resume(self, ops: list, page: int) -> None:
-        """After an ``actual_text`` span: go on with the node's own marked content (in the language
-        of the run it is in)."""
-        node = self.current
+        """After an ``actual_text`` span: go on with the marked content of the node being drawn (or
+        of the link in it), in the language of the run it is in."""
+        node = self.link or self.current
         lang = f" /Lang {_pdf_string(self.lang)}" if self.lang else ""
-        ops.append(f"EMC /{'Span' if lang else node.role} <</MCID {self._mark(page, node)}{lang}>> BDC")
+        role = node.role if node is self.link or not lang else "Span"
+        ops.append(f"EMC /{role} <</MCID {self._mark(page, node)}{lang}>> BDC")
 
-    def language(self, ops: list, page: int, lang: str) -> bool:
-        """A run in another language starts (``lang``) or ends (""): its marked content says so
-        with /Lang (PDF 14.9.2), so a screen reader switches voice. False when nothing is tagged."""
+    def run(self, ops: list, page: int, lang: str, href: str | None) -> StructNode | None:
+        """A run of a line starts whose language (``lang``, "" for the document's) or linkness
+        differs from the run before: its words go into a ``Link`` element of their own, which
+        ``annotation`` ties to the link's annotation, and its marked content says its language
+        with /Lang (PDF 14.9.2), so a screen reader switches voice. Returns the Link element."""
         if self.current is None or self.depth:
-            return False
+            return None
         self.lang = lang
+        if href is not None and href not in self.links:
+            self.links[href] = self.current.add("Link")
+        self.link = self.links[href] if href is not None else None
         self.resume(ops, page)
-        return True
+        return self.link
 
     def end(self, canvas, node: StructNode) -> None:
         if node.quiet:
             self.depth -= 1
-        self.current, self.lang = None, ""
+        self.current, self.lang, self.link, self.links = None, "", None, {}
         canvas._code.append("EMC /Artifact BMC")
 
     def annotation(self, canvas, node: StructNode | None = None, role: str = "") -> None:

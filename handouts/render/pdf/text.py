@@ -282,11 +282,13 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: b
     tagger = getattr(canvas, "tagger", None)
     ops, decorations = ["BT"], []
     pen = 0.0
-    language = ""
+    run, link = ("", None), None  # the language and link of the run being drawn
     for piece in line.pieces:
         style = piece.style
-        if tagger is not None and style.lang != language:  # into or out of a run in another language
-            language = style.lang if tagger.language(ops, canvas.getPageNumber(), style.lang) else ""
+        if tagger is not None and (style.lang, style.href if links else None) != run:
+            # into or out of a run in another language, or of a link: marked content of its own
+            run = (style.lang, style.href if links else None)
+            link = tagger.run(ops, canvas.getPageNumber(), *run)
         font = pdf_font(style.font_path)
         rl_font = _rl_font(font.name)
         codes = {glyph.gid: font.codes.get(glyph.gid, 0) for glyph in piece.glyphs}
@@ -299,7 +301,7 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: b
             rl_font.splitString("".join(map(chr, codes.values())), doc)  # gives each code a subset place
             pen = _draw_plain(ops, piece, codes, rl_font.state[doc].assignments, widths, rl_font, doc, pen)
             if style.href or style.underline:
-                decorations.append((start, pen, style))
+                decorations.append((start, pen, style, link))
             continue
         if font.invisible is not None:
             codes[font.invisible.gid] = font.codes[font.invisible.gid]
@@ -371,23 +373,22 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: b
         if rise:
             ops.append("0 Ts")
         if style.href or style.underline:
-            decorations.append((start, pen, style))
-    if language:
-        tagger.language(ops, canvas.getPageNumber(), "")
+            decorations.append((start, pen, style, link))
+    if run != ("", None):
+        tagger.run(ops, canvas.getPageNumber(), "", None)
     if line.broke_at_space and line.pieces and tagger is not None and tagger.current is not None:
         _draw_read_space(ops, line, x, y, pen, doc, rtl)
     ops.append("ET")
     canvas._code.append("\n".join(ops))
-    for start, end, style in decorations:
+    for start, end, style, link in decorations:
         canvas.saveState()
         canvas.setStrokeColor(style.colour)
         canvas.setLineWidth(max(style.size / 18, 0.4))
         canvas.line(x + start, y - style.size * 0.12, x + end, y - style.size * 0.12)
         canvas.restoreState()
         if style.href and links:
-            tagger = getattr(canvas, "tagger", None)
-            if tagger is not None:
-                tagger.annotation(canvas, role="Link")
+            if link is not None:  # the link's annotation, in the Link element that holds its words
+                tagger.annotation(canvas, link)
             canvas.linkURL(style.href, (x + start, y - style.size * 0.25, x + end, y + style.size * 0.8),
                            relative=1, thickness=0)
 
