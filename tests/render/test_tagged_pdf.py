@@ -289,3 +289,21 @@ def test_a_link_in_the_content_is_a_link_element_with_its_words_and_its_annotati
         [annotation] = [a for page in document.pages for a in page.obj.get("/Annots", [])]
         assert str(annotation.A.URI) == "https://example.org/fruit"
         assert parents[int(annotation.StructParent)].S == "/Link"  # the annotation points back at its element
+
+
+def test_the_benchmarks_untagged_switch_draws_the_same_handout_untagged(monkeypatch):
+    """bench/ measures tagging against ``tags.TAGGED = False``: that must still draw every script
+    (an Arabic sheet once failed there) and write no structure."""
+    import io
+
+    from handouts.render import render
+    from handouts.render.pdf import tags
+
+    handout = handout_of("immunotherapy-vs-car-t", "ar", "a4", "standard")
+    monkeypatch.setattr(tags, "TAGGED", False)
+    with pikepdf.open(io.BytesIO(render(handout))) as untagged:
+        assert "/StructTreeRoot" not in untagged.Root and "/MarkInfo" not in untagged.Root
+        pages = len(untagged.pages)
+    monkeypatch.setattr(tags, "TAGGED", True)
+    with pikepdf.open(io.BytesIO(render(handout))) as tagged:
+        assert "/StructTreeRoot" in tagged.Root and len(tagged.pages) == pages

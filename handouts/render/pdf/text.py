@@ -282,13 +282,13 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: b
     tagger = getattr(canvas, "tagger", None)
     ops, decorations = ["BT"], []
     pen = 0.0
-    run, link = ("", None), None  # the language and link of the run being drawn
+    within, link = ("", None), None  # the language and link of the run of the line being drawn
     for piece in line.pieces:
         style = piece.style
-        if tagger is not None and (style.lang, style.href if links else None) != run:
+        if tagger is not None and (style.lang, style.href if links else None) != within:
             # into or out of a run in another language, or of a link: marked content of its own
-            run = (style.lang, style.href if links else None)
-            link = tagger.run(ops, canvas.getPageNumber(), *run)
+            within = (style.lang, style.href if links else None)
+            link = tagger.run(ops, canvas.getPageNumber(), *within)
         font = pdf_font(style.font_path)
         rl_font = _rl_font(font.name)
         codes = {glyph.gid: font.codes.get(glyph.gid, 0) for glyph in piece.glyphs}
@@ -374,7 +374,7 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: b
             ops.append("0 Ts")
         if style.href or style.underline:
             decorations.append((start, pen, style, link))
-    if run != ("", None):
+    if within != ("", None):
         tagger.run(ops, canvas.getPageNumber(), "", None)
     if line.broke_at_space and line.pieces and tagger is not None and tagger.current is not None:
         _draw_read_space(ops, line, x, y, pen, doc, rtl)
