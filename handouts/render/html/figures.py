@@ -190,6 +190,15 @@ def panel(d: Drawing, top: float, title: str, colour: str) -> float:
     return top + 4 + height + 10
 
 
+def panel_backdrop(d: Drawing, first: int, top: float, bottom: float) -> None:
+    """The panel's light box from ``top`` to ``bottom``, drawn behind the shapes from index
+    ``first`` on (its height is known only once they are placed)."""
+    drawn = d.shapes[first:]
+    del d.shapes[first:]
+    d.rect(PAD, top, WIDTH - 2 * PAD, bottom - top, tint(PALETTE["panel"], 0.3), width=0.6, radius=8)
+    d.shapes += drawn
+
+
 def comparison(d: Drawing, labels: dict) -> None:
     """Immunotherapy (a medicine from outside helps your own cells) above CAR-T (your cells taken
     out, changed in a lab, given back)."""
@@ -224,10 +233,7 @@ def comparison(d: Drawing, labels: dict) -> None:
         for (cx, cy, h), (_, ny, nh) in zip(centres, centres[1:]):
             d.arrow(cx, cy + 26, cx, ny - 26)
         bottom = y - gap + 8
-        saved = d.shapes[body:]
-        del d.shapes[body:]
-        d.rect(PAD, start, WIDTH - 2 * PAD, bottom - start, tint(PALETTE["panel"], 0.3), width=0.6, radius=8)
-        d.shapes += saved
+        panel_backdrop(d, body, start, bottom)
         top = bottom + 12
     d.height = top - 12 + PAD
 
@@ -261,10 +267,7 @@ def checkpoint(d: Drawing, labels: dict) -> None:
         y = cy + radius + 18
         used = d.label(labels[f"{name}_text"], PAD + 10, y, WIDTH - 2 * PAD - 20)
         bottom = y + used + 8
-        saved = d.shapes[body:]
-        del d.shapes[body:]
-        d.rect(PAD, start, WIDTH - 2 * PAD, bottom - start, tint(PALETTE["panel"], 0.3), width=0.6, radius=8)
-        d.shapes += saved
+        panel_backdrop(d, body, start, bottom)
         top = bottom + 12
     d.height = top - 12 + PAD
 

@@ -143,7 +143,7 @@ def render_card(handout: Handout) -> bytes:
     root = new_root()
     canvas = CardCanvas(buffer, pagesize=(page_w, page_h), invariant=1, initialFontName=styles.font_name,
                         lang=info["lang"])
-    canvas.tagger = Tagger(root) if root is not None else None
+    canvas.tagger = Tagger() if root is not None else None
     canvas.setTitle(info["title"])
     canvas.setAuthor(info["author"])
     canvas.setSubject(info["subject"])
@@ -184,9 +184,7 @@ def render_card(handout: Handout) -> bytes:
     canvas.save()
     if fur.web and root is not None:
         root.kids.append(online)
-    if root is None:
-        return buffer.getvalue()
-    return tag_pdf(buffer.getvalue(), root, lang=handout.locale, title=handout.document.title)
+    return tag_pdf(buffer.getvalue(), root, lang=handout.locale)
 
 
 PRINTER_MARGIN = 6 * mm   # most office printers leave the outer 4 to 6 mm blank

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
+from handouts.render.pdf.tags import tagger_of
+
 
 class TickBox(Flowable):
     """An AcroForm check box (tick it on screen or in pen) that prints as an empty square."""
@@ -18,7 +20,7 @@ class TickBox(Flowable):
     struct = None   # its Form element (tagged PDF), tied to the check box's widget annotation
 
     def draw(self):
-        tagger = getattr(self.canv, "tagger", None)
+        tagger = tagger_of(self.canv)
         if tagger is not None:
             tagger.annotation(self.canv, self.struct)
         self.canv.acroForm.checkbox(

@@ -173,14 +173,12 @@ def build_pdf(handout: Handout, story: list, styles: Styles, measure: PageFill |
 
     if measure is not None:
         measure.frame_height = frame._height  # known before the build, for a message if the build fails
-    doc.build(story, canvasmaker=numbered_canvas(draw_footer, Tagger(root) if root is not None else None))
+    doc.build(story, canvasmaker=numbered_canvas(draw_footer, Tagger() if root is not None else None))
     if measure is not None:
         top = frame._y2
         pages = max(doc.lowest) if doc.lowest else 1
         measure.fills = [(top - doc.lowest.get(page, top)) / frame._height for page in range(1, pages + 1)]
-    if root is None:
-        return buffer.getvalue()
-    return tag_pdf(buffer.getvalue(), root, lang=handout.locale, title=handout.document.title)
+    return tag_pdf(buffer.getvalue(), root, lang=handout.locale)
 
 
 TIGHTER = (1.0, 0.6, 0.3)   # spacing tried in turn when a page rule is broken: tighten before giving up

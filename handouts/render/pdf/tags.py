@@ -35,7 +35,6 @@ class StructNode:
     role: str
     kids: list = field(default_factory=list)
     alt: str = ""
-    lang: str = ""
     scope: str = ""          # TH: Column or Row
     quiet: bool = False      # what is drawn inside (a diagram's labels) is covered by this node's /Alt
 
@@ -47,18 +46,11 @@ class StructNode:
     def has_content(self) -> bool:
         return any(not isinstance(kid, StructNode) or kid.has_content() for kid in self.kids)
 
-    def walk(self):
-        yield self
-        for kid in self.kids:
-            if isinstance(kid, StructNode):
-                yield from kid.walk()
-
 
 class Tagger:
     """Marked content for one document being drawn: hands out MCIDs page by page."""
 
-    def __init__(self, root: StructNode):
-        self.root = root
+    def __init__(self):
         self.next_mcid: dict[int, int] = {}
         self.depth = 0           # inside a node marked ``quiet`` (a figure), nothing more is tagged
         self.current: StructNode | None = None   # the node whose marked content is open
@@ -125,14 +117,11 @@ class Tagger:
         self.current, self.lang, self.link, self.links = None, "", None, {}
         canvas._code.append("EMC /Artifact BMC")
 
-    def annotation(self, canvas, node: StructNode | None = None, role: str = "") -> None:
-        """Tie the annotation about to be added to the page (a link, a check box) to ``node``
-        (default: the node being drawn), or to a new ``role`` child of it."""
-        node = node or self.current
+    def annotation(self, canvas, node: StructNode | None) -> None:
+        """Tie the annotation about to be added to the page (a link, a check box) to ``node``."""
         if node is None or self.depth or getattr(canvas, "_formData", None):
             return
-        target = node.add(role) if role else node
-        target.kids.append(("annot", canvas.getPageNumber(), len(canvas._annotationrefs)))
+        node.kids.append(("annot", canvas.getPageNumber(), len(canvas._annotationrefs)))
 
 
 def _pdf_string(text: str) -> str:
@@ -178,8 +167,11 @@ def pagination(code: list, draw) -> None:
 
 # -- the structure tree, written with pikepdf -------------------------------------------------------
 
-def tag_pdf(data: bytes, root: StructNode, *, lang: str, title: str) -> bytes:
-    """``data`` with ``root`` as its structure tree, marked as tagged, its language and title shown."""
+def tag_pdf(data: bytes, root: StructNode | None, *, lang: str) -> bytes:
+    """``data`` with ``root`` as its structure tree, marked as tagged, its language given and its
+    title shown; without a root (the benchmark's untagged PDFs), ``data`` as it is."""
+    if root is None:
+        return data
     import pikepdf
     from pikepdf import Array, Dictionary, Name, String
 
@@ -218,8 +210,6 @@ def tag_pdf(data: bytes, root: StructNode, *, lang: str, title: str) -> bytes:
         made.K = kids
         if node.alt:
             made.Alt = String(node.alt)
-        if node.lang:
-            made.Lang = String(node.lang)
         if node.scope:
             made.A = Dictionary(O=Name.Table, Scope=Name("/" + node.scope))
         return made

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from reportlab.platypus import Flowable
 
-from handouts.render.pdf.tags import Marked
+from handouts.render.pdf.tags import Marked, tagger_of
 from handouts.render.textlayout import Glyph, Line, Paragraph, Span, load_font
 
 PRIVATE_USE = range(0xE000, 0xF900)
@@ -279,7 +279,7 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: b
     right and, from its position, in the order it is read.
     """
     doc = canvas._doc
-    tagger = getattr(canvas, "tagger", None)
+    tagger = tagger_of(canvas)
     ops, decorations = ["BT"], []
     pen = 0.0
     within, link = ("", None), None  # the language and link of the run of the line being drawn
