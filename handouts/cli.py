@@ -185,6 +185,51 @@ def _progress(total: int):
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The interface to listen on; another than loopback needs an access token.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--clinic", "-c", type=click.Path(dir_okay=False), default=None,
+              help="A clinic profile (YAML) with your name and phone numbers.")
+@click.option("--project", "project_file", type=click.Path(dir_okay=False), default=None,
+              help="A project file (default: handouts.yaml here, if there is one): its languages and papers.")
+@click.option("--token-file", type=click.Path(dir_okay=False), default=None,
+              help="A file whose first line is the access token (else $HANDOUTS_TOKEN).")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help="Render processes (default: the cores).")
+@content_option
+@layouts_option
+def serve(host, port, clinic, project_file, token_file, workers, content, layouts):
+    """Make handouts in the browser at http://127.0.0.1:8000 (needs: pip install 'handouts[serve]')."""
+    from handouts.batch import default_jobs
+    from handouts.clinic import load_clinic
+    from handouts.project import find_project
+    from handouts.serve import check_binding, read_token
+    from handouts.serve import serve as run
+
+    project = find_project(project_file)
+    clinic = clinic or project.clinic
+    profile = load_clinic(clinic) if clinic else None
+    token = read_token(token_file)
+    check_binding(host, token)
+    try:
+        from handouts.serve.app import Options
+    except ImportError as error:
+        from handouts.errors import UsageProblem
+
+        raise UsageProblem(f"'handouts serve' needs its extra ({error.name} is missing): "
+                           "pip install 'handouts[serve]'") from None
+    locales = () if project.locales == ["all"] else tuple(project.locales or ())
+    options = Options(content=tuple(content) or tuple(project.content),
+                      layouts=tuple(layouts) or tuple(project.layouts),
+                      clinic=str(clinic) if clinic else None, locales=locales, papers=tuple(project.papers or ()),
+                      default_paper=(profile.paper if profile and profile.paper else None) or "a4",
+                      token=token, host=host, workers=workers or project.jobs or default_jobs())
+    click.echo(f"handouts: open http://{host if ':' not in host else '[' + host + ']'}:{port}/ "
+               "(Ctrl-C stops)", err=True)
+    run(options, port)
+
+
+@main.command()
 @click.argument("kind", required=False)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write the schema to this file instead of printing it.")

@@ -31,6 +31,7 @@ SOURCE_LOCALE = "en"
 LOCALES_FOLDER = "locales"   # a module's gettext catalogues live in <module>/locales/<locale>.po
 REVIEW_FILE = "review.yaml"  # beside them, who reviewed each catalogue and when
 COMMON = "_common"           # the words every handout prints around its content
+APP = "_app"                 # the words of the web app (`handouts serve`), translated like a module
 
 
 def locales_folder(folder: Path) -> Path:

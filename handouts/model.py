@@ -255,10 +255,14 @@ class ContactBlock:
 
 @dataclass(frozen=True)
 class WriteOnLines:
-    """Labels with a line after each to write on by hand (a card's name, product, date)."""
+    """Labels with a line after each to write on by hand (a card's name, product, date).
+
+    ``values`` (as many as ``labels``, or none) are printed on the lines instead: the patient's
+    details a nurse typed into ``handouts serve``; an empty one leaves its line blank."""
 
     labels: tuple
     source: Source = Source()
+    values: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import string
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from handouts.content import COMMON, LOCALES_FOLDER, REVIEW_FILE, Module, load_module
+from handouts.content import APP, COMMON, LOCALES_FOLDER, REVIEW_FILE, Module, load_module
 from handouts.errors import ContentError, HandoutsError, UnknownNameError
 from handouts.yamlsrc import load_yaml
 
@@ -114,6 +114,26 @@ class Registry:
         """Every ``_common`` folder, bundled first: a clinic's own strings and catalogues come later
         and win (strings key by key, a ``<locale>.po`` as a whole)."""
         return [root / COMMON for root in self.content_dirs if (root / COMMON).is_dir()]
+
+    def app_folders(self) -> list[Path]:
+        """Every ``_app`` folder (the words of ``handouts serve``), bundled first; a clinic's own
+        catalogue for a locale replaces the bundled one whole, as for ``_common``."""
+        return [root / APP for root in self.content_dirs if (root / APP).is_dir()]
+
+    def app_string_entries(self) -> dict[str, tuple]:
+        """Key -> (English, file as shown, line) of the web app's words: the bundled
+        ``_app/strings.yaml`` only (a clinic translates them, it does not reword them)."""
+        path = self.content_dirs[0] / APP / "strings.yaml"
+        if not path.is_file():
+            return {}
+        shown = shown_path(path)
+        data = load_yaml(path, display=shown) or {}
+        entries = {}
+        for key, text in data.items():
+            if not isinstance(text, str):
+                raise ContentError(f"{key}: should be text", path=shown, line=data.line_of(key))
+            entries[key] = (text, shown, data.line_of(key))
+        return entries
 
     def common_string_entries(self) -> dict[str, tuple]:
         """Key -> (English, file as shown, line) of every common string, a clinic's

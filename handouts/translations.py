@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
+from handouts.content import APP
 from handouts.i18n import (
     COMMON,
     TEMPLATE,
@@ -50,6 +51,10 @@ def targets(registry: Registry, modules=None) -> list[Target]:
         if root in own and (root / COMMON).is_dir():
             below = tuple(r / COMMON for r in registry.content_dirs[:index] if (r / COMMON).is_dir())
             found.append(Target(COMMON, root / COMMON, common_template(registry), below))
+    bundled = registry.content_dirs[0]
+    if not modules and bundled in own and (bundled / APP).is_dir():  # the web app's words: bundled only
+        entries = [(key, text, "strings.yaml", line) for key, (text, _, line) in registry.app_string_entries().items()]
+        found.append(Target(APP, bundled / APP, _template(entries, APP, dt.date(2026, 1, 1))))
     for name, path in registry.module_paths().items():
         if (not modules or name in modules) and path.parent.parent in own:
             module = registry.module(name)

@@ -467,7 +467,8 @@ FIELD_GAP = 4.6 * 72 / 25.4  # a card's name and date lines: a little closer, wh
 
 @handles(m.WriteOnLines)
 def write_on_lines(node: m.WriteOnLines, ctx: Context) -> list:
-    return [label_rows([(label, "") for label in node.labels], ctx.styles, ctx.width, lined=True,
+    values = node.values or ("",) * len(node.labels)   # a nurse's typed details, else lines to write on
+    return [label_rows(list(zip(node.labels, values)), ctx.styles, ctx.width, lined=True,
                        row_height=FIELD_GAP if ctx.compact else None, parent=ctx.parent)]
 
 

@@ -1,0 +1,501 @@
+"""The web app of ``handouts serve``: a Starlette application over the library.
+
+Three pages: the list of handouts (``/``), a handout's form (``/handouts/<module>``, which posts
+back to itself and answers with the PDF or the HTML twin), and error pages. Every request is
+checked here, at one boundary: a value that is not one of the choices offered, an oversized or
+malformed body, an unknown address all get a 4xx page in the nurse's language, never a
+traceback. Rendering happens in a process pool (``pool``); the event loop only waits.
+
+Patient details arrive only in a POST body, are checked, handed to a worker in memory, and are
+gone when the response is sent. No response that could carry them may be stored
+(``Cache-Control: no-store`` on every page), and the access log written here names the method,
+the path (never a query string) and the status only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from handouts.content import SOURCE_LOCALE
+from handouts.i18n import is_rtl, translator_for
+from handouts.patient import FIELDS, MAX_LENGTH, PatientProblems, parse_patient
+from handouts.render import RENDERERS
+from handouts.serve.pool import Order, Setup, make, start_worker, thumbnail
+from handouts.serve.words import Words, app_locales, language_name
+
+log = logging.getLogger("handouts.serve")
+
+HERE = Path(__file__).parent
+MAX_BODY = 16 * 1024          # the form is a few short fields; anything bigger is refused (413)
+MAX_FIELDS = 16
+RENDER_TIMEOUT = 30.0         # seconds: a render stuck longer than this is answered with 503
+TOKEN_COOKIE = "handouts_access"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+FORM_KEYS = {"lang", "locale", "paper", "variant", "format", *FIELDS}
+VARIANTS = ("standard", "large-print")
+
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+               "frame-ancestors 'none'; base-uri 'none'")
+TWIN_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+               "form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One handout as the app offers it."""
+
+    name: str
+    kind: str
+    title: str
+    locales: tuple
+    large_print: bool
+    fields: tuple       # which patient details its card can print (name, product, date), if any
+
+
+@dataclass
+class Options:
+    """What ``handouts serve`` was started with."""
+
+    content: tuple = ()
+    layouts: tuple = ()
+    clinic: str | None = None
+    locales: tuple = ()             # the project's languages; empty for every one a module has
+    papers: tuple = ()
+    default_paper: str = "a4"
+    token: str | None = None
+    host: str = "127.0.0.1"
+    workers: int = 2
+    extra: dict = field(default_factory=dict)
+
+
+class Refused(Exception):
+    """A request the app answers with an error page: ``status`` and the words of its title and text."""
+
+    def __init__(self, status: int, name: str):
+        super().__init__(name)
+        self.status = status
+        self.name = name
+
+
+ERROR_PAGES = {400: "bad_request", 401: "access", 404: "not_found", 405: "wrong_method", 413: "too_large",
+               415: "bad_request", 503: "busy", 500: "server_error"}
+
+
+class HandoutsApp:
+    """The application's state: the catalogue offered, the words, the pool, the thumbnails."""
+
+    def __init__(self, options: Options):
+        from handouts.registry import Registry
+
+        self.options = options
+        self.registry = Registry.with_extra(options.content, options.layouts)
+        self.clinic = None
+        if options.clinic:
+            from handouts.clinic import load_clinic
+
+            self.clinic = load_clinic(options.clinic)
+        self.papers = tuple(options.papers) or tuple(self.registry.paper_paths())
+        self.entries = self._entries()
+        served = {locale for entry in self.entries.values() for locale in entry.locales}
+        self.ui_locales = [locale for locale in app_locales(self.registry) if locale in served or
+                           locale == SOURCE_LOCALE]
+        self.words = {locale: Words(self.registry, locale) for locale in self.ui_locales}
+        self.thumbnails: dict[tuple, bytes] = {}
+        self.pool: ProcessPoolExecutor | None = None
+        self.templates = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(
+            default=True, default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.css = (HERE / "templates" / "app.css").read_bytes()
+
+    # -- the catalogue -----------------------------------------------------------------------
+    def _entries(self) -> dict[str, Entry]:
+        from handouts.content import module_locales
+        from handouts.document import prepare
+        from handouts.layouts import load_layout
+        from handouts.patient import fields_of
+
+        wanted = set(self.options.locales)
+        entries = {}
+        for name in self.registry.module_paths():
+            module = self.registry.module(name)
+            locales = tuple(loc for loc in module_locales(module) if not wanted or loc in wanted)
+            if not locales:
+                continue
+            layout = load_layout(module.layout, self.registry)
+            fields = fields_of(prepare(self.registry, name, locale=SOURCE_LOCALE)) if module.kind == "card" else ()
+            entries[name] = Entry(name, module.kind, module.data["title"], locales,
+                                  bool(layout.values.get("large_print")), fields)
+        return entries
+
+    @property
+    def clinic_name(self) -> str:
+        return self.clinic.name if self.clinic else ""
+
+    def thumb_height(self, entry: Entry, width: int = 160) -> int:
+        return round(width * 297 / 210)   # the thumbnails are of the A4 page
+
+    def paper_choices(self, words: Words) -> list:
+        return [(paper, words[f"paper_{paper}"] if f"paper_{paper}" in words else paper) for paper in self.papers]
+
+    def max_length(self, key: str) -> int:
+        return MAX_LENGTH[key]
+
+    def field_label(self, words: Words, key: str) -> str:
+        """The words a form field is labelled with, for the list of problems above the form."""
+        return words[{"locale": "handout_language", "paper": "paper", "variant": "print_size",
+                      "format": "format"}.get(key, f"field_{key}")]
+
+    def first_value(self, key: str, entry: Entry) -> str:
+        """The first radio button of a group, where an error summary's link takes the focus."""
+        return {"paper": self.papers[0], "variant": "standard", "format": "pdf"}[key]
+
+    def title(self, entry: Entry, locale: str) -> tuple[str, str]:
+        """A handout's title in the nurse's language when it has one, with the language it is in."""
+        if locale in entry.locales and locale != SOURCE_LOCALE:
+            return translator_for(self.registry.module(entry.name), locale)(entry.title), locale
+        return entry.title, SOURCE_LOCALE
+
+    # -- the pool ------------------------------------------------------------------------------
+    def start(self) -> None:
+        import multiprocessing
+        import os
+
+        setup = Setup(tuple(map(str, self.options.content)), tuple(map(str, self.options.layouts)),
+                      self.options.clinic)
+        self.pool = ProcessPoolExecutor(self.options.workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=start_worker, initargs=(setup, os.getpid()))
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    async def run(self, function, *args):
+        """Run ``function`` in the pool; a broken pool (a worker killed) is replaced, and a render
+        that takes too long is a 503, without blocking anything else."""
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(self.pool, function, *args), RENDER_TIMEOUT)
+        except asyncio.TimeoutError:
+            log.error("a render took longer than %d s", RENDER_TIMEOUT)
+            raise Refused(503, "busy") from None
+        except BrokenProcessPool:
+            log.error("a render worker ended; starting new workers")
+            self.stop()
+            self.start()
+            raise Refused(503, "busy") from None
+
+    async def warm(self) -> None:
+        """The first page of every handout in English, drawn while the server starts."""
+        await asyncio.gather(*(self.thumbnail(name, SOURCE_LOCALE) for name in self.entries),
+                             return_exceptions=True)
+
+    async def thumbnail(self, name: str, locale: str) -> bytes:
+        key = (name, locale)
+        if key not in self.thumbnails:
+            self.thumbnails[key] = await self.run(thumbnail, name, locale)
+        return self.thumbnails[key]
+
+    # -- requests -------------------------------------------------------------------------------
+    def ui_locale(self, request: Request, asked: str | None = None) -> str:
+        """The nurse's language: asked for with ``lang``, else the browser's, else English."""
+        if asked is not None:
+            if asked not in self.ui_locales:
+                raise Refused(400, "bad_request")
+            return asked
+        from babel import negotiate_locale
+
+        header = request.headers.get("accept-language", "")[:200]
+        preferred = [part.split(";")[0].strip().replace("_", "-") for part in header.split(",") if part.strip()]
+        found = negotiate_locale(preferred, self.ui_locales, sep="-")
+        return found or SOURCE_LOCALE
+
+    def page(self, template: str, locale: str, status: int = 200, path: str = "/", **values) -> HTMLResponse:
+        words = self.words.get(locale) or self.words[SOURCE_LOCALE]
+        html = self.templates.get_template(template).render(
+            words=words, lang=locale, dir="rtl" if is_rtl(locale) else "ltr", app=self, language_name=language_name,
+            link=lambda to, **query: link(to, locale, **query), self_link=lambda code: link(path, code),
+            **values)
+        return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": PAGE_POLICY})
+
+    def refusal(self, refused: Refused, locale: str = SOURCE_LOCALE) -> HTMLResponse:
+        return self.page("message.html.j2", locale, refused.status, name=ERROR_PAGES.get(refused.status,
+                                                                                           "bad_request"))
+
+
+def link(path: str, locale: str, **query) -> str:
+    """An address inside the app, keeping the nurse's language (English needs no ``lang``)."""
+    if locale != SOURCE_LOCALE:
+        query = {"lang": locale, **query}
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def only_query(request: Request, allowed: set) -> dict:
+    """The query string as a dict: an unknown or repeated key is a 400."""
+    pairs = request.query_params.multi_items()
+    keys = [key for key, _ in pairs]
+    if len(keys) != len(set(keys)) or not set(keys) <= allowed:
+        raise Refused(400, "bad_request")
+    return dict(pairs)
+
+
+async def form_body(request: Request) -> dict:
+    """The posted form, read to at most ``MAX_BODY`` bytes: URL-encoded UTF-8, each key once."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        raise Refused(415, "bad_request")
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        raise Refused(413, "too_large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise Refused(413, "too_large")
+    try:
+        pairs = parse_qsl(bytes(body).decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body),
+                          max_num_fields=MAX_FIELDS)
+    except (UnicodeDecodeError, ValueError):
+        raise Refused(400, "bad_request") from None
+    keys = [key for key, _ in pairs]
+    if len(keys) != len(set(keys)) or not set(keys) <= FORM_KEYS:
+        raise Refused(400, "bad_request")
+    return dict(pairs)
+
+
+def build(app: HandoutsApp) -> Starlette:
+    """The Starlette application around ``app``."""
+
+    async def index(request: Request) -> Response:
+        query = only_query(request, {"lang"})
+        locale = app.ui_locale(request, query.get("lang"))
+        return app.page("index.html.j2", locale, entries=list(app.entries.values()))
+
+    def entry_of(request: Request) -> Entry:
+        entry = app.entries.get(request.path_params["module"])
+        if entry is None:
+            raise Refused(404, "not_found")
+        return entry
+
+    async def form(request: Request) -> Response:
+        entry = entry_of(request)
+        if request.method == "GET":
+            query = only_query(request, {"lang"})
+            locale = app.ui_locale(request, query.get("lang"))
+            chosen = {"locale": locale if locale in entry.locales else entry.locales[0],
+                      "paper": app.options.default_paper, "variant": "standard", "format": "pdf"}
+            return app.page("form.html.j2", locale, path=request.url.path, entry=entry, chosen=chosen, errors={})
+        if request.query_params:
+            raise Refused(400, "bad_request")
+        values = await form_body(request)
+        locale = app.ui_locale(request, values.get("lang"))
+        choices = {"locale": entry.locales, "paper": app.papers,
+                   "variant": VARIANTS if entry.large_print else VARIANTS[:1], "format": tuple(RENDERERS)}
+        chosen = {key: values.get(key, "") for key in choices}
+        errors = {key: app.words[locale]["error_choice"] for key, allowed in choices.items()
+                  if chosen[key] not in allowed}
+        patient = None
+        try:
+            patient = parse_patient(values)
+        except PatientProblems as problems:
+            errors.update(field_errors(app.words[locale], problems.problems))
+        if not errors:
+            result = await app.run(make, Order(entry.name, chosen["locale"], chosen["paper"], chosen["variant"],
+                                               chosen["format"], patient))
+            if result.data:
+                return made(entry, chosen, result.data)
+            if result.problems:
+                errors.update(field_errors(app.words[locale], result.problems))
+            elif result.too_big:
+                errors["name"] = app.words[locale]["error_too_big"]
+            else:
+                log.error("%s [%s, %s, %s, %s]: %s", entry.name, chosen["locale"], chosen["paper"],
+                          chosen["variant"], chosen["format"], result.error)
+                raise Refused(500, "server_error")
+        typed = {key: values.get(key, "") for key in FIELDS}
+        return app.page("form.html.j2", locale, 422, path=request.url.path, entry=entry, chosen=chosen,
+                        errors=errors, typed=typed)
+
+    async def thumbnail_png(request: Request) -> Response:
+        entry = entry_of(request)
+        locale = request.path_params["locale"]
+        if locale not in entry.locales or request.query_params:
+            raise Refused(404, "not_found")
+        data = await app.thumbnail(entry.name, locale)
+        if not data:
+            raise Refused(404, "not_found")
+        return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+    async def stylesheet(request: Request) -> Response:
+        return Response(app.css, media_type="text/css", headers={"Cache-Control": "private, max-age=3600"})
+
+    routes = [
+        Route("/", index, methods=["GET"]),
+        Route("/handouts/{module:str}", form, methods=["GET", "POST"]),
+        Route("/thumbnails/{module:str}/{locale:str}.png", thumbnail_png, methods=["GET"]),
+        Route("/app.css", stylesheet, methods=["GET"]),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_):
+        app.start()
+        await app.warm()
+        yield
+        app.stop()
+
+    def page_for(request: Request, status: int) -> Response:
+        return app.refusal(Refused(status, ERROR_PAGES.get(status, "bad_request")), locale_of(app, request))
+
+    async def on_refused(request: Request, refused: Refused) -> Response:
+        return page_for(request, refused.status)
+
+    async def on_http(request: Request, error: HTTPException) -> Response:
+        response = page_for(request, error.status_code if error.status_code in ERROR_PAGES else 400)
+        if error.status_code == 405 and error.headers:
+            response.headers["Allow"] = error.headers.get("Allow", "")
+        return response
+
+    async def on_bug(request: Request, error: Exception) -> Response:
+        return page_for(request, 500)   # the Guard logs it, by type and place only
+
+    handlers = {Refused: on_refused, HTTPException: on_http, Exception: on_bug}
+    starlette = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
+    return Guard(starlette, app)
+
+
+def locale_of(app: HandoutsApp, request: Request) -> str:
+    """The nurse's language for an error page: never itself an error."""
+    try:
+        asked = request.query_params.get("lang")
+        return app.ui_locale(request, asked if asked in app.ui_locales else None)
+    except Exception:  # noqa: BLE001 - an unreadable header: the page is in English
+        return SOURCE_LOCALE
+
+
+def made(entry: Entry, chosen: dict, data: bytes) -> Response:
+    """The handout itself, shown in the browser (its name carries no patient detail)."""
+    from handouts.output import twin_name
+
+    renderer = RENDERERS[chosen["format"]]
+    name = twin_name(entry.name, chosen["locale"], chosen["variant"]) if chosen["format"] == "html" else \
+        f"{entry.name}.{chosen['locale']}.{chosen['paper']}{'' if chosen['variant'] == 'standard' else '.large'}.pdf"
+    headers = {"Content-Disposition": f'inline; filename="{name}"'}
+    if chosen["format"] == "html":
+        headers["Content-Security-Policy"] = TWIN_POLICY
+    return Response(data, media_type=renderer.format + ("; charset=utf-8" if chosen["format"] == "html" else ""),
+                    headers=headers)
+
+
+def field_errors(words: Words, problems) -> dict:
+    """Each field's first problem, worded for the nurse."""
+    errors: dict = {}
+    for problem in problems:
+        if problem.field not in errors:
+            errors[problem.field] = words.format(f"error_{problem.code}", limit=problem.limit, char=problem.char)
+    return errors
+
+
+class Guard:
+    """The ASGI wrapper every request passes first: the Host header (loopback names only, against
+    DNS rebinding), the access token (when one is set), the security headers, and the access log
+    (method, path, status, milliseconds: never a query string or a body). An exception that gets
+    here was already answered with a 500 page; it is logged by its type and place, never its
+    message, which could quote what a nurse typed."""
+
+    def __init__(self, inner, app: HandoutsApp):
+        self.inner = inner
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.inner(scope, receive, send)
+        started = time.perf_counter()
+        request = Request(scope, receive)
+        status = {"code": 500, "sent": False}
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                status["code"], status["sent"] = message["status"], True
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"server"]
+                present = {k.lower() for k, _ in headers}
+                for key, value in SECURITY_HEADERS.items():
+                    if key.lower().encode() not in present:
+                        headers.append((key.lower().encode(), value.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            answer = self.guard(request)
+            if answer is not None:
+                await answer(scope, receive, send_with_headers)
+            else:
+                await self.inner(scope, receive, send_with_headers)
+        except Exception as error:  # noqa: BLE001 - logged by type and place, never its message
+            from handouts.serve.pool import where
+
+            log.error("internal error (%s at %s) on %s %s", type(error).__name__, where(error), scope["method"],
+                      scope["path"][:200])
+            if not status["sent"]:
+                await self.app.refusal(Refused(500, "server_error"))(scope, receive, send_with_headers)
+        finally:
+            log.info("%s %s %d %.0f ms", scope["method"], scope["path"][:200], status["code"],
+                     (time.perf_counter() - started) * 1000)
+
+    def guard(self, request: Request):
+        """None when the request may go on; else the response that answers it."""
+        try:
+            self.check_host(request)
+            return self.check_token(request)
+        except Refused as refused:
+            return self.app.refusal(refused, locale_of(self.app, request))
+
+    def check_host(self, request: Request) -> None:
+        if self.app.options.token:   # bound to another interface: the token guards it
+            return
+        host = request.headers.get("host", "")
+        name = host if host.endswith("]") else host.rsplit(":", 1)[0]
+        if name not in LOOPBACK_HOSTS:
+            raise Refused(400, "bad_request")
+
+    def check_token(self, request: Request):
+        """None when the token is right; the redirect that sets the cookie when it came in the address."""
+        token = self.app.options.token
+        if not token:
+            return None
+        given = request.query_params.get("token")
+        if given is not None:
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                raise Refused(401, "access")
+            rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
+            target = request.url.path + ("?" + urlencode(rest) if rest else "")
+            response = RedirectResponse(target, status_code=303)
+            response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", path="/")
+            return response
+        header = request.headers.get("authorization", "")
+        offered = header[7:] if header.lower().startswith("bearer ") else request.cookies.get(TOKEN_COOKIE, "")
+        if not hmac.compare_digest(offered.encode(), token.encode()):
+            raise Refused(401, "access")
+        return None
