@@ -48,8 +48,13 @@ class Result:
 
 
 def start_worker(setup: Setup, parent: int) -> None:
-    """The pool's initializer: load what every render needs, and end with the server."""
+    """The pool's initializer: load what every render needs, and end with the server. Ctrl-C
+    (sent to the whole process group) is the server's to handle: it shuts the pool down."""
+    import signal
+
     from handouts.batch import die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from handouts.clinic import load_clinic
     from handouts.registry import Registry
 

@@ -1,0 +1,76 @@
+"""A real ``handouts serve`` in a child process, for the tests that need an HTTP server on
+loopback (a browser, concurrent clients, the patient-details marker search).
+
+Its log (stdout and stderr) goes to a file the test can read, and its ``TMPDIR`` is a folder of
+the test's own, so a test can show that nothing was written there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen
+    log: Path
+    tmp: Path
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def live_server(folder: Path, *args: str, env: dict | None = None, timeout: float = 60.0):
+    """Start ``handouts serve`` on a free loopback port, wait until it answers, stop it after."""
+    port = free_port()
+    tmp = folder / "server-tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    log = folder / "server.log"
+    environment = {**os.environ, "TMPDIR": str(tmp), "PYTHONUNBUFFERED": "1", **(env or {})}
+    environment.pop("HANDOUTS_DEBUG", None)
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "handouts", "serve", "--port", str(port), *args],
+                                   stdout=out, stderr=subprocess.STDOUT, env=environment, cwd=folder,
+                                   start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"handouts serve ended ({process.returncode}):\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(url + "/", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"handouts serve did not answer in {timeout} s:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield LiveServer(url, process, log, tmp)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
