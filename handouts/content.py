@@ -118,7 +118,8 @@ _CARD_BLOCK = OneOf(options={
     "team_signs": Bool(doc="the signs that mean calling the care team, under their heading"),
     "for_doctors": Text(doc="a line for other clinicians, after 'For doctors:'"),
     "bullets": ListOf(item=Text(), min_items=1),
-    "fields": ListOf(item=Text(markdown=False), min_items=1),
+    "fields": ListOf(item=Text(markdown=False), min_items=1,
+                     doc="lines to write on; the first three are the patient's name, the medicine, a date"),
     "contacts": Bool(),
 })
 

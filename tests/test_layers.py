@@ -16,11 +16,11 @@ LAYERS = [
     ("source", {"errors", "yamlsrc", "schema", "registry", "content", "clinic", "facts", "layouts", "fonts",
                 "project", "output", "jsonschema", "scaffold"}),
     ("i18n", {"i18n", "translations"}),
-    ("model", {"model", "markup", "document"}),
+    ("model", {"model", "markup", "document", "patient"}),
     ("checks", {"readability", "plain_language"}),
     ("render", {"render"}),
     ("batch", {"batch", "manifest"}),
-    ("api", {"build", "check", "listing", "cli", "__main__"}),
+    ("api", {"build", "check", "listing", "cli", "__main__", "serve"}),
 ]
 
 
