@@ -58,7 +58,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
-PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; form-action 'self'; "
                "frame-ancestors 'none'; base-uri 'none'")
 TWIN_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
                "form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
@@ -128,7 +128,8 @@ class HandoutsApp:
         self.pool: ProcessPoolExecutor | None = None
         self.templates = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(
             default=True, default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.css = (HERE / "templates" / "app.css").read_bytes()
+        self.fonts, faces = page_fonts(self.registry)
+        self.css = faces.encode("utf-8") + (HERE / "templates" / "app.css").read_bytes()
 
     # -- the catalogue -----------------------------------------------------------------------
     def _entries(self) -> dict[str, Entry]:
@@ -246,6 +247,32 @@ class HandoutsApp:
                                                                                            "bad_request"))
 
 
+SCRIPT_RANGES = {   # where a script's own font takes over from the Latin one, in the pages' CSS
+    "Arab": "U+0600-06FF, U+0750-077F, U+08A0-08FF, U+FB50-FDFF, U+FE70-FEFF",
+    "Deva": "U+0900-097F, U+1CD0-1CFF, U+A8E0-A8FF",
+    "Hans": "U+2E80-2FDF, U+3000-303F, U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF, U+FF00-FFEF",
+}
+
+
+def page_fonts(registry) -> tuple[dict, str]:
+    """The fonts the handouts ship, for the app's own pages: a nurse's computer may have no font for
+    Hindi or Chinese, and a language's name must not show as empty boxes in the language menu.
+    Returns the files by the name they are served under, and the ``@font-face`` rules (each
+    script's face only for its own characters, so a page loads only what it shows)."""
+    from handouts.fonts import family_for_locale
+
+    files, rules = {}, []
+    for locale, script in (("en", "Latn"), ("ar", "Arab"), ("hi", "Deva"), ("zh-Hans", "Hans")):
+        family = family_for_locale("Noto Sans", locale, script, registry)
+        for weight, style in ((400, "regular"), (700, "bold")):
+            path = Path(family.files[style])
+            files[path.name] = path
+            where = f" unicode-range: {SCRIPT_RANGES[script]};" if script in SCRIPT_RANGES else ""
+            rules.append(f'@font-face {{ font-family: "Handouts Sans"; src: url("/fonts/{path.name}") '
+                         f'format("truetype"); font-weight: {weight}; font-display: swap;{where} }}')
+    return files, "\n".join(rules) + "\n"
+
+
 def link(path: str, locale: str, **query) -> str:
     """An address inside the app, keeping the nurse's language (English needs no ``lang``)."""
     if locale != SOURCE_LOCALE:
@@ -352,11 +379,18 @@ def build(app: HandoutsApp) -> Starlette:
     async def stylesheet(request: Request) -> Response:
         return Response(app.css, media_type="text/css", headers={"Cache-Control": "private, max-age=3600"})
 
+    async def font(request: Request) -> Response:
+        path = app.fonts.get(request.path_params["name"])
+        if path is None or request.query_params:
+            raise Refused(404, "not_found")
+        return Response(path.read_bytes(), media_type="font/ttf", headers={"Cache-Control": "private, max-age=86400"})
+
     routes = [
         Route("/", index, methods=["GET"]),
         Route("/handouts/{module:str}", form, methods=["GET", "POST"]),
         Route("/thumbnails/{module:str}/{locale:str}.png", thumbnail_png, methods=["GET"]),
         Route("/app.css", stylesheet, methods=["GET"]),
+        Route("/fonts/{name:str}", font, methods=["GET"]),
     ]
 
     @contextlib.asynccontextmanager
