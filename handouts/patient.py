@@ -139,7 +139,14 @@ def printed_values(details: PatientDetails, handout: Handout) -> dict:
 def check_printable(details: PatientDetails, handout: Handout) -> None:
     """Every character must be one the handout's font draws: a Chinese name on a Hindi card would
     print as empty boxes. Raises ``PatientProblems``."""
-    covered = covered_characters(handout.font)
+    problems = printable_problems(details, covered_characters(handout.font), fields_of(handout))
+    if problems:
+        raise PatientProblems(problems)
+
+
+def printable_problems(details: PatientDetails, covered: frozenset, wanted: tuple) -> list[FieldProblem]:
+    """What ``check_printable`` finds, given the characters a font covers and the fields a card
+    has: so a form can say it next to the field before anything is drawn."""
     problems = []
     for name in ("name", "product"):
         for char in getattr(details, name):
@@ -147,12 +154,10 @@ def check_printable(details: PatientDetails, handout: Handout) -> None:
                 label = unicodedata.name(char, "")
                 problems.append(FieldProblem(name, "uncovered", char=f"U+{ord(char):04X} {label}".strip()))
                 break
-    wanted = fields_of(handout)
     for name in FIELDS:
-        if name not in wanted and (getattr(details, name)):
+        if name not in wanted and getattr(details, name):
             problems.append(FieldProblem(name, "no_field"))
-    if problems:
-        raise PatientProblems(problems)
+    return problems
 
 
 def with_patient(handout: Handout, details: PatientDetails) -> Handout:
@@ -178,4 +183,4 @@ def with_patient(handout: Handout, details: PatientDetails) -> Handout:
 
 
 __all__ = ["FIELDS", "FieldProblem", "PatientDetails", "PatientProblems", "parse_patient", "with_patient",
-           "fields_of", "check_printable"]
+           "fields_of", "check_printable", "printable_problems"]

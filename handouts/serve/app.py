@@ -34,7 +34,7 @@ from starlette.routing import Route
 
 from handouts.content import SOURCE_LOCALE
 from handouts.i18n import is_rtl, translator_for
-from handouts.patient import FIELDS, MAX_LENGTH, PatientProblems, parse_patient
+from handouts.patient import FIELDS, MAX_LENGTH, PatientProblems, parse_patient, printable_problems
 from handouts.render import RENDERERS
 from handouts.serve.pool import Order, Setup, make, start_worker, thumbnail
 from handouts.serve.words import Words, app_locales, language_name
@@ -125,6 +125,7 @@ class HandoutsApp:
                            locale == SOURCE_LOCALE]
         self.words = {locale: Words(self.registry, locale) for locale in self.ui_locales}
         self.thumbnails: dict[tuple, bytes] = {}
+        self._covered: dict[tuple, frozenset] = {}
         self.pool: ProcessPoolExecutor | None = None
         self.templates = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(
             default=True, default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -172,6 +173,18 @@ class HandoutsApp:
     def first_value(self, key: str, entry: Entry) -> str:
         """The first radio button of a group, where an error summary's link takes the focus."""
         return {"paper": self.papers[0], "variant": "standard", "format": "pdf"}[key]
+
+    def covered(self, name: str, locale: str) -> frozenset:
+        """The characters the font of a handout in a locale can draw (the same for large print)."""
+        from handouts.fonts import covered_characters, family_for_locale
+        from handouts.i18n import locale_script
+        from handouts.layouts import load_layout
+
+        if (name, locale) not in self._covered:
+            layout = load_layout(self.registry.module(name).layout, self.registry)
+            family = family_for_locale(layout["font"], locale, locale_script(locale), self.registry)
+            self._covered[name, locale] = covered_characters(family)
+        return self._covered[name, locale]
 
     def title(self, entry: Entry, locale: str) -> tuple[str, str]:
         """A handout's title in the nurse's language when it has one, with the language it is in."""
@@ -349,6 +362,12 @@ def build(app: HandoutsApp) -> Starlette:
             patient = parse_patient(values)
         except PatientProblems as problems:
             errors.update(field_errors(app.words[locale], problems.problems))
+            patient = parse_patient({key: values.get(key, "") for key in ("name", "product")
+                                     if key not in errors})   # the rest is still checked for its script
+        if patient and "locale" not in errors:
+            errors.update(field_errors(app.words[locale], [
+                problem for problem in printable_problems(patient, app.covered(entry.name, chosen["locale"]),
+                                                          entry.fields) if problem.field not in errors]))
         if not errors:
             result = await app.run(make, Order(entry.name, chosen["locale"], chosen["paper"], chosen["variant"],
                                                chosen["format"], patient))
@@ -362,6 +381,7 @@ def build(app: HandoutsApp) -> Starlette:
                 log.error("%s [%s, %s, %s, %s]: %s", entry.name, chosen["locale"], chosen["paper"],
                           chosen["variant"], chosen["format"], result.error)
                 raise Refused(500, "server_error")
+        errors = {key: errors[key] for key in ("locale", "paper", "variant", "format", *FIELDS) if key in errors}
         typed = {key: values.get(key, "") for key in FIELDS}
         return app.page("form.html.j2", locale, 422, path=request.url.path, entry=entry, chosen=chosen,
                         errors=errors, typed=typed)
