@@ -118,8 +118,13 @@ _CARD_BLOCK = OneOf(options={
     "team_signs": Bool(doc="the signs that mean calling the care team, under their heading"),
     "for_doctors": Text(doc="a line for other clinicians, after 'For doctors:'"),
     "bullets": ListOf(item=Text(), min_items=1),
-    "fields": ListOf(item=Text(markdown=False), min_items=1,
-                     doc="lines to write on; the first three are the patient's name, the medicine, a date"),
+    "fields": ListOf(item=Text(markdown=False), min_items=1, doc="labels, each with a line to write on by hand"),
+    "patient": Record(doc="lines for the patient's details, each labelled; `handouts serve` can print what a "
+                          "nurse types on them", fields={
+        "name": Text(markdown=False, doc="the label of the patient's name, e.g. Name"),
+        "product": Text(markdown=False, doc="the label of the medicine, e.g. CAR-T medicine"),
+        "date": Text(markdown=False, doc="the label of the date, e.g. Date of infusion"),
+    }),
     "contacts": Bool(),
 })
 

@@ -471,6 +471,10 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
                 blocks.append(m.ListBlock(listed(value), source=where))
             elif kind == "fields":
                 blocks.append(m.WriteOnLines(tuple(words["label"].format(label=label) for label in value), where))
+            elif kind == "patient":
+                keys = tuple(key for key in ("name", "product", "date") if value.get(key))
+                blocks.append(m.WriteOnLines(tuple(words["label"].format(label=value[key]) for key in keys), where,
+                                             keys=keys))
             elif kind == "contacts" and value:  # the centre's name is on the front, under the banner
                 blocks.append(replace(fur.contacts, clinic="") if fur.clinic and not whole_page else fur.contacts)
             elif kind == "emergency" and value:

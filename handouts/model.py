@@ -257,12 +257,14 @@ class ContactBlock:
 class WriteOnLines:
     """Labels with a line after each to write on by hand (a card's name, product, date).
 
-    ``values`` (as many as ``labels``, or none) are printed on the lines instead: the patient's
-    details a nurse typed into ``handouts serve``; an empty one leaves its line blank."""
+    ``keys`` say which of a patient's details each line is for (a card's ``patient:`` block), and
+    ``values`` (as many as ``labels``, or none) are printed on the lines instead: the details a
+    nurse typed into ``handouts serve``; an empty one leaves its line blank."""
 
     labels: tuple
     source: Source = Source()
     values: tuple = ()
+    keys: tuple = ()       # which patient detail each line is for (name, product, date); () for none
 
 
 @dataclass(frozen=True)

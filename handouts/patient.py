@@ -5,8 +5,8 @@ holds them in memory only and never repeats them: ``repr`` hides them (a traceba
 that prints the object shows no name), and a problem names the field and what to fix, never the
 value typed.
 
-A card's ``fields:`` are its lines to write on, in this order: the patient's name, the medicine,
-and a date (of the infusion, or of the first dose). The details fill as many lines as the card has.
+A card says which line is for which detail in its ``patient:`` block (``name``, ``product``,
+``date``, each with its label); a card with only ``fields:`` takes no details: its lines are for a pen.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from handouts.document import FIRST_STRONG, Handout, format_date, isolated
 from handouts.errors import HandoutsError
 from handouts.fonts import covered_characters
 
-FIELDS = ("name", "product", "date")   # the order of a card's lines to write on
+FIELDS = ("name", "product", "date")   # the details a card's ``patient:`` block can have lines for
 MAX_LENGTH = {"name": 40, "product": 40}   # what one line of a wallet card holds in bold, give or take
 EARLIEST = dt.date(2000, 1, 1)          # a date outside these is a typing slip (2062 for 2026)
 LATEST_YEARS_AHEAD = 2
@@ -119,11 +119,11 @@ def printable(char: str) -> bool:
 
 
 def fields_of(handout: Handout) -> tuple:
-    """The details this handout can print: as many of name, product and date as its first lines to
-    write on have (none for a handout without any)."""
+    """The details this handout has lines for, in the order of its ``patient:`` block (none for a
+    handout without one)."""
     for block in handout.document.walk():
-        if isinstance(block, m.WriteOnLines):
-            return FIELDS[:len(block.labels)]
+        if isinstance(block, m.WriteOnLines) and block.keys:
+            return block.keys
     return ()
 
 
@@ -170,10 +170,9 @@ def with_patient(handout: Handout, details: PatientDetails) -> Handout:
 
     def fill(block):
         nonlocal filled
-        if isinstance(block, m.WriteOnLines) and not filled:
+        if isinstance(block, m.WriteOnLines) and block.keys and not filled:
             filled = True
-            values = tuple(printed[name] for name in FIELDS[:len(block.labels)])
-            return replace(block, values=values + ("",) * (len(block.labels) - len(values)))
+            return replace(block, values=tuple(printed[key] for key in block.keys))
         return block
 
     document = handout.document

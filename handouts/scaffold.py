@@ -82,7 +82,7 @@ CARD_BODY = """\
 front:
   - banner: "REPLACE: I had ..."
   - text: "REPLACE: a line. Show this card to any nurse."
-  - fields: [Name, Date]
+  - patient: {name: Name, date: Date}
 back:
   - heading: "REPLACE: Call if you have"
   - bullets:
