@@ -203,21 +203,17 @@ def serve(host, port, clinic, project_file, token_file, workers, content, layout
     from handouts.batch import default_jobs
     from handouts.clinic import load_clinic
     from handouts.project import find_project
-    from handouts.serve import check_binding, read_token
+    from handouts.serve import check_binding, read_token, require_extra
     from handouts.serve import serve as run
 
+    require_extra()
     project = find_project(project_file)
     clinic = clinic or project.clinic
     profile = load_clinic(clinic) if clinic else None
     token = read_token(token_file)
     check_binding(host, token)
-    try:
-        from handouts.serve.app import Options
-    except ImportError as error:
-        from handouts.errors import UsageProblem
+    from handouts.serve.app import Options
 
-        raise UsageProblem(f"'handouts serve' needs its extra ({error.name} is missing): "
-                           "pip install 'handouts[serve]'") from None
     locales = () if project.locales == ["all"] else tuple(project.locales or ())
     options = Options(content=tuple(content) or tuple(project.content),
                       layouts=tuple(layouts) or tuple(project.layouts),

@@ -12,6 +12,7 @@ A card says which line is for which detail in its ``patient:`` block (``name``, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -24,6 +25,7 @@ FIELDS = ("name", "product", "date")   # the details a card's ``patient:`` block
 MAX_LENGTH = {"name": 40, "product": 40}   # what one line of a wallet card holds in bold, give or take
 EARLIEST = dt.date(2000, 1, 1)          # a date outside these is a typing slip (2062 for 2026)
 LATEST_YEARS_AHEAD = 2
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 JOINERS = {"\u200c", "\u200d"}          # zero-width (non-)joiner: part of how some names are spelt
 
 
@@ -96,7 +98,7 @@ def parse_date(raw: str, today: dt.date, problems: list) -> dt.date | None:
     """A calendar date written YYYY-MM-DD (what a browser's date field sends), between 2000 and
     two years from today."""
     try:
-        if len(raw) != 10 or not raw.isascii():
+        if not ISO_DATE.fullmatch(raw):   # fromisoformat also takes week dates such as 2026-W05-3
             raise ValueError
         when = dt.date.fromisoformat(raw)
     except ValueError:

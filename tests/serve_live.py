@@ -38,8 +38,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def live_server(folder: Path, *args: str, env: dict | None = None, timeout: float = 60.0):
-    """Start ``handouts serve`` on a free loopback port, wait until it answers, stop it after."""
+def live_server(folder: Path, *args: str, env: dict | None = None, timeout: float = 60.0, token: str | None = None):
+    """Start ``handouts serve`` on a free loopback port, wait until it answers, stop it after.
+    With an access token (``token``, else ``HANDOUTS_TOKEN`` in ``env``) it is asked with it."""
+    token = token or (env or {}).get("HANDOUTS_TOKEN")
     port = free_port()
     tmp = folder / "server-tmp"
     tmp.mkdir(parents=True, exist_ok=True)
@@ -57,7 +59,9 @@ def live_server(folder: Path, *args: str, env: dict | None = None, timeout: floa
             if process.poll() is not None:
                 raise RuntimeError(f"handouts serve ended ({process.returncode}):\n{log.read_text()}")
             try:
-                with urllib.request.urlopen(url + "/", timeout=5) as answer:
+                headers = {"Authorization": f"Bearer {token}"} if token else {}
+                asking = urllib.request.Request(url + "/", headers=headers)
+                with urllib.request.urlopen(asking, timeout=5) as answer:
                     if answer.status == 200:
                         break
             except (urllib.error.URLError, ConnectionError, TimeoutError):

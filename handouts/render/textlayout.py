@@ -300,13 +300,18 @@ def shape_run(text: str, start: int, end: int, font_path: str, size: float, leve
 
 
 class Paragraph:
-    """One paragraph, shaped once; ``lines(width)`` breaks it for any width."""
+    """One paragraph, shaped once; ``lines(width)`` breaks it for any width.
 
-    def __init__(self, spans: list[Span], *, rtl: bool = False, cjk: bool = False, language: str = ""):
+    ``private`` text (a patient's name typed into ``handouts serve``) is shaped without the
+    per-process cache, so it is gone from memory once its handout is drawn."""
+
+    def __init__(self, spans: list[Span], *, rtl: bool = False, cjk: bool = False, language: str = "",
+                 private: bool = False):
         self.spans = [span for span in spans if span.text]
         self.text = "".join(span.text for span in self.spans)
         key = tuple((len(span.text), span.style.font_path, span.style.size) for span in self.spans)
-        shaped = shape_paragraph(self.text, key, rtl, cjk, language)
+        shape = shape_paragraph.__wrapped__ if private else shape_paragraph
+        shaped = shape(self.text, key, rtl, cjk, language)
         self.owner, self.runs, self.prefix = shaped.owner, shaped.runs, shaped.prefix
         self.allowed, self.forced, self.bounds = shaped.allowed, shaped.forced, shaped.bounds
 

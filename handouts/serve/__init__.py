@@ -6,6 +6,7 @@ A Starlette application (``app``) served by Uvicorn, rendering in a pool of work
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import logging
 import os
@@ -17,6 +18,15 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 TOKEN_ENV = "HANDOUTS_TOKEN"
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9._~-]{16,256}")
+EXTRA = ("starlette", "uvicorn", "pypdfium2", "PIL")   # what 'pip install handouts[serve]' brings
+
+
+def require_extra() -> None:
+    """Say what to install, in one line, when the ``serve`` extra is not there."""
+    for name in EXTRA:
+        if importlib.util.find_spec(name) is None:
+            raise UsageProblem(f"'handouts serve' needs its extra ({name} is missing): "
+                               "pip install 'handouts[serve]'")
 
 
 def is_loopback(host: str) -> bool:
@@ -53,13 +63,10 @@ def check_binding(host: str, token: str | None) -> None:
 
 def serve(options, port: int = DEFAULT_PORT) -> None:
     """Run the app until Ctrl-C."""
-    try:
-        import uvicorn
+    import uvicorn
 
-        from handouts.serve.app import HandoutsApp, build
-    except ImportError as error:
-        raise UsageProblem(f"'handouts serve' needs its extra ({error.name} is missing): "
-                           "pip install 'handouts[serve]'") from None
+    from handouts.serve.app import HandoutsApp, build
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     asgi = build(HandoutsApp(options))
     uvicorn.run(asgi, host=options.host, port=port, access_log=False, server_header=False, log_config=None,

@@ -317,7 +317,7 @@ async def form_body(request: Request) -> dict:
             raise Refused(413, "too_large")
     try:
         pairs = parse_qsl(bytes(body).decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body),
-                          max_num_fields=MAX_FIELDS)
+                          max_num_fields=MAX_FIELDS, errors="strict")   # Ana%FF is refused, not "Ana\ufffd"
     except (UnicodeDecodeError, ValueError):
         raise Refused(400, "bad_request") from None
     keys = [key for key, _ in pairs]
@@ -352,6 +352,8 @@ def build(app: HandoutsApp) -> Starlette:
             raise Refused(400, "bad_request")
         values = await form_body(request)
         locale = app.ui_locale(request, values.get("lang"))
+        if any(values.get(key) for key in FIELDS if key not in entry.fields):
+            raise Refused(400, "bad_request")   # the form has no such field: not sent by it
         choices = {"locale": entry.locales, "paper": app.papers,
                    "variant": VARIANTS if entry.large_print else VARIANTS[:1], "format": tuple(RENDERERS)}
         chosen = {key: values.get(key, "") for key in choices}
@@ -399,6 +401,9 @@ def build(app: HandoutsApp) -> Starlette:
     async def stylesheet(request: Request) -> Response:
         return Response(app.css, media_type="text/css", headers={"Cache-Control": "private, max-age=3600"})
 
+    async def no_icon(request: Request) -> Response:
+        return Response(status_code=204, headers={"Cache-Control": "private, max-age=86400"})
+
     async def font(request: Request) -> Response:
         path = app.fonts.get(request.path_params["name"])
         if path is None or request.query_params:
@@ -411,6 +416,7 @@ def build(app: HandoutsApp) -> Starlette:
         Route("/thumbnails/{module:str}/{locale:str}.png", thumbnail_png, methods=["GET"]),
         Route("/app.css", stylesheet, methods=["GET"]),
         Route("/fonts/{name:str}", font, methods=["GET"]),
+        Route("/favicon.ico", no_icon, methods=["GET"]),   # browsers ask; "no content" keeps their consoles quiet
     ]
 
     @contextlib.asynccontextmanager
@@ -472,6 +478,12 @@ def field_errors(words: Words, problems) -> dict:
     return errors
 
 
+def shown_path(path: str) -> str:
+    """A request's path as the log shows it: at most 200 characters, every control character and
+    backslash escaped, so a path with %0a in it cannot start a forged line of its own."""
+    return path[:200].encode("unicode_escape").decode("ascii")
+
+
 class Guard:
     """The ASGI wrapper every request passes first: the Host header (loopback names only, against
     DNS rebinding), the access token (when one is set), the security headers, and the access log
@@ -511,11 +523,11 @@ class Guard:
             from handouts.serve.pool import where
 
             log.error("internal error (%s at %s) on %s %s", type(error).__name__, where(error), scope["method"],
-                      scope["path"][:200])
+                      shown_path(scope["path"]))
             if not status["sent"]:
                 await self.app.refusal(Refused(500, "server_error"))(scope, receive, send_with_headers)
         finally:
-            log.info("%s %s %d %.0f ms", scope["method"], scope["path"][:200], status["code"],
+            log.info("%s %s %d %.0f ms", scope["method"], shown_path(scope["path"]), status["code"],
                      (time.perf_counter() - started) * 1000)
 
     def guard(self, request: Request):
@@ -544,7 +556,8 @@ class Guard:
             if not hmac.compare_digest(given.encode(), token.encode()):
                 raise Refused(401, "access")
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-            target = request.url.path + ("?" + urlencode(rest) if rest else "")
+            # one leading slash: "//evil.example/" would send the browser to another site
+            target = "/" + request.url.path.lstrip("/\\") + ("?" + urlencode(rest) if rest else "")
             response = RedirectResponse(target, status_code=303)
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", path="/")
             return response

@@ -436,15 +436,18 @@ class PictureWithCaption(KeepTogether):
 
 
 def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: float | None = None,
-               parent: StructNode | None = None) -> Table:
+               parent: StructNode | None = None, private: bool = False) -> Table:
     """Label: value rows; with ``lined``, an empty line to write on after each label (rows with
     nothing to write are at least ``row_height`` apart, room for a pen; a printed number needs none).
-    Each row is one paragraph to a screen reader: the label, then the number."""
+    Each row is one paragraph to a screen reader: the label, then the number. ``private`` values
+    (a patient's details) are kept out of the shaping cache."""
     cells, widths = [], [width * 0.34, width * 0.66]
     for label, value in rows:
         line = sub(parent, "P")
-        row, _ = mirrored([tagged(plain_para(label, styles.body), line),
-                           tagged(TextBlock([(value, True, False, None)], styles.body), line) if value else ""],
+        block = TextBlock([(value, True, False, None)], styles.body) if value else ""
+        if block:
+            block.private = private
+        row, _ = mirrored([tagged(plain_para(label, styles.body), line), tagged(block, line) if block else ""],
                           widths, styles.rtl)
         cells.append(row)
     _, widths = mirrored([None, None], widths, styles.rtl)
@@ -468,7 +471,7 @@ FIELD_GAP = 4.6 * 72 / 25.4  # a card's name and date lines: a little closer, wh
 @handles(m.WriteOnLines)
 def write_on_lines(node: m.WriteOnLines, ctx: Context) -> list:
     values = node.values or ("",) * len(node.labels)   # a nurse's typed details, else lines to write on
-    return [label_rows(list(zip(node.labels, values)), ctx.styles, ctx.width, lined=True,
+    return [label_rows(list(zip(node.labels, values)), ctx.styles, ctx.width, lined=True, private=bool(node.values),
                        row_height=FIELD_GAP if ctx.compact else None, parent=ctx.parent)]
 
 

@@ -180,13 +180,14 @@ class TextBlock(Flowable):
         self.struct = None         # the structure element it is part of (tagged PDF), and its bullet's
         self.bullet_struct = None
         self.struct_drawn = False
+        self.private = False       # a patient's detail: shaped without the shaping cache (see Paragraph)
 
     @property
     def shaped(self) -> Paragraph:
         if self._shaped is None:
             style = self.style
             self._shaped = Paragraph(spans_for(self.runs, style), rtl=style.rtl, cjk=style.cjk,
-                                     language=style.language)
+                                     language=style.language, private=self.private)
         return self._shaped
 
     def wrap(self, available_width, available_height):

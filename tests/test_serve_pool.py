@@ -1,0 +1,85 @@
+"""The web app's render pool: a render that fails, or a worker that dies, is answered with a
+page (no traceback) and never stops the next request; and without the ``serve`` extra the command
+says what to install."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import time
+
+import pytest
+
+pytest.importorskip("starlette")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from handouts.serve.app import HandoutsApp, Options, build  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+CARD = {"lang": "en", "locale": "en", "paper": "a4", "variant": "standard", "format": "pdf"}
+
+
+def post(client, module: str, **values):
+    return client.post(f"/handouts/{module}", data={**CARD, **values})
+
+
+def test_a_killed_worker_costs_one_answer_at_most(caplog):
+    app = HandoutsApp(Options(workers=1))
+    with TestClient(build(app), base_url="http://127.0.0.1:8000") as client:
+        assert post(client, "car-t-side-effects").status_code == 200
+        for pid in list(app.pool._processes):   # the worker dies as if the kernel killed it
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        with caplog.at_level(logging.ERROR, logger="handouts.serve"):
+            answers = [post(client, "car-t-side-effects", name="Ana") for _ in range(3)]
+        codes = [answer.status_code for answer in answers]
+        assert codes in ([503, 200, 200], [200, 200, 200]), codes
+        assert all("Traceback" not in answer.text for answer in answers)
+        assert answers[-1].headers["content-type"] == "application/pdf"
+        if codes[0] == 503:
+            assert "a render worker ended; starting new workers" in caplog.text
+        assert "Ana" not in caplog.text
+
+
+def test_a_handout_that_cannot_be_made_is_a_page_and_a_log_line_and_the_rest_still_work(content_copy, edit,
+                                                                                       caplog):
+    edit("mini-card", "banner: I had a test treatment", "banner: " + "A very long banner that never fits " * 12)
+    app = HandoutsApp(Options(content=(str(content_copy),), workers=1))
+    with TestClient(build(app), base_url="http://127.0.0.1:8000") as client:
+        with caplog.at_level(logging.ERROR, logger="handouts.serve"):
+            broken = post(client, "mini-card")
+        assert broken.status_code == 500
+        assert "Traceback" not in broken.text and "Something went wrong" in broken.text
+        assert broken.headers["cache-control"] == "no-store"
+        logged = [record.getMessage() for record in caplog.records if record.name == "handouts.serve"]
+        assert len(logged) == 1 and logged[0].startswith("mini-card [en, a4, standard, pdf]: ")
+        assert "module.yaml" in logged[0] and "\n" not in logged[0]
+        assert post(client, "mini-sheet").status_code == 200
+
+
+def test_a_card_with_only_lines_for_a_pen_takes_no_details(content_copy):
+    app = HandoutsApp(Options(content=(str(content_copy),), workers=1))
+    assert app.entries["mini-card"].fields == ()
+    assert app.entries["car-t-side-effects"].fields == ("name", "product", "date")
+    with TestClient(build(app), base_url="http://127.0.0.1:8000") as client:
+        page = client.get("/handouts/mini-card")
+        assert page.status_code == 200 and 'id="name"' not in page.text
+        refused = post(client, "mini-card", name="Ana")   # no form of this card sends a name
+        assert refused.status_code == 400 and "Ana" not in refused.text
+
+
+def test_without_the_extra_the_command_says_what_to_install(run, monkeypatch):
+    import handouts.serve
+
+    def started(*_):
+        raise AssertionError("the server started")
+
+    monkeypatch.setattr(handouts.serve, "serve", started)
+    monkeypatch.setitem(sys.modules, "starlette", None)   # as if it were not installed
+    result = run("serve")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].endswith(
+        "'handouts serve' needs its extra (starlette is missing): pip install 'handouts[serve]'")
