@@ -470,11 +470,23 @@ def made(entry: Entry, chosen: dict, data: bytes) -> Response:
 
 
 def field_errors(words: Words, problems) -> dict:
-    """Each field's first problem, worded for the nurse."""
+    """Each field's first problem, worded for the nurse: a date limit as her language writes dates
+    (an ISO date reads backwards inside Arabic), a character as itself and its code point."""
+    import datetime as dt
+
+    from handouts.document import format_date
+
     errors: dict = {}
     for problem in problems:
-        if problem.field not in errors:
-            errors[problem.field] = words.format(f"error_{problem.code}", limit=problem.limit, char=problem.char)
+        if problem.field in errors:
+            continue
+        limit, char = problem.limit, problem.char
+        if problem.code in ("too_early", "too_late"):
+            limit = format_date(dt.date.fromisoformat(limit), words.locale)
+        if char:
+            code = char.split()[0]
+            char = f"\u2068{chr(int(code[2:], 16))}\u2069 {code}"
+        errors[problem.field] = words.format(f"error_{problem.code}", limit=limit, char=char)
     return errors
 
 
