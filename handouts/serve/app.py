@@ -21,7 +21,7 @@ import logging
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -89,7 +89,6 @@ class Options:
     token: str | None = None
     host: str = "127.0.0.1"
     workers: int = 2
-    extra: dict = field(default_factory=dict)
 
 
 class Refused(Exception):
@@ -210,16 +209,17 @@ class HandoutsApp:
     async def run(self, function, *args):
         """Run ``function`` in the pool; a broken pool (a worker killed) is replaced, and a render
         that takes too long is a 503, without blocking anything else."""
-        loop = asyncio.get_running_loop()
+        loop, pool = asyncio.get_running_loop(), self.pool
         try:
-            return await asyncio.wait_for(loop.run_in_executor(self.pool, function, *args), RENDER_TIMEOUT)
+            return await asyncio.wait_for(loop.run_in_executor(pool, function, *args), RENDER_TIMEOUT)
         except asyncio.TimeoutError:
             log.error("a render took longer than %d s", RENDER_TIMEOUT)
             raise Refused(503, "busy") from None
         except BrokenProcessPool:
-            log.error("a render worker ended; starting new workers")
-            self.stop()
-            self.start()
+            if pool is self.pool:   # the first request to find it broken replaces it, once
+                log.error("a render worker ended; starting new workers")
+                self.stop()
+                self.start()
             raise Refused(503, "busy") from None
 
     async def warm(self) -> None:
@@ -457,11 +457,10 @@ def locale_of(app: HandoutsApp, request: Request) -> str:
 
 def made(entry: Entry, chosen: dict, data: bytes) -> Response:
     """The handout itself, shown in the browser (its name carries no patient detail)."""
-    from handouts.output import twin_name
+    from handouts.batch import Item
 
     renderer = RENDERERS[chosen["format"]]
-    name = twin_name(entry.name, chosen["locale"], chosen["variant"]) if chosen["format"] == "html" else \
-        f"{entry.name}.{chosen['locale']}.{chosen['paper']}{'' if chosen['variant'] == 'standard' else '.large'}.pdf"
+    name = Item(entry.name, chosen["locale"], chosen["paper"], chosen["variant"], chosen["format"]).filename
     headers = {"Content-Disposition": f'inline; filename="{name}"'}
     if chosen["format"] == "html":
         headers["Content-Security-Policy"] = TWIN_POLICY
