@@ -65,6 +65,13 @@ def start_worker(setup: Setup, parent: int) -> None:
 
 def make(order: Order) -> Result:
     """Render one order; every error becomes a ``Result``, so nothing leaves a worker as a traceback."""
+    try:
+        return _make(order)
+    finally:
+        release_memory()
+
+
+def _make(order: Order) -> Result:
     from handouts.document import prepare
     from handouts.errors import FitError, HandoutsError
     from handouts.patient import PatientProblems, with_patient
@@ -90,6 +97,24 @@ def make(order: Order) -> Result:
                       else error.format_message())
     except Exception as error:  # noqa: BLE001 - a bug: said by its type and place, never its message
         return Result(error=f"internal error ({type(error).__name__} at {where(error)})")
+
+
+def release_memory() -> None:
+    """Give the memory a render freed back to the system (glibc's ``malloc_trim``). Without it a
+    worker's resident size kept growing with the mix of handouts asked for (+17 % over 400 renders
+    in every language, though Python held no more objects); with it, +2 %, for about 2 ms a render.
+    Elsewhere than glibc this does nothing."""
+    trim = _state.get("trim", False)
+    if trim is False:
+        try:
+            import ctypes
+
+            trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            trim = None
+        _state["trim"] = trim
+    if trim is not None:
+        trim(0)
 
 
 def where(error: BaseException) -> str:
