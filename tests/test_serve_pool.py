@@ -83,3 +83,23 @@ def test_without_the_extra_the_command_says_what_to_install(run, monkeypatch):
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1].endswith(
         "'handouts serve' needs its extra (starlette is missing): pip install 'handouts[serve]'")
+
+
+def test_a_render_that_fails_with_details_says_so_without_them(monkeypatch):
+    """A card whose typed details make it overflow is the nurse's to fix (too_big, worded next to the
+    name); any other failure with details is reported without its message, which may quote them."""
+    import handouts.patient
+    from handouts.errors import FitError, FontError
+    from handouts.patient import parse_patient
+    from handouts.registry import Registry
+    from handouts.serve import pool
+
+    monkeypatch.setattr(pool, "_state", {"registry": Registry(), "clinic": None})
+    details = parse_patient({"name": "Zqxmarker Lu"})
+    for error, expected in ((FitError, pool.Result(too_big=True)),
+                            (FontError, pool.Result(error="a handout with a patient's details could not be made"))):
+        def failing(handout, typed, error=error):
+            raise error(f"'{typed.name}' cannot be drawn")
+
+        monkeypatch.setattr(handouts.patient, "with_patient", failing)
+        assert pool.make(pool.Order("car-t-side-effects", "en", "a4", patient=details)) == expected
