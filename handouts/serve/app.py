@@ -155,7 +155,8 @@ class HandoutsApp:
     def clinic_name(self) -> str:
         return self.clinic.name if self.clinic else ""
 
-    def thumb_height(self, entry: Entry, width: int = 160) -> int:
+    @staticmethod
+    def thumb_height(width: int = 160) -> int:
         return round(width * 297 / 210)   # the thumbnails are of the A4 page
 
     def paper_choices(self, words: Words) -> list:
@@ -169,7 +170,7 @@ class HandoutsApp:
         return words[{"locale": "handout_language", "paper": "paper", "variant": "print_size",
                       "format": "format"}.get(key, f"field_{key}")]
 
-    def first_value(self, key: str, entry: Entry) -> str:
+    def first_value(self, key: str) -> str:
         """The first radio button of a group, where an error summary's link takes the focus."""
         return {"paper": self.papers[0], "variant": "standard", "format": "pdf"}[key]
 
