@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import shutil
 import struct
 from pathlib import Path
 
 import pytest
+from browsercheck import ARGS, axe_script, axe_violations, chromium_path, screenshots_folder, violations_report
 from pdfread import poppler_text
 from pypdf import PdfReader
 from serve_live import live_server
@@ -36,24 +35,11 @@ from handouts.document import format_date
 from handouts.registry import Registry
 from handouts.serve.words import Words
 
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 MODULES = list(Registry().module_paths())
 CARD = "car-t-side-effects"
 SUBMIT = "button[type=submit]"
 # what pdftotext may put inside a printed date, or around a name in a right-to-left line
 INVISIBLE = dict.fromkeys(map(ord, "\u2060\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-
-
-def chromium_path() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def axe_script() -> str:
-    from axe_playwright_python.base import AXE_FILE_PATH
-
-    return Path(AXE_FILE_PATH).read_text(encoding="utf-8")
 
 
 def plain(text: str) -> str:
@@ -71,10 +57,6 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def playwright_session():
     path = chromium_path()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not on the PATH; CI must run the browser tests (apt-get install chromium)")
-        pytest.skip("chromium is not on the PATH (apt-get install chromium); CI runs these tests")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -109,10 +91,7 @@ def axe() -> str:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
-    folder = os.environ.get("HANDOUTS_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return screenshots_folder(tmp_path_factory)
 
 
 @pytest.fixture
@@ -166,14 +145,14 @@ class Watch:
         assert response is not None and response.status == status, f"{url}: {response and response.status}"
         return response
 
-
-def violations_report(violations: list) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation.get('impact')}): {violation['help']}")
-        for node in violation["nodes"]:
-            lines.append(f"    {node['target']}: {node.get('failureSummary', '').strip()}")
-    return "\n".join(lines)
+    def submit_refused(self, url: str):
+        """Click the form's button, expecting the form back with its problems (422); the response."""
+        self.expected[url] = 422
+        with self.page.expect_response(lambda r: r.url == url and r.request.method == "POST") as answer:
+            self.page.click(SUBMIT)
+        self.page.wait_for_load_state("load")
+        assert answer.value.status == 422, f"{url}: {answer.value.status}"
+        return answer.value
 
 
 def audit(watch: Watch, axe: str, narrow: bool = True) -> list[str]:
@@ -182,11 +161,9 @@ def audit(watch: Watch, axe: str, narrow: bool = True) -> list[str]:
     page = watch.page
     label = page.url
     problems = []
-    page.evaluate(axe)
-    results = page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                                         resultTypes: ['violations']})""", TAGS)
-    if results["violations"]:
-        problems.append(f"{label} axe:\n" + violations_report(results["violations"]))
+    violations = axe_violations(page, axe)
+    if violations:
+        problems.append(f"{label} axe:\n" + violations_report(violations))
     fonts = page.evaluate("""document.fonts.ready.then(() => ({
         loaded: [...document.fonts].filter(f => f.status === 'loaded').length,
         failed: [...document.fonts].filter(f => f.status === 'error').map(f => f.family + ' ' + f.weight)}))""")
@@ -207,12 +184,6 @@ def audit(watch: Watch, axe: str, narrow: bool = True) -> list[str]:
     return problems
 
 
-def submit_for_response(page, url: str):
-    """Click the form's button; the response to its POST."""
-    with page.expect_response(lambda r: r.url == url and r.request.method == "POST") as answer:
-        page.click(SUBMIT)
-    page.wait_for_load_state("load")
-    return answer.value
 
 
 # -- 1, 2: a nurse makes a card --------------------------------------------------------------------
@@ -303,9 +274,7 @@ def test_slips_answered_next_to_their_fields(page, server):
     assert len(long_name) > 40
     page.fill("#name", long_name)
     page.fill("#date", "1999-12-31")
-    watch.expected[url] = 422
-    response = submit_for_response(page, url)
-    assert response.status == 422
+    watch.submit_refused(url)
     summary = page.locator(".errors")
     assert summary.count() == 1 and summary.is_visible()
     assert summary.get_attribute("role") == "alert"
@@ -336,9 +305,7 @@ def test_name_the_card_font_cannot_print(page, server):
     page.select_option("#locale", "es")
     name = "محمد عبد الله"
     page.fill("#name", name)
-    watch.expected[url] = 422
-    response = submit_for_response(page, url)
-    assert response.status == 422
+    watch.submit_refused(url)
     assert page.locator(".errors[role=alert]").count() == 1
     state = field_error(page, "name")
     first = name[0]
@@ -420,8 +387,7 @@ def test_form_with_errors(page, server, axe, lang):
     watch = Watch(page)
     watch.goto(url + ("" if lang == "en" else f"?lang={lang}"))
     page.fill("#date", "1999-12-31")
-    watch.expected[url] = 422
-    assert submit_for_response(page, url).status == 422
+    watch.submit_refused(url)
     assert page.evaluate("document.documentElement.lang") == lang
     problems = audit(watch, axe)
     assert problems == [], "\n".join(problems)
