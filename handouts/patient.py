@@ -41,12 +41,14 @@ class FieldProblem:
 
 class PatientProblems(HandoutsError):
     """The details cannot be printed as typed. The message counts the problems and names the
-    fields; it never quotes what was typed."""
+    fields; it never quotes what was typed. ``partial`` holds the details that passed, so a form
+    can check those further (for the script) while the others are fixed."""
 
     exit_code = 1
 
-    def __init__(self, problems: list[FieldProblem]):
+    def __init__(self, problems: list[FieldProblem], partial: PatientDetails | None = None):
         self.problems = list(problems)
+        self.partial = partial
         names = ", ".join(dict.fromkeys(p.field for p in self.problems))
         super().__init__(f"the patient's details cannot be printed: check {names}")
 
@@ -89,9 +91,12 @@ def parse_patient(fields: dict, today: dt.date | None = None) -> PatientDetails:
     raw = (fields.get("date") or "").strip()
     if raw:
         when = parse_date(raw, today or dt.date.today(), problems)
+    wrong = {problem.field for problem in problems}
+    details = PatientDetails(*("" if name in wrong else texts[name] for name in ("name", "product")),
+                             None if "date" in wrong else when)
     if problems:
-        raise PatientProblems(problems)
-    return PatientDetails(texts["name"], texts["product"], when)
+        raise PatientProblems(problems, details)
+    return details
 
 
 def parse_date(raw: str, today: dt.date, problems: list) -> dt.date | None:

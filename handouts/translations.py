@@ -53,8 +53,7 @@ def targets(registry: Registry, modules=None) -> list[Target]:
             found.append(Target(COMMON, root / COMMON, common_template(registry), below))
     bundled = registry.content_dirs[0]
     if not modules and bundled in own and (bundled / APP).is_dir():  # the web app's words: bundled only
-        entries = [(key, text, "strings.yaml", line) for key, (text, _, line) in registry.app_string_entries().items()]
-        found.append(Target(APP, bundled / APP, _template(entries, APP, dt.date(2026, 1, 1))))
+        found.append(Target(APP, bundled / APP, strings_template(registry.app_string_entries(), APP)))
     for name, path in registry.module_paths().items():
         if (not modules or name in modules) and path.parent.parent in own:
             module = registry.module(name)
@@ -67,8 +66,14 @@ def targets(registry: Registry, modules=None) -> list[Target]:
 def common_template(registry: Registry) -> Catalog:
     """The common words as the handouts print them: a clinic's ``_common/strings.yaml`` rewording
     the bundled English, so its translators translate what its handouts say."""
-    entries = [(key, text, "strings.yaml", line) for key, (text, _, line) in registry.common_string_entries().items()]
-    return _template(entries, COMMON, dt.date(2026, 1, 1))
+    return strings_template(registry.common_string_entries(), COMMON)
+
+
+def strings_template(entries: dict, project: str) -> Catalog:
+    """The template of a ``strings.yaml``'s words (key -> (English, file, line)), as the common
+    words and the web app's words have."""
+    return _template([(key, text, "strings.yaml", line) for key, (text, _, line) in entries.items()], project,
+                     dt.date(2026, 1, 1))
 
 
 def refuse_bundled(registry: Registry, command: str) -> None:

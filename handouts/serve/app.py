@@ -296,7 +296,11 @@ def link(path: str, locale: str, **query) -> str:
 
 def only_query(request: Request, allowed: set) -> dict:
     """The query string as a dict: an unknown or repeated key is a 400."""
-    pairs = request.query_params.multi_items()
+    return single_keys(request.query_params.multi_items(), allowed)
+
+
+def single_keys(pairs: list, allowed: set) -> dict:
+    """Key-value pairs as a dict, each key one of ``allowed`` and given once; else a 400."""
     keys = [key for key, _ in pairs]
     if len(keys) != len(set(keys)) or not set(keys) <= allowed:
         raise Refused(400, "bad_request")
@@ -321,10 +325,7 @@ async def form_body(request: Request) -> dict:
                           max_num_fields=MAX_FIELDS, errors="strict")   # Ana%FF is refused, not "Ana\ufffd"
     except (UnicodeDecodeError, ValueError):
         raise Refused(400, "bad_request") from None
-    keys = [key for key, _ in pairs]
-    if len(keys) != len(set(keys)) or not set(keys) <= FORM_KEYS:
-        raise Refused(400, "bad_request")
-    return dict(pairs)
+    return single_keys(pairs, FORM_KEYS)
 
 
 def build(app: HandoutsApp) -> Starlette:
@@ -365,8 +366,7 @@ def build(app: HandoutsApp) -> Starlette:
             patient = parse_patient(values)
         except PatientProblems as problems:
             errors.update(field_errors(app.words[locale], problems.problems))
-            patient = parse_patient({key: values.get(key, "") for key in ("name", "product")
-                                     if key not in errors})   # the rest is still checked for its script
+            patient = problems.partial   # what passed is still checked for its script
         if patient and "locale" not in errors:
             errors.update(field_errors(app.words[locale], [
                 problem for problem in printable_problems(patient, app.covered(entry.name, chosen["locale"]),
@@ -384,7 +384,7 @@ def build(app: HandoutsApp) -> Starlette:
                 log.error("%s [%s, %s, %s, %s]: %s", entry.name, chosen["locale"], chosen["paper"],
                           chosen["variant"], chosen["format"], result.error)
                 raise Refused(500, "server_error")
-        errors = {key: errors[key] for key in ("locale", "paper", "variant", "format", *FIELDS) if key in errors}
+        errors = {key: errors[key] for key in (*choices, *FIELDS) if key in errors}   # in the form's order
         typed = {key: values.get(key, "") for key in FIELDS}
         return app.page("form.html.j2", locale, 422, path=request.url.path, entry=entry, chosen=chosen,
                         errors=errors, typed=typed)

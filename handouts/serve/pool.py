@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 _state: dict = {}
 
@@ -104,17 +105,20 @@ def release_memory() -> None:
     worker's resident size kept growing with the mix of handouts asked for (+17 % over 400 renders
     in every language, though Python held no more objects); with it, +2 %, for about 2 ms a render.
     Elsewhere than glibc this does nothing."""
-    trim = _state.get("trim", False)
-    if trim is False:
-        try:
-            import ctypes
-
-            trim = ctypes.CDLL("libc.so.6").malloc_trim
-        except (OSError, AttributeError):
-            trim = None
-        _state["trim"] = trim
+    trim = malloc_trim()
     if trim is not None:
         trim(0)
+
+
+@lru_cache(maxsize=1)
+def malloc_trim():
+    """glibc's ``malloc_trim``, or None where there is none."""
+    import ctypes
+
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 def where(error: BaseException) -> str:
