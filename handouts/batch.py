@@ -79,6 +79,19 @@ class Plan:
     clinic: str | None = None
     force: bool = False
     strict: bool = False    # a string left in English (missing or fuzzy translation) fails its item
+    product: str | None = None  # a CAR-T product whose label weeks every handout prints (--product)
+
+    def load_clinic(self):
+        """The clinic profile (or none), with the product named on the command line in its settings."""
+        from dataclasses import replace
+
+        from handouts.clinic import Clinic, load_clinic
+
+        clinic = load_clinic(self.clinic) if self.clinic else None
+        if self.product:
+            clinic = clinic or Clinic()
+            clinic = replace(clinic, settings={**clinic.settings, "car_t_product": self.product})
+        return clinic
 
 
 @dataclass
@@ -277,9 +290,12 @@ class InputFiles:
         return files
 
     def digest(self, item: Item) -> str:
-        """One hash of the tool, its libraries, the item, the PDF date and every input file's bytes."""
+        """One hash of the tool, its libraries, the item, the PDF date, the CAR-T product and every
+        input file's bytes."""
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # the date stamped into every PDF
-        digest = hashlib.sha256(f"handouts {handouts.__version__}\n{item!r}\nepoch {epoch}\n".encode())
+        product = self.clinic.settings.get("car_t_product") if self.clinic is not None else None
+        digest = hashlib.sha256(f"handouts {handouts.__version__}\n{item!r}\nepoch {epoch}\n"
+                                f"product {product}\n".encode())
         for distribution in TRACKED_DISTRIBUTIONS:
             digest.update(f"{distribution} {installed_version(distribution)}\n".encode())
         for path in sorted(set(self.files(item)), key=str):
@@ -318,12 +334,11 @@ def sort_out(plan: Plan, items: list[Item], previous: dict[str, dict]) -> tuple[
 
     Each item to build comes with its inputs digest, so a worker need not work it out again.
     """
-    from handouts.clinic import load_clinic
     from handouts.registry import Registry
 
     try:
         registry = Registry.with_extra(plan.content, plan.layouts)
-        clinic = load_clinic(plan.clinic) if plan.clinic else None
+        clinic = plan.load_clinic()
     except HandoutsError as exc:
         return [Outcome(item, "failed", error=exc.format_message()) for item in items], []
     inputs = InputFiles(registry, clinic)
@@ -361,7 +376,6 @@ def build_one(plan: Plan, item: Item, inputs: str | None = None) -> Outcome:
     Our errors become a failed outcome, never a crash. Whether the item is up to date was decided
     before, in the main process (see ``sort_out``).
     """
-    from handouts.clinic import load_clinic
     from handouts.document import prepare
     from handouts.registry import Registry
     from handouts.render import render
@@ -369,7 +383,7 @@ def build_one(plan: Plan, item: Item, inputs: str | None = None) -> Outcome:
     target = Path(plan.out_dir) / item.filename
     try:
         registry = Registry.with_extra(plan.content, plan.layouts)
-        clinic = load_clinic(plan.clinic) if plan.clinic else None
+        clinic = plan.load_clinic()
         inputs = inputs or inputs_digest(registry, item, clinic)
         handout = prepare(registry, item.module, locale=item.locale, paper=item.paper, clinic=clinic,
                           variant=item.variant)

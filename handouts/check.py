@@ -117,7 +117,7 @@ def readability_table(report: CheckReport) -> list[str]:
 
 def plain_language_table(report: CheckReport) -> list[str]:
     names = [item.name for item in report.checklists[0].items] if report.checklists else []
-    rows = [("module", *[f"{i + 1}" for i in range(len(names))], "score", "verdict")]
+    rows = [("module", *[f"{i + 1}" for i in range(len(names))], "passed", "verdict")]
     for checklist in report.checklists:
         marks = ["n/a" if item.passed is None else ("yes" if item.passed else "NO") for item in checklist.items]
         verdict = "pass" if checklist.score >= PASS_MARK else "below 70%"

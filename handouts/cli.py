@@ -96,10 +96,12 @@ def new_command(module, kind, content):
 @click.option("--force", is_flag=True, help="Rebuild handouts that are up to date.")
 @click.option("--strict", is_flag=True, help="Fail a handout with any string left in English (missing or fuzzy), "
                                              "or a page rule its layout could not keep.")
+@click.option("--product", default=None, metavar="NAME",
+              help="A CAR-T product (e.g. yescarta): print its label's weeks near the centre and without driving.")
 @content_option
 @layouts_option
 def build(modules, locales, papers, build_all, large_print, formats, clinic, out_dir, project_file, jobs, keep_going,
-          shard, force, strict, content, layouts):
+          shard, force, strict, product, content, layouts):
     """Build MODULES (default: every module) and print the path of each file written."""
     from handouts.batch import (
         DEFAULT_OUT,
@@ -138,11 +140,15 @@ def build(modules, locales, papers, build_all, large_print, formats, clinic, out
                                 variants=variants, formats=kinds)
         if shard:
             items = take_shard(items, *parse_shard(shard))
+        if product:
+            from handouts.facts import load_products, product_weeks
+
+            product_weeks(load_products(registry), {"car_t_product": product})
     except UnknownNameError as exc:
         raise UsageProblem(exc.format_message()) from None
     out = out_dir or project.out or DEFAULT_OUT
     plan = Plan(out_dir=str(out), content=tuple(map(str, content)), layouts=tuple(map(str, layouts)),
-                clinic=str(clinic) if clinic else None, force=force, strict=strict)
+                clinic=str(clinic) if clinic else None, force=force, strict=strict, product=product)
     try:
         report = run_batch(plan, items, jobs=jobs or project.jobs or default_jobs(), keep_going=keep_going,
                            on_outcome=_progress(len(items)))
@@ -268,7 +274,7 @@ def check(strict, clinic, content, layouts):
     if report.readings:
         click.echo("Readability (the text a patient reads; not labels or the footer)")
         click.echo("\n".join(readability_table(report)))
-        click.echo("\nPlain language (PEMAT-style, English source)")
+        click.echo("\nAutomated plain-language checks (English source; six machine checks, not a PEMAT score)")
         click.echo("\n".join(plain_language_table(report)) + "\n")
     for problem in report.problems:
         click.echo(str(problem), err=True)

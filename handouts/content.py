@@ -91,6 +91,7 @@ _GLOSSARY = ListOf(required=True, min_items=1, doc="a definition of each medical
 _KEY_POINTS = ListOf(required=True, item=Text(), min_items=2, max_items=8,
                      doc="a short summary a patient reads first")
 _COMPARISON = Record(required=True, fields={
+    "intro": Text(doc="what the words in the table mean, read before the table"),
     "heading": Text(markdown=False, doc="a heading over the table, so it has a title of its own"),
     "how_to_use": Text(doc="one line on what to do with the table"),
     "columns": ListOf(required=True, item=Text(markdown=False), min_items=2, max_items=2),
@@ -114,9 +115,12 @@ _CARD_BLOCK = OneOf(options={
     "banner": Text(markdown=False),
     "heading": Text(markdown=False),
     "text": Text(),
+    "to_staff": Text(doc="a line asking emergency staff to read the card; on a translated card it is printed in "
+                         "the clinicians' language too (settings.clinicians_language, default English)"),
     "emergency": Bool(doc="the emergency box: emergency signs, then 'call your care team for any sign on the back'"),
     "team_signs": Bool(doc="the signs that mean calling the care team, under their heading"),
-    "for_doctors": Text(doc="a line for other clinicians, after 'For doctors:'"),
+    "for_doctors": Text(doc="a line for other clinicians, after 'For doctors:'; on a translated card it is "
+                            "printed in the clinicians' language too"),
     "bullets": ListOf(item=Text(), min_items=1),
     "fields": ListOf(item=Text(markdown=False), min_items=1, doc="labels, each with a line to write on by hand"),
     "patient": Record(doc="lines for the patient's details, each labelled; `handouts serve` can print what a "

@@ -15,7 +15,17 @@ from handouts import model as m
 from handouts.clinic import Clinic
 from handouts.content import Module
 from handouts.errors import ContentError, FontError
-from handouts.facts import PLACEHOLDERS, Fact, fill, load_facts, placeholder_problem, placeholders_in
+from handouts.facts import (
+    PLACEHOLDERS,
+    Fact,
+    Product,
+    fill,
+    load_facts,
+    load_products,
+    placeholder_problem,
+    placeholders_in,
+    product_weeks,
+)
 from handouts.fonts import FontFamily, covered_characters, family_for_locale
 from handouts.i18n import COMMON, Translator, babel_locale, is_rtl, load_translator, locale_script, translator_for
 from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, Layout, Paper, load_layout, load_paper
@@ -77,9 +87,11 @@ def format_date(value: date, locale: str) -> str:
                    for index, char in enumerate(text))
 
 
-def settings_of(facts: dict[str, Fact], clinic: Clinic) -> dict:
-    """Every fact's value, the clinic's setting winning over the dated default."""
-    return {name: fact.value for name, fact in facts.items()} | clinic.settings
+def settings_of(facts: dict[str, Fact], clinic: Clinic, products: dict[str, Product] | None = None) -> dict:
+    """Every fact's value: the dated default, then the label's weeks of the clinic's CAR-T product
+    (``settings.car_t_product``), then the clinic's own setting (never less than that label)."""
+    weeks = product_weeks(products or {}, clinic.settings, clinic.source)
+    return {name: fact.value for name, fact in facts.items()} | clinic.settings | weeks
 
 
 def fahrenheit_first(clinic: Clinic, paper: str) -> bool:
@@ -99,7 +111,7 @@ def counted(words: dict, key: str, count: float, locale: str) -> str:
 
 
 def placeholder_values(facts: dict[str, Fact], clinic: Clinic, locale: str = "en", words: dict | None = None,
-                       paper: str = "a4") -> dict[str, str]:
+                       paper: str = "a4", products: dict[str, Product] | None = None) -> dict[str, str]:
     """Each placeholder's text: the clinic's setting where it has one, else the dated default.
 
     Weeks come with their word, in the plural form the locale's rule picks ("1 week", "2 weeks").
@@ -108,7 +120,7 @@ def placeholder_values(facts: dict[str, Fact], clinic: Clinic, locale: str = "en
     number in the locale's notation ("2,5" in Spanish), a text as written.
     """
     words = words or common_strings()
-    settings = settings_of(facts, clinic)
+    settings = settings_of(facts, clinic, products)
     celsius = float(settings["fever_threshold_c"])
     fahrenheit = celsius * 9 / 5 + 32
     # no-break spaces: the threshold is never split across two lines
@@ -124,6 +136,10 @@ def placeholder_values(facts: dict[str, Fact], clinic: Clinic, locale: str = "en
                                      FIRST_STRONG),
         "emergency_number": isolated(settings["emergency_number"], rtl) if settings.get("emergency_number")
         else words["emergency_number"],
+        "temperature_checks": isolated(counted(words, "times_a_day", settings["temperature_checks_per_day"], locale),
+                                       rtl, FIRST_STRONG),
+        # a sentence of the common words, so a clinic rewords it once (its own _common/strings.yaml)
+        "fever_medicine": words["fever_medicine"],
     }
     assert set(values) == set(PLACEHOLDERS)
     own = {name: fact.value for name, fact in facts.items() if fact.own}
@@ -186,6 +202,42 @@ class Localized:
 
     data: dict
     sources: dict   # keypath -> model.Source
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A translated card's lines for emergency staff, in the clinicians' language: its module data
+    and common words, localized like the patient's."""
+
+    locale: str
+    data: dict
+    words: dict
+    card_rtl: bool = False   # the card's own direction
+
+    def both(self, ours: tuple, face: str, index: int, theirs) -> tuple:
+        """The patient's words, then on a line of its own the same line in the staff's language
+        (``theirs`` makes it from the staff's data and words), marked with that language and set
+        apart from the patient's text direction."""
+        return (*ours, m.LineBreak(), *self.only(face, index, theirs))
+
+    def only(self, face: str, index: int, theirs) -> tuple:
+        """The line in the staff's language alone, marked with it and set apart in its direction."""
+        inlines = theirs(self.data[face][index - 1], self.words)
+        start, end = self.isolate.split("{}")
+        marked = (*m.text(start), *inlines, *m.text(end))
+        return (m.Foreign(self.locale, marked, is_rtl(self.locale)),)
+
+    @property
+    def isolate(self) -> str:
+        """The staff's words set apart in their own direction, where it is not the card's."""
+        if is_rtl(self.locale) == self.card_rtl:
+            return "{}"
+        return "\u2067{}\u2069" if is_rtl(self.locale) else ISOLATE
+
+    def label(self, face: str, index: int, key: str, ours: str) -> str:
+        """A patient line's label in both languages: "Nombre / Name:"."""
+        theirs = self.words["label"].format(label=self.data[face][index - 1]["patient"][key])
+        return f"{ours} / {self.isolate.format(theirs)}"
 
 
 def localize(module: Module, translate: Translator, values: dict[str, str], covered: frozenset | None = None,
@@ -367,7 +419,8 @@ def emergency_block(data: dict, sources: dict, words: dict, fur: m.Furniture, *,
         return None
     signs = listed(spec["call_emergency"])
     team = () if card_front else listed(spec["call_team"])
-    note = m.joined(spec["note"]) if spec.get("note") else ()
+    # a wallet card has no room for the note to the caregiver (its alert sheet and every sheet have it)
+    note = m.joined(spec["note"]) if spec.get("note") and not card_front else ()
     return m.Emergency(words["emergency_title"], words["call_emergency"],
                        signs, words["call_team"], team, note, None if card_front else fur.contacts,
                        words["team_signs_overleaf"] if card_front else "",
@@ -401,6 +454,7 @@ def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title
                      for row in comparison["rows"])
         if comparison.get("heading"):
             blocks.append(m.Heading(2, m.text(comparison["heading"]), sources.get("comparison.heading", m.Source())))
+        blocks += comparison.get("intro") or ()  # the words the table uses, defined before it
         blocks.append(m.Table(title, (header,), rows, sources.get("comparison.rows[1].topic", m.Source()),
                               how_to(words, comparison.get("how_to_use"))))
     for index, part in enumerate(data.get("sections") or [], start=1):
@@ -446,9 +500,18 @@ def checklist_blocks(module: Module, data: dict, sources: dict, words: dict, fur
 
 
 def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Furniture,
-               whole_page: bool = False) -> tuple:
+               whole_page: bool = False, staff: Staff | None = None) -> tuple:
     """A card's front and back. ``whole_page`` (a large-print alert sheet) leaves out the parts of
-    the emergency box (its front part, the team's signs, the contacts): the page shows it whole."""
+    the emergency box (its front part, the team's signs, the contacts): the page shows it whole.
+    With ``staff`` (a card in another language than emergency staff read), what says who the patient
+    is (the banner, the labels of the patient's lines) is in both languages, and the lines addressed
+    to staff (asking them to read the back, the line for doctors) are in the staff's language: the
+    card has no room to print them twice."""
+
+    def both(ours: tuple, face: str, index: int, theirs) -> tuple:
+        return staff.both(ours, face, index, theirs) if staff else ours
+
+
     faces = []
     for face in ("front", "back"):
         blocks = []
@@ -459,22 +522,33 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
             key = f"{face}[{index}].{kind}"
             where = m.Source(module.shown, line_for(module, key), key)
             if kind == "banner":
-                blocks.append(m.Callout("banner", m.text(value), (), where))
-                if fur.clinic and face == "front" and not whole_page:  # the treating centre, under the banner
+                centre = fur.clinic and face == "front" and not whole_page  # the treating centre's name
+                # on a card in two languages, the centre is named on the staff's banner line ("I had
+                # CAR-T cell therapy · Riverside"): the front has no room for a line of its own
+                title = both(m.text(value), face, index, lambda block, _: m.text(
+                    f"{block['banner']} · {fur.clinic_short}" if centre else block["banner"]))
+                blocks.append(m.Callout("banner", title, (), where))
+                if centre and not staff:  # under the banner
                     name_source = m.Source(fur.contacts.source.path, None, "short_name")
                     blocks.append(m.Paragraph(m.text(fur.clinic_short), name_source, role="clinic"))
             elif kind == "heading":
                 blocks.append(m.Heading(3, m.text(value), where))
             elif kind == "text":
                 blocks += [replace(block, source=where) for block in value]
+            elif kind == "to_staff":  # for them alone, as the line for doctors is
+                content = staff.only(face, index, lambda block, _: m.joined(block["to_staff"])) \
+                    if staff else m.joined(value)
+                blocks.append(m.Paragraph(content, where, role="to_staff"))
             elif kind == "bullets":
                 blocks.append(m.ListBlock(listed(value), source=where))
             elif kind == "fields":
                 blocks.append(m.WriteOnLines(tuple(words["label"].format(label=label) for label in value), where))
             elif kind == "patient":
                 keys = tuple(key for key in ("name", "product", "date") if value.get(key))
-                blocks.append(m.WriteOnLines(tuple(words["label"].format(label=value[key]) for key in keys), where,
-                                             keys=keys))
+                labels = tuple(words["label"].format(label=value[key]) for key in keys)
+                labels = tuple(staff.label(face, index, key, label) for key, label in zip(keys, labels)) \
+                    if staff else labels
+                blocks.append(m.WriteOnLines(labels, where, keys=keys))
             elif kind == "contacts" and value:  # the centre's name is on the front, under the banner
                 blocks.append(replace(fur.contacts, clinic="") if fur.clinic and not whole_page else fur.contacts)
             elif kind == "emergency" and value:
@@ -482,16 +556,22 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
             elif kind == "team_signs" and value:
                 signs = listed(data["emergency"]["call_team"])
                 blocks.append(m.ListBlock(signs, source=where, lead=words["call_team"]))
-            elif kind == "for_doctors":
-                blocks.append(m.Paragraph((m.Strong(m.text(words["for_doctors"])), m.Text(" "), *m.joined(value)),
-                                          where, role="for_doctors"))
+            elif kind == "for_doctors":  # for them alone: in their language (a card has no room for two)
+                content = staff.only(face, index, lambda block, theirs: for_doctors(theirs, block["for_doctors"])) \
+                    if staff else for_doctors(words, value)
+                blocks.append(m.Paragraph(content, where, role="for_doctors"))
         faces.append(m.Face(face, tuple(blocks)))
     return tuple(faces)
 
 
+def for_doctors(words: dict, value) -> tuple:
+    """"For doctors:" and the card's line for them."""
+    return (m.Strong(m.text(words["for_doctors"])), m.Text(" "), *m.joined(value))
+
+
 def build_document(module: Module, localized: Localized, locale: str, words: dict, clinic: Clinic, *,
                    draft: bool, notice_in_footer: bool, note_lines: int = 3, settings: dict | None = None,
-                   emergency_first: bool = False) -> m.Document:
+                   emergency_first: bool = False, staff: Staff | None = None) -> m.Document:
     """The whole handout as a model: title, body blocks (or card faces) and furniture."""
     data, sources = localized.data, localized.sources
     fur = furniture(module, locale, words, clinic, draft, notice_in_footer)
@@ -506,12 +586,26 @@ def build_document(module: Module, localized: Localized, locale: str, words: dic
     else:
         whole = emergency_blocks(data, sources, words, fur, split=True) if emergency_first else []
         blocks = [*whole, *blocks]
-        faces = card_faces(module, data, sources, words, fur, whole_page=bool(whole))
+        faces = card_faces(module, data, sources, words, fur, whole_page=bool(whole), staff=staff)
     if emergency_first:  # large print: what to do in an emergency comes first, before the notice and key points
         blocks = [block for block in blocks if isinstance(block, m.Emergency)] + \
             [block for block in blocks if not isinstance(block, m.Emergency)]
     return m.Document(module.name, module.kind, locale, is_rtl(locale), data["title"], data.get("subtitle") or "",
                       tuple(blocks), fur, faces, m.Source(module.shown, 1))
+
+
+def staff_lines(registry: Registry, module: Module, locale: str, clinic: Clinic, facts: dict, products: dict,
+                paper: str, covered: frozenset, font_name: str) -> Staff | None:
+    """A card's lines for emergency staff in their language (``settings.clinicians_language``,
+    English by default), when the card is in another language; None when it is in theirs."""
+    theirs = clinic.settings.get("clinicians_language") or "en"
+    if babel_locale(theirs).language == babel_locale(locale).language:
+        return None
+    common = load_translator(registry.common_folders(), theirs)
+    words = localized_words(common, registry)
+    values = placeholder_values(facts, clinic, theirs, words, paper, products)
+    localized = localize(module, translator_for(module, theirs), values, covered, font_name)
+    return Staff(theirs, localized.data, words, is_rtl(locale))
 
 
 def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: str = "a4",
@@ -535,18 +629,23 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     font = family_for_locale(layout["font"], locale, locale_script(locale), registry)
     covered = covered_characters(font)
     facts = load_facts(registry)
+    products = load_products(registry)
     common = load_translator(registry.common_folders(), locale)
     words = localized_words(common, registry)
-    values = placeholder_values(facts, clinic, locale, words, paper)
-    words["call_emergency"] = words["call_emergency"].format(emergency_number=values["emergency_number"])
+    values = placeholder_values(facts, clinic, locale, words, paper, products)
+    for key in ("call_emergency", "team_signs_overleaf", "team_signs_below"):
+        words[key] = words[key].format(emergency_number=values["emergency_number"])
     localized = localize(module, translate, values, covered, font.name)
     check_clinic_covered(clinic, covered, font.name, locale)
     draft = translate.draft or common.draft
     checklist = layout.values.get("checklist") or {}
+    staff = staff_lines(registry, module, locale, clinic, facts, products, paper, covered, font.name) \
+        if module.kind == "card" else None
     document = build_document(module, localized, locale, words, clinic, draft=draft,
                               notice_in_footer=layout.values.get("footer_notice", True),
-                              note_lines=int(checklist.get("note_lines", 3)), settings=settings_of(facts, clinic),
-                              emergency_first=bool(layout.values.get("emergency_first", False)))
+                              note_lines=int(checklist.get("note_lines", 3)),
+                              settings=settings_of(facts, clinic, products),
+                              emergency_first=bool(layout.values.get("emergency_first", False)), staff=staff)
     warnings = [f"{where}{module.name} [{locale}]: {text}, English used" for where, text in translate.missing]
     warnings += [f"{where}_common [{locale}]: {text}, English used" for where, text in common.missing]
     return Handout(document, module, layout, load_paper(paper, registry), font, clinic, variant, draft, warnings)

@@ -17,19 +17,19 @@ import string
 from dataclasses import dataclass
 from datetime import date
 
-from handouts.errors import ContentError, ValidationFailed
+from handouts.errors import ContentError, Problem, UnknownNameError, ValidationFailed
 from handouts.registry import Registry, shown_path
 from handouts.schema import Choice, Date, Number, Str, validate_record
 from handouts.yamlsrc import load_yaml
 
 FACT_FIELDS = {
     "value": Number(required=True, minimum=0),
-    "unit": Choice(required=True, values=("celsius", "weeks")),
+    "unit": Choice(required=True, values=("celsius", "weeks", "per_day")),
     "since": Date(required=True, doc="the date this value took effect"),
     "before": Number(minimum=0, doc="the value before that date"),
     "note": Str(doc="why the value is what it is"),
 }
-KNOWN_FACTS = ("fever_threshold_c", "stay_near_weeks", "no_driving_weeks")
+KNOWN_FACTS = ("fever_threshold_c", "stay_near_weeks", "no_driving_weeks", "temperature_checks_per_day")
 # The values a fact may take, wherever it is set (facts.yaml or a clinic profile's settings). A
 # fever threshold outside 37.5-39 °C is a slip (or Fahrenheit), never a clinical choice.
 FACT_VALUES = {
@@ -38,12 +38,28 @@ FACT_VALUES = {
                               doc="weeks to stay near the treatment centre after a CAR-T infusion"),
     "no_driving_weeks": Number(required=True, integer=True, minimum=0, maximum=52,
                                doc="weeks not to drive after a CAR-T infusion"),
+    "temperature_checks_per_day": Number(required=True, integer=True, minimum=1, maximum=6,
+                                         doc="how many times a day, at least, to take a temperature in the "
+                                             "first weeks after CAR-T"),
 }
+# The table of CAR-T products in facts.yaml: each product's label durations and the label's date.
+PRODUCTS_KEY = "car_t_products"
+PRODUCT_FIELDS = {
+    "name": Str(required=True, doc="the brand and generic name, for people reading the file"),
+    "stay_near_weeks": Number(required=True, integer=True, minimum=0, maximum=52,
+                              doc="the label's weeks near the treatment centre"),
+    "no_driving_weeks": Number(required=True, integer=True, minimum=0, maximum=52,
+                               doc="the label's weeks without driving"),
+    "label": Date(required=True, doc="the date of the label these weeks come from"),
+    "note": Str(doc="anything a reviewer should know"),
+}
+PRODUCT_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
 # What content may write in braces, and the fact each one shows.
 # ``{stay_near_weeks}`` prints the number *with* its word ("2 weeks", "1 week"), so each language's
 # plural rule can pick the form; ``{emergency_number}`` is a clinic setting, not a dated fact.
 PLACEHOLDERS = {"fever": "fever_threshold_c", "stay_near_weeks": "stay_near_weeks",
-                "no_driving_weeks": "no_driving_weeks", "emergency_number": "emergency_number"}
+                "no_driving_weeks": "no_driving_weeks", "emergency_number": "emergency_number",
+                "temperature_checks": "temperature_checks_per_day", "fever_medicine": "fever_medicine"}
 # Clinic settings that are not facts: the local emergency number, and which temperature scale
 # comes first ("100.4 °F (38 °C)"; without the setting, Letter paper puts Fahrenheit first).
 OTHER_SETTINGS = {
@@ -52,9 +68,14 @@ OTHER_SETTINGS = {
     "temperature_first": Choice(values=("celsius", "fahrenheit"),
                                 doc="which scale the fever threshold gives first (default: fahrenheit on Letter "
                                     "paper, celsius otherwise)"),
+    "clinicians_language": Str(max_length=20, doc="the language emergency staff read where the clinic is (default "
+                                                 "en): a translated wallet card prints its lines for them in it too"),
+    "car_t_product": Str(doc="the CAR-T product this clinic's handouts are for, a name from car_t_products in "
+                             "facts.yaml (e.g. yescarta): its label's weeks are printed"),
 }
 # "{stay_near_weeks} weeks" would print "2 weeks weeks": the placeholder brings its word
-COUNTED_WORD_AFTER = re.compile(r"\{(stay_near_weeks|no_driving_weeks)\}\s+weeks?\b", re.IGNORECASE)
+COUNTED_WORD_AFTER = re.compile(r"\{(stay_near_weeks|no_driving_weeks)\}\s+weeks?\b"
+                                r"|\{(temperature_checks)\}\s+times?\b", re.IGNORECASE)
 # A clinic's own fact: a number (printed in the locale's notation) or a short text printed as written.
 OWN_FACT_FIELDS = {
     "since": Date(required=True, doc="the date this value took effect"),
@@ -65,6 +86,17 @@ OWN_FACT_FIELDS = {
 FACT_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 # Markdown or markup in a text fact would change the sentence it is filled into.
 NOT_IN_TEXT_FACTS = set("*_[]<>\\`\n")
+
+
+@dataclass(frozen=True)
+class Product:
+    """A CAR-T product's label durations, and the date of the label they come from."""
+
+    key: str
+    name: str
+    stay_near_weeks: int
+    no_driving_weeks: int
+    label: date
 
 
 @dataclass(frozen=True)
@@ -90,6 +122,9 @@ def load_facts(registry: Registry) -> dict[str, Fact]:
         problems = []
         for name, entry in (data or {}).items():
             line = data.line_of(name)
+            if name == PRODUCTS_KEY:
+                problems += _product_problems(entry, shown, line)
+                continue
             if not isinstance(entry, dict):
                 raise ContentError(f"{name}: should have value, unit and since", path=shown, line=line)
             fields = FACT_FIELDS | {"value": FACT_VALUES[name]} if name in KNOWN_FACTS else \
@@ -104,6 +139,61 @@ def load_facts(registry: Registry) -> dict[str, Fact]:
         raise ContentError(f"facts.yaml lacks {', '.join(missing)}", path="content/facts.yaml",
                            hint="every placeholder needs a dated default value")
     return facts
+
+
+def _product_problems(table, shown: str, line: int | None) -> list:
+    if not isinstance(table, dict) or not table:
+        return [Problem(shown, line, f"{PRODUCTS_KEY}: a table of products, each with name, stay_near_weeks, "
+                                     "no_driving_weeks and label")]
+    problems = []
+    for key, entry in table.items():
+        where = table.line_of(key)
+        if not isinstance(key, str) or not PRODUCT_NAME.match(key):
+            problems.append(Problem(shown, where, f"{PRODUCTS_KEY}.{key}: a product's key is lower-case letters, "
+                                                  "digits and -"))
+        elif not isinstance(entry, dict):
+            problems.append(Problem(shown, where, f"{PRODUCTS_KEY}.{key}: should have name, stay_near_weeks, "
+                                                  "no_driving_weeks and label"))
+        else:
+            problems += validate_record(PRODUCT_FIELDS, entry, path=shown, line=where,
+                                        keypath=f"{PRODUCTS_KEY}.{key}")
+    return problems
+
+
+def load_products(registry: Registry) -> dict[str, Product]:
+    """The CAR-T product table, a clinic's own ``facts.yaml`` adding products or replacing them by key
+    (checked with the facts, by ``load_facts``)."""
+    products: dict[str, Product] = {}
+    for path in registry.facts_paths():
+        data = load_yaml(path, display=shown_path(path)) or {}
+        for key, entry in (data.get(PRODUCTS_KEY) or {}).items():
+            products[key] = Product(key, entry["name"], int(entry["stay_near_weeks"]),
+                                    int(entry["no_driving_weeks"]), entry["label"])
+    return products
+
+
+def product_weeks(products: dict[str, Product], settings: dict, source: str | None = None) -> dict:
+    """The weeks a named product's label sets, checked against the clinic's own: a clinic may ask
+    for longer than the label, never for less (a handout must not print less than the label)."""
+    key = settings.get("car_t_product")
+    if not key:
+        return {}
+    if key not in products:
+        near = difflib.get_close_matches(str(key), products, n=1)
+        raise UnknownNameError(f"unknown CAR-T product '{key}'" + (f"; did you mean '{near[0]}'?" if near else ""),
+                               hint=f"products: {', '.join(sorted(products))} (car_t_products in facts.yaml)")
+    product = products[key]
+    weeks = {"stay_near_weeks": product.stay_near_weeks, "no_driving_weeks": product.no_driving_weeks}
+    for name, label_value in weeks.items():
+        own = settings.get(name)
+        if own is not None and own < label_value:
+            raise ContentError(f"settings.{name}: {own} is less than the {label_value} weeks of the "
+                               f"{product.name} label ({product.label.isoformat()})", path=source,
+                               hint="a handout never prints less than the product's label; remove the setting "
+                                    "or raise it")
+        if own is not None:
+            weeks[name] = own
+    return weeks
 
 
 def _own_fact_fields(name, entry: dict, shown: str, line: int | None) -> dict:
@@ -154,8 +244,9 @@ def placeholder_problem(text: str, english: str | None = None, known=PLACEHOLDER
                    f"a placeholder takes no format (write {{{name}}})"
     doubled = COUNTED_WORD_AFTER.search(text) if english is None else None
     if doubled:
-        return f"'{doubled.group(0)}': {{{doubled.group(1)}}} prints its number with the word (\"2 weeks\"); " \
-               f"write {{{doubled.group(1)}}} alone"
+        name = doubled.group(1) or doubled.group(2)
+        return f"'{doubled.group(0)}': {{{name}}} prints its number with the word (\"2 weeks\"); " \
+               f"write {{{name}}} alone"
     if english is not None:
         ours, theirs = sorted(name for name, _, _ in fields), sorted(placeholders_in(english))
         if ours != theirs:

@@ -64,7 +64,18 @@ class LineBreak:
     pass
 
 
-Inline = Union[Text, Strong, Emphasis, Link, LineBreak]
+@dataclass(frozen=True)
+class Foreign:
+    """Words in another language than the document's (a translated wallet card's lines for emergency
+    staff, in their language): renderers mark the language (WCAG 3.1.2, PDF ``/Lang``) and keep
+    the words in their own direction."""
+
+    lang: str
+    children: tuple
+    rtl: bool = False
+
+
+Inline = Union[Text, Strong, Emphasis, Link, LineBreak, Foreign]
 
 
 def plain(inlines) -> str:
@@ -80,20 +91,24 @@ def plain(inlines) -> str:
     return "".join(out)
 
 
-def runs(inlines, bold: bool = False, italic: bool = False, href: str | None = None) -> list[tuple]:
-    """``(text, bold, italic, href)`` runs, flattened in reading order."""
+def runs(inlines, bold: bool = False, italic: bool = False, href: str | None = None, lang: str = "") -> list[tuple]:
+    """``(text, bold, italic, href)`` runs, flattened in reading order; a run in a ``Foreign``
+    language has that language as a fifth item."""
     out = []
     for node in inlines:
+        extra = (lang,) if lang else ()
         if isinstance(node, Text):
-            out.append((node.text, bold, italic, href))
+            out.append((node.text, bold, italic, href, *extra))
         elif isinstance(node, LineBreak):
-            out.append(("\n", bold, italic, href))
+            out.append(("\n", bold, italic, href, *extra))
         elif isinstance(node, Strong):
-            out += runs(node.children, True, italic, href)
+            out += runs(node.children, True, italic, href, lang)
         elif isinstance(node, Emphasis):
-            out += runs(node.children, bold, True, href)
+            out += runs(node.children, bold, True, href, lang)
         elif isinstance(node, Link):
-            out += runs(node.children, bold, italic, node.href)
+            out += runs(node.children, bold, italic, node.href, lang)
+        elif isinstance(node, Foreign):
+            out += runs(node.children, bold, italic, href, node.lang)
     return out
 
 
@@ -135,7 +150,8 @@ class Paragraph:
     content: tuple
     source: Source = Source()
     role: str = "body"         # body, lead (subtitle), small, caption, for_doctors (a card's line for
-                               # other clinicians), clinic (a card's treating centre, under its banner)
+                               # other clinicians), to_staff (a card's line asking them to read it),
+                               # clinic (a card's treating centre, under its banner)
 
 
 @dataclass(frozen=True)

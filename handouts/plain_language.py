@@ -1,4 +1,7 @@
-"""Plain-language checks a machine can make, reported as a PEMAT-style checklist per module.
+"""Plain-language checks a machine can make, reported as a checklist per module.
+
+Six items inspired by PEMAT-P that a machine can decide; the share that pass is not a PEMAT score
+(PEMAT is scored item by item by a person), and ``handouts check`` says so.
 
 Each check is scored only where it applies to the module's kind; what a machine cannot judge is
 listed for a person to review and never scored. Checks read the English document model, the

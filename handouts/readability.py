@@ -101,9 +101,13 @@ def targets_for(registry: Registry, module: Module, locale: str) -> dict:
     return targets
 
 
+FOR_CLINICIANS = ("for_doctors", "to_staff")  # a card's lines for emergency staff, not for the patient
+
+
 def model_sentences(document) -> list[str]:
-    """The prose a patient reads in a document model (not labels, headings or the footer), as
-    plain sentences: paragraphs, list items, table answers, steps, definitions and questions."""
+    """The prose a patient reads in a document model (not labels, headings, the footer or a card's
+    lines for clinicians), as plain sentences: paragraphs, list items, table answers, steps,
+    definitions and questions."""
     texts = []
 
     def add(inlines):
@@ -116,7 +120,8 @@ def model_sentences(document) -> list[str]:
     def walk(blocks):
         for block in blocks:
             if isinstance(block, m.Paragraph):
-                add(block.content)
+                if block.role not in FOR_CLINICIANS:
+                    add(block.content)
             elif isinstance(block, m.ListBlock):
                 for item in block.items:
                     add(item)

@@ -10,6 +10,7 @@ from pdfread import page_size_mm, pdf_fonts, pdf_text
 from pypdf import PdfReader
 
 from handouts.build import build_handouts
+from handouts.document import WORD_JOINER, format_date
 from handouts.registry import Registry
 
 MODULES = ["car-t-journey", "car-t-side-effects", "immunotherapy-side-effects", "immunotherapy-vs-car-t",
@@ -37,7 +38,9 @@ def test_every_handout_has_notice_version_and_embedded_fonts(built, module, pape
     pdf = built[(module, paper)]
     assert page_size_mm(pdf) == PAPERS[paper]
     text = pdf_text(pdf)
-    assert "Version 1.1" in text and "Reviewed November 27, 2026" in text
+    source = Registry().module(module)  # the footer says the module's own version and review date
+    assert f"Version {source.version}" in text
+    assert f"Reviewed {' '.join(format_date(source.reviewed, 'en').replace(WORD_JOINER, '').split())}" in text
     assert "does not replace medical advice" in text or "Not medical advice." in text
     fonts = pdf_fonts(pdf)
     assert fonts and all(fonts.values()), fonts
@@ -75,10 +78,10 @@ def test_car_t_card_front_and_back(built):
     reader = PdfReader(str(built[("car-t-side-effects", "letter")]))
     front, back = (" ".join(p.extract_text().split()) for p in reader.pages)
     assert front.count("I had CAR-T cell therapy") == 8
-    assert front.count("Date of infusion") == 8 and "CAR-T medicine" in front
-    assert back.count("fever of 100.4 °F (38 °C) or higher") == 8  # Letter: Fahrenheit first
-    assert "I stay near my center for at least 2 weeks after my infusion, and do not drive for at least 2 weeks." \
-        in back
+    assert front.count("Infusion date(s)") == 8 and "CAR-T medicine" in front
+    assert back.count("fever of 100.4 °F (38 °C) or more, or chills, even months later") == 8  # Letter: °F first
+    # what to do when the team does not answer, beside the emergency signs on every card's front
+    assert front.count("No answer, or not sure? Call your emergency number.") == 8
     assert front.count("For doctors:") == 0 and back.count("For doctors:") == 8
     assert front.count("Call your emergency number now for:") == 8
 

@@ -22,7 +22,8 @@ def test_furniture_is_decided_in_the_model():
     document = prepare(Registry(), "car-t-side-effects", locale="es").document
     fur = document.furniture
     assert fur.draft.endswith("Draft translation: not yet checked by a clinician.")  # and in Spanish before it
-    assert fur.version.endswith("1.1") and fur.notice and fur.contacts.rows[0].number is None
+    assert fur.version.endswith(Registry().module("car-t-side-effects").version)
+    assert fur.notice and fur.contacts.rows[0].number is None
     large = prepare(Registry(), "immunotherapy-vs-car-t", variant="large-print").document
     assert not large.furniture.notice_in_footer
     # large print: the emergency boxes first (the signs, the team's, who to call), then the notice

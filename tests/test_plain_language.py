@@ -1,4 +1,4 @@
-"""PEMAT-style plain-language checks."""
+"""Automated plain-language checks (not a PEMAT score)."""
 
 from __future__ import annotations
 

@@ -140,7 +140,9 @@ def test_a_timeline_draws_its_labels_ticks_and_bars(tmp_path):
     ticks = [box.key for box, _ in diagram._placed if box.key.startswith("tick")]
     assert ticks == ["tick0", "tick1", "tick2", "tick3"]  # one a week, from the values
     bars = [shape for shape in _shapes(diagram) if isinstance(shape, Rect)]
-    assert len(bars) == 3 + 2  # three bars; the fever band's fill and outline
+    tails = [shape for shape in bars if shape.strokeDashArray]
+    assert len(bars) == 3 + 2 + 2  # three bars, the fever band's fill and outline, two dashed tails
+    assert len(tails) == 2  # "at least": staying near and not driving may go on longer
     pdf = tmp_path / "timeline.pdf"
     SimpleDocTemplate(str(pdf), pagesize=A4).build([diagram])
     text = pdf_text(pdf)
@@ -153,7 +155,7 @@ def test_a_bar_of_no_weeks_keeps_its_label_but_draws_nothing():
     start, end = diagram.bar_extent("no_driving")
     assert start == end
     assert "no_driving" in [box.key for box, _ in diagram._placed]
-    assert len([shape for shape in _shapes(diagram) if isinstance(shape, Rect)]) == 2 + 2
+    assert len([shape for shape in _shapes(diagram) if isinstance(shape, Rect)]) == 2 + 2 + 1  # one tail
 
 
 def test_timeline_bars_are_as_long_as_their_weeks():
@@ -168,6 +170,18 @@ def test_timeline_bars_are_as_long_as_their_weeks():
     assert length(four, "fever") == pytest.approx(5 * length(four, "daily"))  # the whole axis
     drawn = sorted(round(shape.width, 3) for shape in _shapes(four) if isinstance(shape, Rect))
     assert round(length(four, "stay_near"), 3) in drawn and round(length(four, "daily"), 3) in drawn
+
+
+def test_the_fever_band_runs_on_past_the_last_week():
+    """The fever warning does not stop where the axis's weeks do: the band reaches past the last
+    tick, with an arrowhead, in either direction."""
+    for locale in ("en", "ar"):
+        diagram = _timeline(locale)
+        start, end = diagram.bar_extent("fever")  # the axis's last week
+        band = max((shape for shape in _shapes(diagram) if isinstance(shape, Rect) and shape.fillColor is not None
+                    and not shape.strokeDashArray), key=lambda shape: shape.width)
+        assert band.width > abs(end - start) + 1, locale
+        assert (band.x < min(start, end) - 1) if locale == "ar" else (band.x + band.width > max(start, end) + 1)
 
 
 @pytest.mark.parametrize("key", ["stay_near", "fever", "your_date", "axis", "tick1"])

@@ -45,7 +45,7 @@ def _first_words(document: m.Document) -> tuple[str, str, bool]:
         front = document.faces[0].blocks
         banner = next(b for b in front if isinstance(b, m.Callout) and b.role == "banner")
         body = next(b for b in front if isinstance(b, m.Paragraph))
-        return m.plain(banner.title), m.plain(body.content), all(isinstance(n, m.Strong) for n in body.content)
+        return m.plain(banner.title), m.plain(body.content), _bold_throughout(body.content)
     for block in document.blocks:
         if isinstance(block, m.Emergency) and block.note:  # large print: the emergency box comes first
             return document.title, m.plain(block.note), False
@@ -54,6 +54,20 @@ def _first_words(document: m.Document) -> tuple[str, str, bool]:
         if isinstance(block, m.ChecklistGroup):
             return document.title, m.plain(block.questions[0].content), False
     raise AssertionError("no body text")
+
+
+def _bold_throughout(inlines) -> bool:
+    """Every word in bold: line breaks and the bidi marks around a card's staff line (a ``Foreign``
+    run in the clinicians' language) hold none."""
+    for node in inlines:
+        if isinstance(node, m.LineBreak) or (isinstance(node, m.Text) and not node.text.strip("\u2066\u2067\u2069")):
+            continue
+        if isinstance(node, m.Foreign):
+            if not _bold_throughout(node.children):
+                return False
+        elif not isinstance(node, m.Strong):
+            return False
+    return True
 
 
 def _find(boxes, wanted: str, skip=()):

@@ -70,7 +70,9 @@ def test_emergency_box_is_whole_on_page_one_emergency_number_first(catalogue, mo
     text = page_text(pdf_of(catalogue, module, locale, paper, variant), 1)
     emergency_line = box.emergency_heading
     team_line = box.team_heading if box.team_signs else box.team_overleaf
-    last = m.plain(box.emergency_signs[-1])
+    # the last sign's first words: in a list of two columns, pdftotext reads across both, so a sign
+    # that wraps in one column is interleaved with its neighbour in the other
+    last = " ".join(m.plain(box.emergency_signs[-1]).split()[:4])
     at_emergency, at_team, at_last = (found_at(s, text, locale) for s in (emergency_line, team_line, last))
     assert at_emergency >= 0, (emergency_line, text[:600])
     assert at_last > at_emergency, (last, text[:600])       # the box is not cut short on page 1
@@ -99,8 +101,14 @@ def page_fills(pdf, top_margin_mm: float) -> list[tuple[float, float, str]]:
             drawn = [d["rect"].y1 for d in page.get_drawings() if d["rect"].y1 < footer - 1]
             lowest = max([bbox[3] for bbox, _ in lines] + drawn + [top])
             last_line = max(lines, key=lambda item: item[0][3], default=None)
+            # a page that opens with a picture: several shapes narrower than the text (not a box or
+            # a rule) in its top third, under at most the picture's own top labels
+            near_top = [d for d in page.get_drawings() if d["rect"].height > 5 and d["rect"].width < width * 0.6
+                        and d["rect"].y0 < top + 0.3 * (bottom - top)]
+            picture_first = len(near_top) >= 3
             fills.append(((lowest - top) / (bottom - top), last_line[1]["size"] if last_line else 0,
-                          last_line[1]["color"] if last_line else 0, last_line[0][3] if last_line else 0, lowest))
+                          last_line[1]["color"] if last_line else 0, last_line[0][3] if last_line else 0, lowest,
+                          picture_first))
     return fills
 
 
@@ -117,9 +125,12 @@ def test_page_rules(catalogue, module, locale, paper, variant):
     fills = page_fills(pdf, layout.mm("margins_mm", "top") / MM)
     heading_size = layout.pt("heading")
     accent = int(layout.values["colours"]["accent"][1:], 16)
-    for number, (fill, size, colour, line_bottom, lowest) in enumerate(fills, start=1):
+    for number, (fill, size, colour, line_bottom, lowest, _) in enumerate(fills, start=1):
         if number < len(fills):
-            assert fill >= rules["min_fill"] - 0.01, f"page {number} of {len(fills)} is {fill:.0%} full"
+            # a picture is never split: the page before one that opens the next page may end early
+            before_picture = fills[number][5]
+            assert fill >= rules["min_fill"] - 0.01 or before_picture, \
+                f"page {number} of {len(fills)} is {fill:.0%} full"
             ends_with_heading = abs(size - heading_size) < 0.3 and colour == accent and lowest - line_bottom < 2
             assert not ends_with_heading, f"page {number} ends with a heading"
     if len(fills) > 1:  # measured from ink here, from line boxes by the renderer: a point of slack
@@ -230,9 +241,11 @@ def test_counted_weeks_take_each_languages_plural_form(run, tmp_path, weeks, exp
     profile.write_text(f"name: Test clinic\nsettings:\n  stay_near_weeks: {weeks}\n", encoding="utf-8")
     for locale, phrase in expected.items():
         out = tmp_path / locale
-        result = run("build", "car-t-side-effects", "--locale", locale, "--clinic", str(profile), "-o", str(out))
+        # the journey sheet: a wallet card has no room for the weeks (its key points are on page 3
+        # in large print, page 1 here)
+        result = run("build", "car-t-journey", "--locale", locale, "--clinic", str(profile), "-o", str(out))
         assert result.exit_code == 0, result.output
-        text = " ".join(page_text(next(out.glob("*.pdf")), 2).split())
+        text = " ".join(page_text(next(out.glob("*.pdf")), 1).split())
         assert " ".join(words(phrase)) in " ".join(words(text)) if locale != "zh-Hans" else \
             phrase.replace(" ", "") in text.replace(" ", ""), (locale, phrase, text[:500])
 

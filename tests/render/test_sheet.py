@@ -74,3 +74,14 @@ def test_a_paragraph_split_across_pages_keeps_two_lines_on_each_side():
     assert round(tail.wrap(200, 10_000)[1] / leading) == 2
     head, tail = block.split(200, leading * 3)
     assert round(head.wrap(200, 10_000)[1] / leading) == 3
+
+
+def test_a_page_may_end_early_before_a_picture_but_not_before_text():
+    """A picture is never split: the page before one nearly a page tall may be short (the rule is
+    for text left stranded on a page of its own)."""
+    from handouts.render.pdf.page import PageFill
+
+    rules = {"min_fill": 0.3}
+    assert PageFill(fills=[0.9, 0.2, 0.95, 0.5], picture_first={3}).problems(rules) == []
+    problems = PageFill(fills=[0.9, 0.2, 0.95, 0.5], picture_first={2}).problems(rules)
+    assert problems == ["page 2 of 4 is 20% full (the layout wants 30% or more)"]

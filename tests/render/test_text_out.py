@@ -32,7 +32,10 @@ def _headings_and_key_points(document: m.Document) -> list[str]:
             texts += [text for text in (None if on_card else block.title, block.emergency_heading,
                                         block.team_overleaf) if text]
         elif isinstance(block, m.Callout) and block.title:
-            texts.append(m.plain(block.title))
+            # a two-language card's banner: the card's own words (pdftotext reads the staff's line,
+            # in smaller type, with the card's other lines in that type; the tag tree keeps it under
+            # the banner, and test_staff_and_products reads it back)
+            texts.append(m.plain(tuple(node for node in block.title if not isinstance(node, m.Foreign))))
             if block.role == "key_points":
                 texts += [m.plain(item) for item in block.blocks[0].items]
     return texts

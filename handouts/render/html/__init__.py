@@ -55,6 +55,9 @@ def inline(nodes) -> Markup:
             out += Markup("<strong>{}</strong>").format(inline(node.children))
         elif isinstance(node, m.Emphasis):
             out += Markup("<em>{}</em>").format(inline(node.children))
+        elif isinstance(node, m.Foreign):
+            out += Markup('<span lang="{}" dir="{}">{}</span>').format(node.lang, "rtl" if node.rtl else "ltr",
+                                                                     inline(node.children))
         elif isinstance(node, m.Link):
             if node.href.lower().startswith(m.SAFE_SCHEMES):  # the model checks it; so do we
                 out += Markup('<a href="{}">{}</a>').format(node.href, inline(node.children))
@@ -89,7 +92,7 @@ def uses_emphasis(document: m.Document) -> bool:
         for node in nodes:
             if isinstance(node, m.Emphasis):
                 return True
-            if isinstance(node, (m.Strong, m.Link)) and visit(node.children):
+            if isinstance(node, (m.Strong, m.Link, m.Foreign)) and visit(node.children):
                 return True
             if isinstance(node, tuple) and visit(node):
                 return True

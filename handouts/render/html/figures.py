@@ -29,6 +29,9 @@ LEADING = 1.3
 PAD = 8.0
 BARS = (("daily", "cell"), ("stay_near", "medicine"), ("no_driving", "lab"))
 AXIS = (0.06, 0.92)    # week 0 and the last week, in fractions of the width
+# "At least N weeks": those bars end in a dashed tail; the fever band runs on past the last week
+# and ends in an arrowhead (as in the PDF's timeline)
+OPEN_ENDED, TAIL_WEEKS, BAND_BEYOND = ("stay_near", "no_driving"), 0.6, 0.035
 
 
 def tint(hex_colour: str, amount: float) -> str:
@@ -324,6 +327,10 @@ def timeline(d: Drawing, labels: dict, values: dict) -> None:
         if length > 0.5:
             d.rect(x0, y, length, lead * 0.6, tint(PALETTE[colour], 0.3), width=0.8, radius=lead * 0.15,
                    **{"class": "bar", "data-key": key, "data-weeks": str(weeks[key])})
+            if key in OPEN_ENDED:  # "at least": a dashed tail after the end, towards later weeks
+                tail = (week_x(1) - x0) * TAIL_WEEKS
+                d.rect(x0 + length, y, tail, lead * 0.6, "none", width=0.8, radius=lead * 0.15,
+                       **{"class": "tail", "stroke-dasharray": "3 2"})
         y += lead * 0.6 + lead * 0.6
     # fever: a warning triangle by the label, and a hatched band along the whole axis
     side = SIZE * 1.15
@@ -335,6 +342,7 @@ def timeline(d: Drawing, labels: dict, values: dict) -> None:
     d.circle(x0 + side / 2, ty + tall * 0.8, side * 0.065, PALETTE["line"], stroke=None)
     y += d.label(labels["fever"], fever_x, y, WIDTH - PAD - fever_x, align="start") + 3
     band = lead * 0.5
+    x1 = WIDTH * (AXIS[1] + BAND_BEYOND)  # the band runs on past the last week, to the axis arrow's tip
     d.rect(x0, y, x1 - x0, band, tint(PALETTE["cancer"], 0.7), stroke=None, radius=0,
            **{"class": "band"})
     x = x0 - band
@@ -344,6 +352,9 @@ def timeline(d: Drawing, labels: dict, values: dict) -> None:
             d.line(a, y + band - (a - x), b, y + band - (b - x), stroke=PALETTE["cancer"], width=1.6)
         x += band * 0.8
     d.rect(x0, y, x1 - x0, band, "none", width=0.8, radius=0)
+    d.polygon([(x1, y - band * 0.35), (x1, y + band * 1.35), (x1 + band * 0.9, y + band / 2)], PALETTE["cancer"],
+              width=0.8)
+    x1 = WIDTH * AXIS[1]
     y += band + lead * 0.9
     # the axis: an arrow in the direction of time, a tick at each week, a drop at the infusion
     drop = lead * 0.3

@@ -35,6 +35,9 @@ ASPECT = {"comparison": 0.6, "car-t-cycle": 0.56, "checkpoint": 0.56, "timeline"
 # colour (top to bottom); how wide the "your infusion date" label may be, and the line after it.
 AXIS = (0.05, 0.93)
 BARS = (("daily", "cell"), ("stay_near", "medicine"), ("no_driving", "lab"))
+# "At least N weeks": these bars end in a dashed tail, as they may go on longer; the fever band
+# runs on past the axis's last week, to the tip of its arrow, and ends in an arrowhead of its own.
+OPEN_ENDED, TAIL_WEEKS, BAND_BEYOND = ("stay_near", "no_driving"), 0.6, 0.035
 DATE_LABEL_W, DATE_LINE_W = 0.55, 0.35
 LABEL_END = 0.98  # where the timeline's start-aligned labels may run to
 
@@ -388,15 +391,27 @@ class Diagram(Flowable):
         drawing.add(Line(self._x(start), base, self._x(start + DATE_LINE_W), base, strokeColor=line,
                          strokeWidth=0.9))
         # the bars, from week 0; one of 0 weeks is not drawn (its label stays)
+        week = abs(self._x(self._week_x(1)) - self._x(self._week_x(0)))
         for key, colour in BARS:
             y, h = self._rows[f"bar:{key}"]
-            left, right = sorted(self.bar_extent(key))
+            start, end = self.bar_extent(key)
+            left, right = sorted((start, end))
             if right - left > 0.5:
                 drawing.add(Rect(left, y, right - left, h, rx=h * 0.25, ry=h * 0.25,
                                  fillColor=_tint(PALETTE[colour], 0.3), strokeColor=line, strokeWidth=0.8))
-        # fever: a hatched orange band along the whole axis, and a warning triangle by its label
+                if key in OPEN_ENDED:  # "at least": a dashed tail after the end, towards later weeks
+                    tail = sorted((end, end + math.copysign(week * TAIL_WEEKS, end - start)))
+                    drawing.add(Rect(tail[0], y, tail[1] - tail[0], h, fillColor=None, strokeColor=line,
+                                     strokeWidth=0.8, strokeDashArray=[2, 1.5]))
+        # fever: a hatched orange band along the whole axis and on, an arrowhead at its end, and a
+        # warning triangle by its label
         y, h = self._rows["band"]
-        left, right = sorted(self.bar_extent("fever"))
+        start, axis_end = self.bar_extent("fever")
+        end = self._x(AXIS[1] + BAND_BEYOND)
+        left, right = sorted((start, end))
+        head = math.copysign(h * 0.9, end - start)
+        drawing.add(Polygon([end, y - h * 0.35, end, y + h * 1.35, end + head, y + h / 2],
+                            fillColor=orange, strokeColor=line, strokeWidth=0.8, strokeLineJoin=1))
         drawing.add(Rect(left, y, right - left, h, fillColor=_tint(PALETTE["cancer"], 0.7), strokeColor=None,
                          strokeWidth=0))
         x = left - h

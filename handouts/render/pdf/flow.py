@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reportlab.lib import colors
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, TableStyle
 
 from handouts import model as m
 from handouts.render.pdf.styles import Styles
@@ -223,7 +223,24 @@ def table(node: m.Table, ctx: Context) -> list:
         ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
     ]
     commands += [("BACKGROUND", (0, i), (-1, i), styles.colours["stripe"]) for i in range(2, len(rows), 2)]
+    # The line on how to use the table stays with its start, not with all of it: kept with a table
+    # taller than a page, ReportLab moves the pair to a new page, leaving the page before nearly empty.
+    if how_to_line:
+        how_to_line[0].keepWithNext = False
+        how_to_line.insert(0, CondPageBreak(styles.body.leading * TABLE_START_LINES))
     return [*(how_to_line or [Spacer(1, 6)]), grid(rows, widths, styles, commands, repeatRows=1, splitByRow=1)]
+
+
+TABLE_START_LINES = 10  # room a table needs to start on a page: its how-to line, header and first row
+
+
+def staff_line(inlines) -> tuple[tuple, tuple]:
+    """Inlines split before a line break that starts a ``Foreign`` run (a card's line in the staff's
+    language): the patient's words, and the staff's (empty when there are none)."""
+    for index in range(len(inlines) - 1):
+        if isinstance(inlines[index], m.LineBreak) and isinstance(inlines[index + 1], m.Foreign):
+            return tuple(inlines[:index]), tuple(inlines[index + 1:])
+    return tuple(inlines), ()
 
 
 @handles(m.Callout)
@@ -231,9 +248,17 @@ def callout(node: m.Callout, ctx: Context) -> list:
     styles = ctx.styles
     if node.role == "banner":
         style = styles.cell_head.but(size=styles.layout.pt("title"), leading=styles.layout.pt("title") * styles.leading)
-        box = grid([[tagged(para(node.title, style), ctx.tag("H1"))]], [ctx.width], styles, [
+        ours, theirs = staff_line(node.title)
+        heading = ctx.tag("H1")
+        cell = [tagged(para(ours, style), heading)]
+        top, bottom = 2, 2.5
+        if theirs:  # a translated card's banner in the staff's language: under it, in body-size type,
+            body = styles.layout.pt("body")  # set close, in a box padded a little less: the front is full
+            cell.append(tagged(para(theirs, style.but(size=body, leading=body * 1.1)), heading))
+            top, bottom = 1.5, 1.5
+        box = grid([[cell]], [ctx.width], styles, [
             ("BACKGROUND", (0, 0), (-1, -1), styles.colours["accent"]),
-            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ("TOPPADDING", (0, 0), (-1, -1), top), ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)])
         box.spaceAfter = styles.space
         return [box]
@@ -441,14 +466,15 @@ def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: floa
     nothing to write are at least ``row_height`` apart, room for a pen; a printed number needs none).
     Each row is one paragraph to a screen reader: the label, then the number. ``private`` values
     (a patient's details) are kept out of the shaping cache."""
-    cells, widths = [], [width * 0.34, width * 0.66]
-    for label, value in rows:
+    labels = [plain_para(label, styles.body) for label, _ in rows]
+    share = label_share(labels, width, styles.body.leading)
+    cells, widths = [], [width * share, width * (1 - share)]
+    for (label, value), para_ in zip(rows, labels):
         line = sub(parent, "P")
         block = TextBlock([(value, True, False, None)], styles.body) if value else ""
         if block:
             block.private = private
-        row, _ = mirrored([tagged(plain_para(label, styles.body), line), tagged(block, line) if block else ""],
-                          widths, styles.rtl)
+        row, _ = mirrored([tagged(para_, line), tagged(block, line) if block else ""], widths, styles.rtl)
         cells.append(row)
     _, widths = mirrored([None, None], widths, styles.rtl)
     value_col = 0 if styles.rtl else 1
@@ -458,14 +484,33 @@ def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: floa
     if lined:  # a line to write on, with room above it; rows grow when a label wraps
         commands += [("LINEBELOW", (value_col, 0), (value_col, -1), 0.4, styles.colours["rule"]),
                      ("TOPPADDING", (0, 0), (-1, -1), styles.body.leading * 0.5)]
-    heights = [None if value else row_height for _, value in rows] if row_height else None
+    # a label that still takes two lines makes its row grow: never text over the next row's line
+    heights = [None if value or not one_line(para_, width * share, styles.body.leading) else row_height
+               for (_, value), para_ in zip(rows, labels)] if row_height else None
     table_ = grid(cells, widths, styles, commands, rowHeights=heights)
     table_.spaceAfter = styles.space
     return table_
 
 
+# of the width, for labels: the narrowest that holds every one; the lines to write on keep at least 40 mm
+LABEL_SHARES = (0.34, 0.4, 0.46)
+
+
+def one_line(para_, width: float, leading: float) -> bool:
+    return para_.wrap(width, 1e6)[1] <= leading * 1.01
+
+
+def label_share(labels, width: float, leading: float) -> float:
+    """The share of the width the labels take: the narrowest that holds each on one line (a card's
+    two-language labels, "Nombre / Name:", need more than one language's), else the widest."""
+    for share in LABEL_SHARES:
+        if all(one_line(para_, width * share, leading) for para_ in labels):
+            return share
+    return LABEL_SHARES[-1]
+
+
 PEN_GAP = 5.05 * 72 / 25.4   # lines to write a phone number on are at least 5 mm apart, even on a wallet card
-FIELD_GAP = 4.6 * 72 / 25.4  # a card's name and date lines: a little closer, where the front has no room
+FIELD_GAP = 4.5 * 72 / 25.4  # a card's name and date lines: closer, where the front has no room (two languages)
 
 
 @handles(m.WriteOnLines)

@@ -17,6 +17,7 @@ from reportlab.platypus.doctemplate import LayoutError
 import handouts
 from handouts.document import Handout
 from handouts.errors import ContentError, FitError
+from handouts.render.pdf.diagrams import Diagram
 from handouts.render.pdf.flow import EmergencyBox, grid, plain_para, sub, tagged
 from handouts.render.pdf.styles import Styles
 from handouts.render.pdf.tags import StructNode, Tagger, artifact_page, pagination, tag_pdf
@@ -91,11 +92,18 @@ class MeasuredDocTemplate(BaseDocTemplate):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.lowest: dict[int, float] = {}
+        self.picture_first: set[int] = set()  # pages whose first content is a picture
+        self._opened: set[int] = set()
 
     def afterFlowable(self, flowable):
         if self.frame is None or isinstance(flowable, Spacer):  # space is not content
             return
         page = self.canv.getPageNumber()
+        drawn = getattr(flowable, "height", 0) or getattr(flowable, "width", 0)  # not a break or a marker
+        if drawn and page not in self._opened:
+            self._opened.add(page)
+            if isinstance(flowable, Diagram):
+                self.picture_first.add(page)
         bottom = self.frame._y + flowable.getSpaceAfter()  # where it ends, not the space kept after it
         self.lowest[page] = min(self.lowest.get(page, bottom), bottom)
 
@@ -107,13 +115,16 @@ class PageFill:
 
     fills: list = field(default_factory=list)
     frame_height: float = 0.0
+    # pages that open with a picture: a picture is never split, so the page before it may end early
+    # (the rule is for text left stranded, and a picture nearly a page tall strands nothing)
+    picture_first: set = field(default_factory=set)
 
     def problems(self, rules: dict) -> list[str]:
         """What breaks the layout's page rules, in words a maintainer can act on."""
         found = []
         last = len(self.fills)
         for number, fill in enumerate(self.fills, start=1):
-            if number < last and fill < rules.get("min_fill", 0):
+            if number < last and fill < rules.get("min_fill", 0) and number + 1 not in self.picture_first:
                 found.append(f"page {number} of {last} is {fill:.0%} full (the layout wants "
                              f"{rules['min_fill']:.0%} or more)")
         if last > 1 and self.fills[-1] < rules.get("min_last_fill", 0):
@@ -178,6 +189,7 @@ def build_pdf(handout: Handout, story: list, styles: Styles, measure: PageFill |
         top = frame._y2
         pages = max(doc.lowest) if doc.lowest else 1
         measure.fills = [(top - doc.lowest.get(page, top)) / frame._height for page in range(1, pages + 1)]
+        measure.picture_first = set(doc.picture_first)
     return tag_pdf(buffer.getvalue(), root, lang=handout.locale)
 
 
