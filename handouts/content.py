@@ -116,11 +116,11 @@ _CARD_BLOCK = OneOf(options={
     "heading": Text(markdown=False),
     "text": Text(),
     "to_staff": Text(doc="a line asking emergency staff to read the card; on a translated card it is printed in "
-                         "the clinicians' language too (settings.clinicians_language, default English)"),
+                         "the clinicians' language instead (settings.clinicians_language, default English)"),
     "emergency": Bool(doc="the emergency box: emergency signs, then 'call your care team for any sign on the back'"),
     "team_signs": Bool(doc="the signs that mean calling the care team, under their heading"),
     "for_doctors": Text(doc="a line for other clinicians, after 'For doctors:'; on a translated card it is "
-                            "printed in the clinicians' language too"),
+                            "printed in the clinicians' language instead"),
     "bullets": ListOf(item=Text(), min_items=1),
     "fields": ListOf(item=Text(markdown=False), min_items=1, doc="labels, each with a line to write on by hand"),
     "patient": Record(doc="lines for the patient's details, each labelled; `handouts serve` can print what a "

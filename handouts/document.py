@@ -20,8 +20,7 @@ from handouts.facts import (
     Fact,
     Product,
     fill,
-    load_facts,
-    load_products,
+    load_fact_tables,
     placeholder_problem,
     placeholders_in,
     product_weeks,
@@ -507,11 +506,6 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
     is (the banner, the labels of the patient's lines) is in both languages, and the lines addressed
     to staff (asking them to read the back, the line for doctors) are in the staff's language: the
     card has no room to print them twice."""
-
-    def both(ours: tuple, face: str, index: int, theirs) -> tuple:
-        return staff.both(ours, face, index, theirs) if staff else ours
-
-
     faces = []
     for face in ("front", "back"):
         blocks = []
@@ -525,8 +519,9 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
                 centre = fur.clinic and face == "front" and not whole_page  # the treating centre's name
                 # on a card in two languages, the centre is named on the staff's banner line ("I had
                 # CAR-T cell therapy · Riverside"): the front has no room for a line of its own
-                title = both(m.text(value), face, index, lambda block, _: m.text(
-                    f"{block['banner']} · {fur.clinic_short}" if centre else block["banner"]))
+                title = staff.both(m.text(value), face, index, lambda block, _: m.text(
+                    f"{block['banner']} · {fur.clinic_short}" if centre else block["banner"])) if staff \
+                    else m.text(value)
                 blocks.append(m.Callout("banner", title, (), where))
                 if centre and not staff:  # under the banner
                     name_source = m.Source(fur.contacts.source.path, None, "short_name")
@@ -628,8 +623,7 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     translate = translator_for(module, locale)
     font = family_for_locale(layout["font"], locale, locale_script(locale), registry)
     covered = covered_characters(font)
-    facts = load_facts(registry)
-    products = load_products(registry)
+    facts, products = load_fact_tables(registry)
     common = load_translator(registry.common_folders(), locale)
     words = localized_words(common, registry)
     values = placeholder_values(facts, clinic, locale, words, paper, products)

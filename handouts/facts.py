@@ -40,7 +40,7 @@ FACT_VALUES = {
                                doc="weeks not to drive after a CAR-T infusion"),
     "temperature_checks_per_day": Number(required=True, integer=True, minimum=1, maximum=6,
                                          doc="how many times a day, at least, to take a temperature in the "
-                                             "first weeks after CAR-T"),
+                                             "first month after CAR-T"),
 }
 # The table of CAR-T products in facts.yaml: each product's label durations and the label's date.
 PRODUCTS_KEY = "car_t_products"
@@ -69,7 +69,8 @@ OTHER_SETTINGS = {
                                 doc="which scale the fever threshold gives first (default: fahrenheit on Letter "
                                     "paper, celsius otherwise)"),
     "clinicians_language": Str(max_length=20, doc="the language emergency staff read where the clinic is (default "
-                                                 "en): a translated wallet card prints its lines for them in it too"),
+                                                 "en): a translated wallet card prints its banner and the labels "
+                                                 "of its patient lines in it too, and its lines for staff in it"),
     "car_t_product": Str(doc="the CAR-T product this clinic's handouts are for, a name from car_t_products in "
                              "facts.yaml (e.g. yescarta): its label's weeks are printed"),
 }
@@ -115,7 +116,19 @@ class Fact:
 def load_facts(registry: Registry) -> dict[str, Fact]:
     """The dated defaults, a clinic's own ``facts.yaml`` overriding the bundled one key by key and
     adding facts of its own."""
+    return load_fact_tables(registry)[0]
+
+
+def load_products(registry: Registry) -> dict[str, Product]:
+    """The CAR-T product table, a clinic's own ``facts.yaml`` adding products or replacing them by key."""
+    return load_fact_tables(registry)[1]
+
+
+def load_fact_tables(registry: Registry) -> tuple[dict[str, Fact], dict[str, Product]]:
+    """The facts and the CAR-T product table, read from each ``facts.yaml`` once and checked
+    together: every problem of a file is reported with its line before anything is used."""
     facts: dict[str, Fact] = {}
+    products: dict[str, Product] = {}
     for path in registry.facts_paths():
         shown = shown_path(path)
         data = load_yaml(path, display=shown)
@@ -134,11 +147,14 @@ def load_facts(registry: Registry) -> dict[str, Fact]:
                 facts[name] = Fact(name, entry["value"], entry["since"], entry.get("before"))
         if problems:
             raise ValidationFailed(problems)
+        for key, entry in ((data or {}).get(PRODUCTS_KEY) or {}).items():
+            products[key] = Product(key, entry["name"], int(entry["stay_near_weeks"]),
+                                    int(entry["no_driving_weeks"]), entry["label"])
     missing = [name for name in KNOWN_FACTS if name not in facts]
     if missing:
         raise ContentError(f"facts.yaml lacks {', '.join(missing)}", path="content/facts.yaml",
                            hint="every placeholder needs a dated default value")
-    return facts
+    return facts, products
 
 
 def _product_problems(table, shown: str, line: int | None) -> list:
@@ -158,18 +174,6 @@ def _product_problems(table, shown: str, line: int | None) -> list:
             problems += validate_record(PRODUCT_FIELDS, entry, path=shown, line=where,
                                         keypath=f"{PRODUCTS_KEY}.{key}")
     return problems
-
-
-def load_products(registry: Registry) -> dict[str, Product]:
-    """The CAR-T product table, a clinic's own ``facts.yaml`` adding products or replacing them by key
-    (checked with the facts, by ``load_facts``)."""
-    products: dict[str, Product] = {}
-    for path in registry.facts_paths():
-        data = load_yaml(path, display=shown_path(path)) or {}
-        for key, entry in (data.get(PRODUCTS_KEY) or {}).items():
-            products[key] = Product(key, entry["name"], int(entry["stay_near_weeks"]),
-                                    int(entry["no_driving_weeks"]), entry["label"])
-    return products
 
 
 def product_weeks(products: dict[str, Product], settings: dict, source: str | None = None) -> dict:

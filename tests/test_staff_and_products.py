@@ -163,6 +163,17 @@ def test_a_broken_product_table_names_its_file_and_line(tmp_path):
     assert "facts.yaml:4: car_t_products.newcel.stay_near_weeks" in str(caught.value)
 
 
+def test_a_broken_product_table_named_on_the_command_line_is_one_line_not_a_crash(run, tmp_path):
+    """``build --product`` reads the table before any handout is built: a table missing its weeks
+    is reported with its file and line (it once ended in an internal error)."""
+    folder = tmp_path / "own"
+    folder.mkdir()
+    (folder / "facts.yaml").write_text("car_t_products:\n  newcel:\n    name: New\n")
+    result = run("build", "car-t-journey", "--product", "newcel", "--content", folder)
+    assert result.exit_code == 1 and "Traceback" not in result.output and "internal error" not in result.output
+    assert "facts.yaml:2: missing required key 'car_t_products.newcel.stay_near_weeks'" in result.output
+
+
 def test_temperature_checks_and_fever_medicine_fill_in():
     registry = Registry()
     facts = load_facts(registry)

@@ -342,19 +342,18 @@ def timeline(d: Drawing, labels: dict, values: dict) -> None:
     d.circle(x0 + side / 2, ty + tall * 0.8, side * 0.065, PALETTE["line"], stroke=None)
     y += d.label(labels["fever"], fever_x, y, WIDTH - PAD - fever_x, align="start") + 3
     band = lead * 0.5
-    x1 = WIDTH * (AXIS[1] + BAND_BEYOND)  # the band runs on past the last week, to the axis arrow's tip
-    d.rect(x0, y, x1 - x0, band, tint(PALETTE["cancer"], 0.7), stroke=None, radius=0,
+    band_end = WIDTH * (AXIS[1] + BAND_BEYOND)  # past the last week, to the axis arrow's tip
+    d.rect(x0, y, band_end - x0, band, tint(PALETTE["cancer"], 0.7), stroke=None, radius=0,
            **{"class": "band"})
     x = x0 - band
-    while x < x1:  # the hatching, drawn as short diagonal lines inside the band
-        a, b = max(x, x0), min(x + band, x1)
+    while x < band_end:  # the hatching, drawn as short diagonal lines inside the band
+        a, b = max(x, x0), min(x + band, band_end)
         if b > a:
             d.line(a, y + band - (a - x), b, y + band - (b - x), stroke=PALETTE["cancer"], width=1.6)
         x += band * 0.8
-    d.rect(x0, y, x1 - x0, band, "none", width=0.8, radius=0)
-    d.polygon([(x1, y - band * 0.35), (x1, y + band * 1.35), (x1 + band * 0.9, y + band / 2)], PALETTE["cancer"],
-              width=0.8)
-    x1 = WIDTH * AXIS[1]
+    d.rect(x0, y, band_end - x0, band, "none", width=0.8, radius=0)
+    d.polygon([(band_end, y - band * 0.35), (band_end, y + band * 1.35), (band_end + band * 0.9, y + band / 2)],
+              PALETTE["cancer"], width=0.8)
     y += band + lead * 0.9
     # the axis: an arrow in the direction of time, a tick at each week, a drop at the infusion
     drop = lead * 0.3

@@ -406,8 +406,7 @@ class Diagram(Flowable):
         # fever: a hatched orange band along the whole axis and on, an arrowhead at its end, and a
         # warning triangle by its label
         y, h = self._rows["band"]
-        start, axis_end = self.bar_extent("fever")
-        end = self._x(AXIS[1] + BAND_BEYOND)
+        start, end = self.bar_extent("fever")[0], self._x(AXIS[1] + BAND_BEYOND)
         left, right = sorted((start, end))
         head = math.copysign(h * 0.9, end - start)
         drawing.add(Polygon([end, y - h * 0.35, end, y + h * 1.35, end + head, y + h / 2],
