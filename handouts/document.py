@@ -423,7 +423,13 @@ def emergency_block(data: dict, sources: dict, words: dict, fur: m.Furniture, *,
     return m.Emergency(words["emergency_title"], words["call_emergency"],
                        signs, words["call_team"], team, note, None if card_front else fur.contacts,
                        words["team_signs_overleaf"] if card_front else "",
-                       sources.get("emergency.call_emergency[1]", m.Source()))
+                       sources.get("emergency.call_emergency[1]", m.Source()),
+                       emergency_icon=pictogram(words, "emergency"), team_icon=pictogram(words, "team"))
+
+
+def pictogram(words: dict, kind: str) -> m.Pictogram:
+    """The pictogram of an action ("emergency" or "team") with its text alternative."""
+    return m.Pictogram(kind, words[f"pictogram_{kind}"])
 
 
 def how_to(words: dict, blocks) -> tuple:
@@ -550,6 +556,7 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
                 blocks.append(replace(emergency_block(data, sources, words, fur, card_front=True), source=where))
             elif kind == "team_signs" and value:
                 signs = listed(data["emergency"]["call_team"])
+                # no pictogram: the front's box has both, and here Spanish would lose a line to one
                 blocks.append(m.ListBlock(signs, source=where, lead=words["call_team"]))
             elif kind == "for_doctors":  # for them alone: in their language (a card has no room for two)
                 content = staff.only(face, index, lambda block, theirs: for_doctors(theirs, block["for_doctors"])) \

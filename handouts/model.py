@@ -155,6 +155,15 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Pictogram:
+    """A picture of an action beside the words that say it (PEMAT item 26): ``emergency`` (call
+    the emergency number) or ``team`` (call the care team), with its text alternative."""
+
+    kind: str
+    alt: str
+
+
+@dataclass(frozen=True)
 class ListBlock:
     """A one-level list; each item is a tuple of inlines."""
 
@@ -215,6 +224,8 @@ class Emergency:
     team_overleaf: str = ""         # on a card front: "Call your care team now for any sign on the back."
     source: Source = Source()
     first_page: bool = True         # must be whole on the first page (a second box need only be whole)
+    emergency_icon: Pictogram | None = None   # before the emergency heading
+    team_icon: Pictogram | None = None        # before the team's heading (or the line pointing overleaf)
 
 
 @dataclass(frozen=True)

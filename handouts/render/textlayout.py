@@ -315,24 +315,29 @@ class Paragraph:
         self.owner, self.runs, self.prefix = shaped.owner, shaped.runs, shaped.prefix
         self.allowed, self.forced, self.bounds = shaped.allowed, shaped.forced, shaped.bounds
 
-    def lines(self, width: float) -> list[Line]:
-        """The paragraph broken to ``width`` points, greedily, at its break opportunities (a word
-        wider than the line is cut where it must). Widths come from running sums of the advances,
-        so the cost grows with the number of words, not characters."""
-        text, prefix, limit = self.text, self.prefix, width + 0.01
+    def lines(self, width: float, first: float | None = None) -> list[Line]:
+        """The paragraph broken to ``width`` points (the first line to ``first``, when given: it
+        leaves room for a pictogram), greedily, at its break opportunities (a word wider than the
+        line is cut where it must). Widths come from running sums of the advances, so the cost
+        grows with the number of words, not characters."""
+        text, prefix = self.text, self.prefix
         ranges, start, last = [], 0, None
+
+        def room() -> float:
+            return (width if ranges or first is None else first) + 0.01
+
         for bound in self.bounds:
             if bound <= start:
                 continue
             end = bound
             while end > start and (text[end - 1] in BREAKING_SPACES or text[end - 1] == "\n"):
                 end -= 1
-            if prefix[end] - prefix[start] > limit:
+            if prefix[end] - prefix[start] > room():
                 if last is not None:  # the words up to the last opportunity make a line
                     ranges.append((start, last))
                     start, last = last, None
-                while prefix[end] - prefix[start] > limit and end - start > 1:  # one word too wide
-                    fits = bisect_right(prefix, prefix[start] + limit, start + 1, end) - 1
+                while prefix[end] - prefix[start] > room() and end - start > 1:  # one word too wide
+                    fits = bisect_right(prefix, prefix[start] + room(), start + 1, end) - 1
                     cut = self._cut(start, max(start + 1, fits))
                     if cut >= end or cut <= start:
                         break

@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 
 from handouts import model as m
 from handouts.document import Handout
+from handouts.render.html.figures import num
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -252,6 +253,23 @@ def logo_uri(path: str | None) -> str | None:
 
 # -- the templates -------------------------------------------------------------------------------------
 
+def pictogram_shapes(kind: str, rtl: bool) -> list[dict]:
+    """A pictogram's shapes in SVG units (a 100-unit square, y down), with their CSS classes."""
+    from handouts.render.pictograms import shapes
+
+    out = []
+    for shape in shapes(kind, rtl):
+        css = "ring" if shape.stroke else shape.fill
+        if shape.circle:
+            cx, cy, r = shape.circle
+            out.append({"css": css, "circle": (num(cx * 100), num(100 - cy * 100), num(r * 100)),
+                        "stroke": num(shape.stroke_width * 100) if shape.stroke else ""})
+        else:
+            points = " ".join(f"{num(x * 100)},{num(100 - y * 100)}" for x, y in shape.points)
+            out.append({"css": css, "circle": (), "points": points, "stroke": ""})
+    return out
+
+
 @lru_cache(maxsize=1)
 def environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -264,6 +282,7 @@ def environment():
     env.globals["phone_parts"] = phone_parts
     env.globals["joined"] = m.joined
     env.globals["Paragraph"] = m.Paragraph
+    env.globals["pictogram_shapes"] = pictogram_shapes
     return env
 
 

@@ -158,6 +158,17 @@ def list_columns(node: m.ListBlock, style: TextStyle, width: float, styles: Styl
         ("BOTTOMPADDING", (0, 0), (-1, -1), style.size * 0.15)])
 
 
+def pictured(block: TextBlock, icon: m.Pictogram | None, styles: Styles, parent: StructNode | None,
+             compact: bool = False) -> TextBlock:
+    """``block`` with the action's pictogram before its first line, tagged as a ``Figure`` just
+    before the block's own element (call this before tagging the block). On a card the pictogram
+    is as tall as the line (its type is small); elsewhere a little taller than the letters."""
+    if icon is None:
+        return block
+    return block.with_icon(icon.kind, styles.colours, sub(parent, "Figure", alt=icon.alt),
+                           scale=2.0 if compact else 1.15)
+
+
 @handles(m.ListBlock)
 def list_block(node: m.ListBlock, ctx: Context) -> list:
     if ctx.compact and len(node.items) > 4:  # a card's list of signs: one run of text, signs set apart by dots
@@ -313,31 +324,34 @@ def emergency(node: m.Emergency, ctx: Context) -> list:
     gap = styles.space * (0.5 if ctx.compact else 1)
     section = ctx.tag("Sect")
 
-    def p(flowable):
-        return tagged(flowable, sub(section, "P"))
+    def p(flowable, icon: m.Pictogram | None = None):
+        return tagged(pictured(flowable, icon, styles, section, ctx.compact), sub(section, "P"))
 
     if ctx.compact:
         # no title row on a card: the warning edge marks the box, and every millimetre counts
-        rows = [[p(run_in(node.emergency_heading, node.emergency_signs, body))]]
+        rows = [[p(run_in(node.emergency_heading, node.emergency_signs, body), node.emergency_icon)]]
         if node.team_overleaf:
-            rows.append([p(plain_para(node.team_overleaf, bold))])
+            rows.append([p(plain_para(node.team_overleaf, bold), node.team_icon)])
         if node.team_signs:
-            rows.append([p(run_in(node.team_heading, node.team_signs, body))])
+            rows.append([p(run_in(node.team_heading, node.team_signs, body), node.team_icon)])
         if node.note:
             rows.append([p(para(node.note, body))])
         pad = 2.5
     else:
         inner = ctx.width - 16
-        rows = [[tagged(para(m.text(node.title), title_style), sub(section, "H2"))]]
+        # a box of the team's signs alone (large print) has their heading for a title, and its pictogram
+        title_icon = node.team_icon if node.team_signs and not (node.emergency_signs or node.team_heading) else None
+        rows = [[tagged(pictured(para(m.text(node.title), title_style), title_icon, styles, section),
+                        sub(section, "H2"))]]
         if node.emergency_signs and body.size >= RUN_IN_FROM:  # large print: the signs run on after their heading
-            rows.append([p(run_in(node.emergency_heading, node.emergency_signs, body))])
+            rows.append([p(run_in(node.emergency_heading, node.emergency_signs, body), node.emergency_icon)])
         elif node.emergency_signs:
-            rows += [[p(plain_para(node.emergency_heading, bold))],
+            rows += [[p(plain_para(node.emergency_heading, bold), node.emergency_icon)],
                      [list_columns(m.ListBlock(node.emergency_signs), body, inner, styles, section)]]
         if node.team_overleaf:
-            rows.append([p(plain_para(node.team_overleaf, bold))])
+            rows.append([p(plain_para(node.team_overleaf, bold), node.team_icon)])
         if node.team_signs and node.team_heading:
-            rows.append([p(plain_para(node.team_heading, bold))])
+            rows.append([p(plain_para(node.team_heading, bold), node.team_icon)])
         if node.team_signs:
             rows.append([list_columns(m.ListBlock(node.team_signs), body, inner, styles, section)])
         if node.note:

@@ -171,6 +171,8 @@ class TextBlock(Flowable):
     def __init__(self, runs, style: TextStyle, bullet: str | None = None, _lines=None, _shaped=None):
         super().__init__()
         self.runs, self.style, self.bullet = runs, style, bullet
+        self.icon = None           # a pictogram drawn at the start of the first line (see with_icon)
+        self.icon_struct, self.icon_scale = None, 1.15
         self._shaped = _shaped
         self._lines = _lines
         self._fixed = _lines is not None
@@ -193,7 +195,8 @@ class TextBlock(Flowable):
     def wrap(self, available_width, available_height):
         inner = available_width - self.style.indent_start - self.style.indent_end
         if not self._fixed and self._width_for != inner:
-            self._lines = self.shaped.lines(max(inner, 1.0))
+            first = max(inner - self.icon_room(), 1.0) if self.icon else None
+            self._lines = self.shaped.lines(max(inner, 1.0), first)
             self._width_for = inner
         self.width = available_width
         self.height = len(self._lines) * self.style.leading
@@ -209,6 +212,7 @@ class TextBlock(Flowable):
             return []
         head = TextBlock(self.runs, self.style.but(space_after=0, keep_with_next=False), self.bullet,
                          self._lines[:fits], self._shaped)
+        head.icon, head.icon_struct, head.icon_scale = self.icon, self.icon_struct, self.icon_scale
         tail = TextBlock(self.runs, self.style.but(space_before=0), None, self._lines[fits:], self._shaped)
         head.struct = tail.struct = self.struct  # both halves are one paragraph to a screen reader
         head.bullet_struct = self.bullet_struct
@@ -224,17 +228,44 @@ class TextBlock(Flowable):
         left = style.indent_end if style.rtl else style.indent_start
         first = None
         # drawn again (a table's header row repeated on the next page): a copy, not more content
-        node, self.struct_drawn = (None if self.struct_drawn else self.struct), True
+        fresh = not self.struct_drawn
+        node, self.struct_drawn = (self.struct if fresh else None), True
         with Marked(canvas, node):
             for number, line in enumerate(self._lines):
                 baseline = self.height - number * style.leading - (style.leading + style.size * 0.7) / 2
-                x = left + line_offset(line.width, inner, style)
+                room = self.icon_room() if self.icon and number == 0 else 0.0
+                x = left + line_offset(line.width, inner - room, style) + (room if not style.rtl else 0.0)
                 draw_line(canvas, line, x, baseline, style.links, style.rtl)
                 if number == 0:
                     first = (x, baseline)
+        if first is not None and self.icon:
+            self._draw_icon(left, inner, first[1], self.icon_struct if fresh else None)
         if first is not None and self.bullet:
             with Marked(canvas, self.bullet_struct if node is not None else None):
                 self._draw_bullet(x_start=left if not style.rtl else left + inner, baseline=first[1])
+
+    def with_icon(self, kind: str, colours: dict, struct=None, scale: float = 1.15) -> "TextBlock":
+        """This paragraph with a pictogram (``handouts.render.pictograms``) before its first line,
+        at the start side, ``scale`` times the type size but never taller than the line, tagged as a
+        ``Figure`` (``struct``) whose /Alt says what it is for."""
+        self.icon, self.icon_struct, self.icon_scale = (kind, colours), struct, scale
+        return self
+
+    def icon_size(self) -> float:
+        return min(self.style.size * self.icon_scale, self.style.leading)
+
+    def icon_room(self) -> float:
+        return self.icon_size() + self.style.size * 0.3
+
+    def _draw_icon(self, left: float, inner: float, baseline: float, node):
+        from handouts.render.pdf.pictograms import draw_pictogram
+
+        kind, colours = self.icon
+        size, style = self.icon_size(), self.style
+        x = left if not style.rtl else left + inner - size
+        y = baseline + style.size * 0.35 - size / 2  # centred on the middle of the letters
+        with Marked(self.canv, node):
+            draw_pictogram(self.canv, kind, x, y, size, colours, mirrored=style.rtl)
 
     def _draw_bullet(self, x_start: float, baseline: float):
         style = self.style
