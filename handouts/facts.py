@@ -176,6 +176,19 @@ def _product_problems(table, shown: str, line: int | None) -> list:
     return problems
 
 
+PRODUCT_FACTS = ("stay_near_weeks", "no_driving_weeks")   # what a product's label sets
+
+
+def prints_product_weeks(data) -> bool:
+    """Whether a module's English prints a product's weeks: in a placeholder, or as a timeline
+    (drawn from them). Only such a handout changes with the CAR-T product chosen."""
+    if isinstance(data, dict):
+        return data.get("kind") == "timeline" or any(prints_product_weeks(value) for value in data.values())
+    if isinstance(data, (list, tuple)):
+        return any(prints_product_weeks(value) for value in data)
+    return isinstance(data, str) and any("{" + name in data for name in PRODUCT_FACTS)
+
+
 def product_weeks(products: dict[str, Product], settings: dict, source: str | None = None) -> dict:
     """The weeks a named product's label sets, checked against the clinic's own: a clinic may ask
     for longer than the label, never for less (a handout must not print less than the label)."""

@@ -172,6 +172,51 @@ def test_a_sheet_is_made_without_details(client):
     assert response.headers["content-disposition"] == f'inline; filename="{SHEET}.zh-Hans.letter.pdf"'
 
 
+JOURNEY = "car-t-journey"
+
+
+@pytest.fixture(scope="module")
+def products():
+    from handouts.facts import load_fact_tables
+    from handouts.registry import Registry
+
+    return load_fact_tables(Registry())[1]
+
+
+def test_a_sheet_with_weeks_offers_every_car_t_product(client, products):
+    page = client.get(f"/handouts/{JOURNEY}").text
+    assert '<select id="car_t_product" name="car_t_product"' in page
+    assert '<option value="" selected>' in page   # none chosen: the usual weeks, "or longer"
+    for key, product in products.items():
+        assert f'<option value="{key}">{product.name}</option>' in page
+    assert 'name="car_t_product"' not in client.get(f"/handouts/{SHEET}").text   # it prints no weeks
+
+
+def test_the_chosen_product_sets_the_weeks_printed(client, products, tmp_path):
+    key = max(products, key=lambda k: (products[k].stay_near_weeks, products[k].no_driving_weeks))
+    longest = products[key]
+    usual = min(products.values(), key=lambda p: (p.stay_near_weeks, p.no_driving_weeks))
+    assert (longest.stay_near_weeks, longest.no_driving_weeks) != (usual.stay_near_weeks, usual.no_driving_weeks)
+    texts = {}
+    for chosen in ("", key):
+        response = post(client, module=JOURNEY, car_t_product=chosen)
+        assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+        assert response.headers["content-disposition"] == f'inline; filename="{JOURNEY}.en.a4.pdf"'
+        path = tmp_path / f"{chosen or 'none'}.pdf"
+        path.write_bytes(response.content)
+        texts[chosen] = " ".join(pdf_text(path).split())
+    assert f"at least {longest.no_driving_weeks} weeks" in texts[key]
+    assert f"at least {longest.no_driving_weeks} weeks" not in texts[""]
+    assert texts[key] != texts[""]
+
+
+def test_an_unknown_product_is_422_and_a_product_for_a_sheet_without_weeks_is_400(client):
+    response = post(client, module=JOURNEY, car_t_product="zqxcel")
+    assert response.status_code == 422
+    assert 'href="#car_t_product"' in response.text and "Pick one of the choices." in response.text
+    assert post(client, module=SHEET, car_t_product="yescarta").status_code == 400
+
+
 def test_every_answer_has_the_security_headers(client):
     answers = {
         "/": client.get("/"),

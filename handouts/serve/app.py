@@ -47,7 +47,7 @@ MAX_FIELDS = 16
 RENDER_TIMEOUT = 30.0         # seconds: a render stuck longer than this is answered with 503
 TOKEN_COOKIE = "handouts_access"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-FORM_KEYS = {"lang", "locale", "paper", "variant", "format", *FIELDS}
+FORM_KEYS = {"lang", "locale", "paper", "variant", "format", "car_t_product", *FIELDS}
 VARIANTS = ("standard", "large-print")
 
 SECURITY_HEADERS = {
@@ -74,6 +74,7 @@ class Entry:
     locales: tuple
     large_print: bool
     fields: tuple       # which patient details its card can print (name, product, date), if any
+    weeks: bool = False  # it prints a CAR-T product's label weeks: the form offers the products
 
 
 @dataclass
@@ -118,6 +119,9 @@ class HandoutsApp:
 
             self.clinic = load_clinic(options.clinic)
         self.papers = tuple(options.papers) or tuple(self.registry.paper_paths())
+        from handouts.facts import load_fact_tables
+
+        self.products = load_fact_tables(self.registry)[1]
         self.entries = self._entries()
         served = {locale for entry in self.entries.values() for locale in entry.locales}
         self.ui_locales = [locale for locale in app_locales(self.registry) if locale in served or
@@ -135,6 +139,7 @@ class HandoutsApp:
     def _entries(self) -> dict[str, Entry]:
         from handouts.content import module_locales
         from handouts.document import prepare
+        from handouts.facts import prints_product_weeks
         from handouts.layouts import load_layout
         from handouts.patient import fields_of
 
@@ -148,7 +153,8 @@ class HandoutsApp:
             layout = load_layout(module.layout, self.registry)
             fields = fields_of(prepare(self.registry, name, locale=SOURCE_LOCALE)) if module.kind == "card" else ()
             entries[name] = Entry(name, module.kind, module.data["title"], locales,
-                                  bool(layout.values.get("large_print")), fields)
+                                  bool(layout.values.get("large_print")), fields,
+                                  bool(self.products) and prints_product_weeks(module.data))
         return entries
 
     @property
@@ -159,6 +165,15 @@ class HandoutsApp:
     def thumb_height(width: int = 160) -> int:
         return round(width * 297 / 210)   # the thumbnails are of the A4 page
 
+    @property
+    def default_product(self) -> str:
+        """The clinic profile's CAR-T product, chosen in the form until the nurse picks another."""
+        return str(self.clinic.settings.get("car_t_product") or "") if self.clinic else ""
+
+    def product_choices(self, words: Words) -> list:
+        """None chosen (the clinic's weeks, else the shortest label's, "or longer"), then each product."""
+        return [("", words["product_none"])] + [(key, product.name) for key, product in self.products.items()]
+
     def paper_choices(self, words: Words) -> list:
         return [(paper, words[f"paper_{paper}"] if f"paper_{paper}" in words else paper) for paper in self.papers]
 
@@ -168,6 +183,7 @@ class HandoutsApp:
     def field_label(self, words: Words, key: str) -> str:
         """The words a form field is labelled with, for the list of problems above the form."""
         return words[{"locale": "handout_language", "paper": "paper", "variant": "print_size",
+                      "car_t_product": "field_car_t_product",
                       "format": "format"}.get(key, f"field_{key}")]
 
     def first_value(self, key: str) -> str:
@@ -348,16 +364,19 @@ def build(app: HandoutsApp) -> Starlette:
             query = only_query(request, {"lang"})
             locale = app.ui_locale(request, query.get("lang"))
             chosen = {"locale": locale if locale in entry.locales else entry.locales[0],
-                      "paper": app.options.default_paper, "variant": "standard", "format": "pdf"}
+                      "paper": app.options.default_paper, "variant": "standard", "format": "pdf",
+                      "car_t_product": app.default_product}
             return app.page("form.html.j2", locale, path=request.url.path, entry=entry, chosen=chosen, errors={})
         if request.query_params:
             raise Refused(400, "bad_request")
         values = await form_body(request)
         locale = app.ui_locale(request, values.get("lang"))
-        if any(values.get(key) for key in FIELDS if key not in entry.fields):
+        if any(values.get(key) for key in FIELDS if key not in entry.fields) or \
+                ("car_t_product" in values and not entry.weeks):
             raise Refused(400, "bad_request")   # the form has no such field: not sent by it
         choices = {"locale": entry.locales, "paper": app.papers,
-                   "variant": VARIANTS if entry.large_print else VARIANTS[:1], "format": tuple(RENDERERS)}
+                   "variant": VARIANTS if entry.large_print else VARIANTS[:1], "format": tuple(RENDERERS),
+                   **({"car_t_product": ("", *app.products)} if entry.weeks else {})}
         chosen = {key: values.get(key, "") for key in choices}
         errors = {key: app.words[locale]["error_choice"] for key, allowed in choices.items()
                   if chosen[key] not in allowed}
@@ -373,7 +392,7 @@ def build(app: HandoutsApp) -> Starlette:
                                                           entry.fields) if problem.field not in errors]))
         if not errors:
             result = await app.run(make, Order(entry.name, chosen["locale"], chosen["paper"], chosen["variant"],
-                                               chosen["format"], patient))
+                                               chosen["format"], patient, chosen.get("car_t_product", "")))
             if result.data:
                 return made(entry, chosen, result.data)
             if result.problems:

@@ -34,6 +34,7 @@ class Order:
     variant: str = "standard"
     format: str = "pdf"
     patient: object = None
+    product: str = ""       # a CAR-T product whose label weeks the handout prints ("": the clinic's choice)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _make(order: Order) -> Result:
 
     try:
         handout = prepare(_state["registry"], order.module, locale=order.locale, paper=order.paper,
-                          clinic=_state["clinic"], variant=order.variant)
+                          clinic=with_product(_state["clinic"], order.product), variant=order.variant)
     except HandoutsError as error:
         return Result(error=error.format_message())
     try:
@@ -98,6 +99,18 @@ def _make(order: Order) -> Result:
                       else error.format_message())
     except Exception as error:  # noqa: BLE001 - a bug: said by its type and place, never its message
         return Result(error=f"internal error ({type(error).__name__} at {where(error)})")
+
+
+def with_product(clinic, product: str):
+    """The clinic profile (or none) with ``product`` as its CAR-T product, when one is chosen."""
+    if not product:
+        return clinic
+    from dataclasses import replace
+
+    from handouts.clinic import Clinic
+
+    clinic = clinic or Clinic()
+    return replace(clinic, settings={**clinic.settings, "car_t_product": product})
 
 
 def release_memory() -> None:
