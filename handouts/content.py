@@ -110,6 +110,7 @@ _EMERGENCY = Record(doc="the signs that mean calling the emergency number, then 
     "call_team": ListOf(required=True, item=Text(), min_items=1, max_items=12,
                         doc="signs that mean calling the care team now"),
     "note": Text(doc="to the caregiver: stay close and make the call"),
+    "recap": Text(doc="on a wallet card, one bold line after the care team's signs that sums up what to do"),
 })
 _CARD_BLOCK = OneOf(options={
     "banner": Text(markdown=False),

@@ -557,7 +557,9 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
             elif kind == "team_signs" and value:
                 signs = listed(data["emergency"]["call_team"])
                 # no pictogram: the front's box has both, and here Spanish would lose a line to one
-                blocks.append(m.ListBlock(signs, source=where, lead=words["call_team"]))
+                recap = data["emergency"].get("recap")
+                blocks.append(m.ListBlock(signs, source=where, lead=words["call_team"],
+                                          recap=m.joined(recap) if recap else ()))
             elif kind == "for_doctors":  # for them alone: in their language (a card has no room for two)
                 content = staff.only(face, index, lambda block, theirs: for_doctors(theirs, block["for_doctors"])) \
                     if staff else for_doctors(words, value)

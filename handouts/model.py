@@ -171,6 +171,7 @@ class ListBlock:
     ordered: bool = False
     source: Source = Source()
     lead: str = ""             # words that introduce the list ("Call your care team now for:")
+    recap: tuple = ()          # inlines after the list, in bold, that sum it up (a card's signs)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def test_a_killed_worker_costs_one_answer_at_most(caplog):
 
 def test_a_handout_that_cannot_be_made_is_a_page_and_a_log_line_and_the_rest_still_work(content_copy, edit,
                                                                                        caplog):
-    edit("mini-card", "banner: I had a test treatment", "banner: " + "A very long banner that never fits " * 12)
+    edit("mini-card", "banner: I had a test treatment", "banner: " + "A very long banner that never fits " * 30)
     app = HandoutsApp(Options(content=(str(content_copy),), workers=1))
     with TestClient(build(app), base_url="http://127.0.0.1:8000") as client:
         with caplog.at_level(logging.ERROR, logger="handouts.serve"):

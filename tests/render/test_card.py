@@ -76,3 +76,31 @@ def test_a_clinic_name_too_long_for_the_card_front_asks_for_a_short_name(run, tm
     front = " ".join(PdfReader(str(tmp_path / "build" / "immunotherapy-side-effects.es.a4.pdf")).pages[0]
                      .extract_text().split())  # on the staff's banner line, which may wrap
     assert front.count("Riverside Cancer Centre") == 8 and "Northern Region" not in front
+
+
+@pytest.mark.parametrize("module", ["car-t-side-effects", "immunotherapy-side-effects"])
+def test_the_back_ends_its_signs_with_the_recap_in_every_language(tmp_path, module):
+    """PEMAT item 11: a bold line that sums the card up ("New or worse sign, day or night? Call
+    now.") ends the care team's signs on the back, in the card's language, on every card."""
+    from handouts import model as m
+    from handouts.content import module_locales
+    import subprocess
+
+    from handouts.render import render
+
+    registry = Registry()
+    locales = module_locales(registry.module(module))
+    assert {"en", "ar", "hi", "zh-Hans"} <= set(locales)
+    recaps = set()
+    for locale in locales:
+        handout = prepare(registry, module, locale=locale, paper="letter")
+        [signs] = [block for block in handout.document.faces[1].blocks if isinstance(block, m.ListBlock)]
+        recap = m.plain(signs.recap)
+        assert recap and recap not in recaps, locale          # there, and translated
+        recaps.add(recap)
+        path = tmp_path / f"{locale}.pdf"
+        path.write_bytes(render(handout))
+        back = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        key = " ".join(recap.split()[:2]) if " " in recap else recap[:6]   # its first words, or characters
+        assert " ".join(back.split()).count(key) == 8, (locale, key)   # once on each card

@@ -24,11 +24,13 @@ from handouts.render.pdf.text import TextBlock
 
 def face_flowables(canvas: Canvas, handout: Handout, face: m.Face, ctx: Context, height: float) -> list:
     """The flowables of one face, checked to fit: a ``FitError`` names the block that overflows."""
-    flow, used, name_lines = [], 0.0, 1
+    flow, used, name_lines, after = [], 0.0, 1, 0.0
     for index, block in enumerate(face.blocks):
         for flowable in flowables(block, ctx):
             _, h = flowable.wrapOn(canvas, ctx.width, height)
-            used += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+            # the space after a flowable counts once another follows it (the frame ends at the last one)
+            used += after + h + flowable.getSpaceBefore()
+            after = flowable.getSpaceAfter()
             if isinstance(block, m.Paragraph) and block.role == "clinic":
                 name_lines = round(h / flowable.style.leading)
             if used > height + 0.01 and name_lines > 1:  # the clinic's name is the one to shorten

@@ -172,10 +172,11 @@ def pictured(block: TextBlock, icon: m.Pictogram | None, styles: Styles, parent:
 @handles(m.ListBlock)
 def list_block(node: m.ListBlock, ctx: Context) -> list:
     if ctx.compact and len(node.items) > 4:  # a card's list of signs: one run of text, signs set apart by dots
-        return [tagged(run_in(node.lead, node.items, ctx.body), ctx.tag("P"))]
+        return [tagged(run_in(node.lead, node.items, ctx.body, node.recap), ctx.tag("P"))]
     lead = [tagged(plain_para(node.lead, ctx.styles.body_bold.but(keep_with_next=True)), ctx.tag("P"))] \
         if node.lead else []
-    return lead + list_items(node, ctx.body, ctx.parent)
+    recap = [tagged(para(node.recap, ctx.styles.body_bold), ctx.tag("P"))] if node.recap else []
+    return lead + list_items(node, ctx.body, ctx.parent) + recap
 
 
 @handles(m.Step)
@@ -304,14 +305,17 @@ class EmergencyBox(Table):
         super().draw()
 
 
-def run_in(heading: str, items, style: TextStyle) -> TextBlock:
-    """A heading and its items as one paragraph ("Call 911 now for: a seizure · fainting"): on a
-    card there is no room for one line per sign."""
+def run_in(heading: str, items, style: TextStyle, recap: tuple = ()) -> TextBlock:
+    """A heading and its items as one paragraph ("Call 911 now for: a seizure · fainting"), and a
+    bold ``recap`` after them: on a card there is no room for one line per sign."""
     runs = [(heading + " ", True, False, None)] if heading else []
     for index, item in enumerate(items):
         if index:  # the dot stays with the sign before it: a line never starts with it
             runs.append(("\u00a0· ", True, False, None))
         runs += m.runs(item)
+    if recap:  # set apart like a sign, and bold
+        runs += [("\u00a0· ", True, False, None)] if items else []
+        runs += m.runs(recap, bold=True)
     return TextBlock(runs, style)
 
 
@@ -544,7 +548,8 @@ def contact_block(node: m.ContactBlock, ctx: Context) -> list:
         flow = [tagged(plain_para(node.clinic, styles.body_bold), ctx.tag("P"))] if node.clinic else []
         rows = label_rows([(row.label, row.number or "") for row in node.rows], styles, ctx.width, lined=True,
                           row_height=PEN_GAP, parent=ctx.parent)
-        rows.spaceAfter = styles.space * 1.5  # room under the last line for the pen
+        # room under the last line for the pen, when it is left blank to write on
+        rows.spaceAfter = styles.space * (1.5 if not node.rows[-1].number else 1.0)
         return flow + [rows]
     section = ctx.tag("Sect")
     flow = [tagged(plain_para(node.title, styles.body_bold), sub(section, "H3"))]
