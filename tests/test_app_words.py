@@ -11,12 +11,13 @@ import pytest
 from handouts.content import KINDS
 from handouts.patient import FIELDS
 from handouts.registry import Registry
+from handouts.serve.app import ERROR_PAGES
 from handouts.serve.words import Words, app_locales
 
 SERVE = Path(__file__).parent.parent / "handouts" / "serve"
 ENGLISH = {key: text for key, (text, _, _) in Registry().app_string_entries().items()}
 CODES = ("too_long", "control", "not_a_date", "too_early", "too_late", "uncovered", "no_field", "too_big", "choice")
-PAGES = ("not_found", "bad_request", "too_large", "wrong_method", "access", "busy", "server_error")
+PAGES = sorted(set(ERROR_PAGES.values()))   # the error pages: each has a title and a text
 
 
 def asked_for() -> set[str]:

@@ -37,7 +37,7 @@ SHEET = "questions-to-ask"
 LOCALES = ("en", "ar", "es", "hi", "vi", "zh-Hans")
 TOKEN = "x" * 20
 REFUSALS = {400, 401, 404, 405, 413, 415, 422}
-ALWAYS = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
+ALWAYS = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin", "x-frame-options": "DENY"}
 CACHED = ("/thumbnails/", "/app.css")     # the only answers a browser may keep (no patient detail in them)
 CHOICES = {"locale": "en", "paper": "a4", "variant": "standard", "format": "pdf"}
 
@@ -361,6 +361,36 @@ def test_details_for_a_sheet_are_refused(client):
 def test_errors_are_worded_in_the_nurses_language(client):
     response = post(client, lang="es", name="W" * 41)
     assert response.status_code == 422 and '<html lang="es"' in response.text
+
+
+@pytest.mark.parametrize("headers", [
+    {"origin": "https://evil.example"},
+    {"origin": "http://127.0.0.1:9999"},                                    # this computer, another port
+    {"origin": "null"},                                                     # a sandboxed frame, a data: page
+    {"origin": "http://127.0.0.1:8000.evil.example"},
+    {"sec-fetch-site": "cross-site"},
+    {"sec-fetch-site": "same-site", "origin": BASE},                        # a sibling port says same-site
+])
+def test_a_form_sent_from_another_site_is_403_and_nothing_is_made(client, headers):
+    response = post(client, name="Zqxana", headers=headers)
+    assert response.status_code == 403
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert "This form can only be sent from this site" in response.text
+    assert "Zqxana" not in response.text and not response.content.startswith(b"%PDF")
+
+
+def test_a_form_from_the_apps_own_page_is_made(client):
+    response = post(client, name="Zqxana", headers={"origin": BASE, "sec-fetch-site": "same-origin"})
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert client.get(f"/handouts/{CARD}", headers={"sec-fetch-site": "cross-site"}).status_code == 200  # a link
+
+
+def test_a_cross_site_form_is_403_even_with_the_access_token(guarded):
+    bearer = {"authorization": f"Bearer {TOKEN}"}
+    ok = post(guarded, headers={**bearer, "origin": "http://192.0.2.10:8000", "sec-fetch-site": "same-origin"})
+    assert ok.status_code == 200
+    assert post(guarded, headers={**bearer, "origin": "http://192.0.2.10:8001", "sec-fetch-site": "same-site"}
+                ).status_code == 403
 
 
 def test_a_foreign_host_name_is_400(client):

@@ -445,3 +445,25 @@ def test_screenshots(page, server, shots):
     assert png_size(form)[0] == 1280
     assert watch.faults == []
 
+
+
+@pytest.mark.parametrize("elsewhere", ["http://127.0.0.1:9/evil.html", "https://evil.example/evil.html"])
+def test_a_form_on_another_site_or_port_is_refused_by_chromium_s_own_headers(page, server, elsewhere):
+    """A page elsewhere (another port of this computer: same site; another site) that posts a
+    clinic-looking card to the app gets the 403 page; Chromium names the page's origin itself. The
+    page is served by the test (nothing listens there)."""
+    form = (f'<form method="post" action="{server.url}/handouts/{CARD}">'
+            + "".join(f'<input name="{key}" value="{value}">' for key, value in
+                      {"locale": "en", "paper": "a4", "variant": "standard", "format": "pdf",
+                       "name": "Call 555-0142 not 911"}.items())
+            + '<button type="submit">go</button></form>')
+    page.route(elsewhere, lambda route: route.fulfill(status=200, content_type="text/html", body=form))
+    page.goto(elsewhere)
+    with page.expect_response(lambda response: response.request.method == "POST") as info:
+        page.click(SUBMIT)
+    answer = info.value
+    assert answer.status == 403
+    sent = answer.request.all_headers()    # what Chromium said of the page, not the test
+    assert sent["origin"] in (elsewhere.rsplit("/", 1)[0], "null")   # null: from https to plain http
+    assert sent.get("sec-fetch-site", "cross-site") != "same-origin"
+    assert "application/pdf" not in answer.headers["content-type"]

@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
@@ -53,7 +53,9 @@ VARIANTS = ("standard", "large-print")
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # a browser names this site as a form's Origin (a POST under "no-referrer" says "null"), and
+    # sends the address of a page to nowhere else
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
@@ -101,7 +103,8 @@ class Refused(Exception):
         self.name = name
 
 
-ERROR_PAGES = {400: "bad_request", 401: "access", 404: "not_found", 405: "wrong_method", 413: "too_large",
+ERROR_PAGES = {400: "bad_request", 401: "access", 403: "cross_site", 404: "not_found", 405: "wrong_method",
+               413: "too_large",
                415: "bad_request", 503: "busy", 500: "server_error"}
 
 
@@ -565,7 +568,9 @@ class Guard:
         """None when the request may go on; else the response that answers it."""
         try:
             self.check_host(request)
-            return self.check_token(request)
+            answer = self.check_token(request)
+            self.check_origin(request)
+            return answer
         except Refused as refused:
             return self.app.refusal(refused, locale_of(self.app, request))
 
@@ -576,6 +581,27 @@ class Guard:
         name = host if host.endswith("]") else host.rsplit(":", 1)[0]
         if name not in LOOPBACK_HOSTS:
             raise Refused(400, "bad_request")
+
+    @staticmethod
+    def check_origin(request: Request) -> None:
+        """A form is taken only from this app's own pages (no cross-site request forgery: a page
+        elsewhere, even on another port of this computer, cannot make the app print a card with
+        its words). A browser says where a POST comes from: ``Sec-Fetch-Site`` must be
+        ``same-origin``, and ``Origin`` the scheme-less address the browser asked for (``Host``;
+        behind a proxy, the proxy passes the browser's ``Host`` on). A client that sends neither (a
+        script, curl) is not a browser a page elsewhere could drive."""
+        if request.method != "POST":
+            return
+        site = request.headers.get("sec-fetch-site")
+        if site is not None and site != "same-origin":
+            raise Refused(403, "cross_site")
+        origin = request.headers.get("origin")
+        if origin is None or (origin == "null" and site == "same-origin"):  # a privacy setting may hide it
+            return
+        parts = urlsplit(origin) if origin != "null" else None
+        if parts is None or parts.scheme not in ("http", "https") or \
+                parts.netloc.lower() != request.headers.get("host", "").lower():
+            raise Refused(403, "cross_site")
 
     def check_token(self, request: Request):
         """None when the token is right; the redirect that sets the cookie when it came in the address."""
