@@ -446,6 +446,16 @@ def test_the_token_redirect_stays_on_this_site(guarded, target):
     assert location.startswith("/") and not location.startswith(("//", "/\\"))
 
 
+def test_no_redirect_takes_its_address_from_the_host_header(guarded, client):
+    """With a token the app answers any Host (it listens on every interface): a trailing slash is
+    404, not a redirect to the Host a request named."""
+    bearer = {"authorization": f"Bearer {TOKEN}"}
+    for path in (f"/handouts/{CARD}/", f"/thumbnails/{CARD}/en.png/", "/app.css/"):
+        response = guarded.get(path, headers={**bearer, "host": "evil.example"})
+        assert response.status_code == 404 and "location" not in response.headers, path
+    assert client.get(f"/handouts/{CARD}/").status_code == 404
+
+
 def test_a_bearer_token_works(guarded):
     bearer = {"authorization": f"Bearer {TOKEN}"}
     assert guarded.get("/", headers=bearer).status_code == 200

@@ -466,6 +466,9 @@ def build(app: HandoutsApp) -> Starlette:
 
     handlers = {Refused: on_refused, HTTPException: on_http, Exception: on_bug}
     starlette = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
+    # no "/handouts/x/" -> "/handouts/x" redirect: Starlette builds its Location from the Host
+    # header, which (with a token, on any interface) a request may set to another site
+    starlette.router.redirect_slashes = False
     return Guard(starlette, app)
 
 
