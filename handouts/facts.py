@@ -200,7 +200,7 @@ def product_weeks(products: dict[str, Product], settings: dict, source: str | No
         raise UnknownNameError(f"unknown CAR-T product '{key}'" + (f"; did you mean '{near[0]}'?" if near else ""),
                                hint=f"products: {', '.join(sorted(products))} (car_t_products in facts.yaml)")
     product = products[key]
-    weeks = {"stay_near_weeks": product.stay_near_weeks, "no_driving_weeks": product.no_driving_weeks}
+    weeks = {name: getattr(product, name) for name in PRODUCT_FACTS}
     for name, label_value in weeks.items():
         own = settings.get(name)
         if own is not None and own < label_value:

@@ -104,14 +104,14 @@ class Refused(Exception):
 
 
 ERROR_PAGES = {400: "bad_request", 401: "access", 403: "cross_site", 404: "not_found", 405: "wrong_method",
-               413: "too_large",
-               415: "bad_request", 503: "busy", 500: "server_error"}
+               413: "too_large", 415: "bad_request", 503: "busy", 500: "server_error"}
 
 
 class HandoutsApp:
     """The application's state: the catalogue offered, the words, the pool, the thumbnails."""
 
     def __init__(self, options: Options):
+        from handouts.facts import load_fact_tables
         from handouts.registry import Registry
 
         self.options = options
@@ -122,8 +122,6 @@ class HandoutsApp:
 
             self.clinic = load_clinic(options.clinic)
         self.papers = tuple(options.papers) or tuple(self.registry.paper_paths())
-        from handouts.facts import load_fact_tables
-
         self.products = load_fact_tables(self.registry)[1]
         self.entries = self._entries()
         served = {locale for entry in self.entries.values() for locale in entry.locales}
@@ -601,8 +599,8 @@ class Guard:
         origin = request.headers.get("origin")
         if origin is None or (origin == "null" and site == "same-origin"):  # a privacy setting may hide it
             return
-        parts = urlsplit(origin) if origin != "null" else None
-        if parts is None or parts.scheme not in ("http", "https") or \
+        parts = urlsplit(origin)
+        if origin == "null" or parts.scheme not in ("http", "https") or \
                 parts.netloc.lower() != request.headers.get("host", "").lower():
             raise Refused(403, "cross_site")
 

@@ -309,13 +309,11 @@ def run_in(heading: str, items, style: TextStyle, recap: tuple = ()) -> TextBloc
     """A heading and its items as one paragraph ("Call 911 now for: a seizure · fainting"), and a
     bold ``recap`` after them: on a card there is no room for one line per sign."""
     runs = [(heading + " ", True, False, None)] if heading else []
-    for index, item in enumerate(items):
+    pieces = [m.runs(item) for item in items] + ([m.runs(recap, bold=True)] if recap else [])
+    for index, piece in enumerate(pieces):  # the recap is set apart like a sign
         if index:  # the dot stays with the sign before it: a line never starts with it
             runs.append(("\u00a0· ", True, False, None))
-        runs += m.runs(item)
-    if recap:  # set apart like a sign, and bold
-        runs += [("\u00a0· ", True, False, None)] if items else []
-        runs += m.runs(recap, bold=True)
+        runs += piece
     return TextBlock(runs, style)
 
 
