@@ -112,6 +112,7 @@ _EMERGENCY = Record(doc="the signs that mean calling the emergency number, then 
     "note": Text(doc="to the caregiver: stay close and make the call"),
     "recap": Text(doc="on a wallet card, one bold line after the care team's signs that sums up what to do"),
 })
+CARD_FACES = ("front", "inside_first", "inside_second", "back")   # in reading order; the inside ones fold
 _CARD_BLOCK = OneOf(options={
     "banner": Text(markdown=False),
     "heading": Text(markdown=False),
@@ -130,7 +131,8 @@ _CARD_BLOCK = OneOf(options={
         "product": Text(markdown=False, doc="the label of the medicine, e.g. CAR-T medicine"),
         "date": Text(markdown=False, doc="the label of the date, e.g. Date of infusion"),
     }),
-    "contacts": Bool(),
+    "contacts": Bool(doc="who to call: a line for each phone number (or the clinic's numbers)"),
+    "calls": Bool(doc="a folded card's cover: the two calls in two lines, which sign means which call"),
 })
 
 KIND_FIELDS = {
@@ -139,6 +141,9 @@ KIND_FIELDS = {
     "sheet": {"key_points": _KEY_POINTS, "emergency": _EMERGENCY,
               "sections": ListOf(required=True, item=_SECTION, min_items=1), "glossary": _GLOSSARY},
     "card": {"emergency": _EMERGENCY, "front": ListOf(required=True, item=_CARD_BLOCK, min_items=1),
+             # a folded card (twice ID-1, folded in half): the two panels read when it is opened
+             "inside_first": ListOf(item=_CARD_BLOCK, min_items=1, doc="a folded card: the inside panel read first"),
+             "inside_second": ListOf(item=_CARD_BLOCK, min_items=1, doc="a folded card: the inside panel read next"),
              "back": ListOf(required=True, item=_CARD_BLOCK, min_items=1)},
     "checklist": {"summary": ListOf(item=Text(), min_items=1, max_items=3, doc="two or three lines: what the list is "
                                                                                  "for and how to use it"),
@@ -212,8 +217,12 @@ def module_problems(name: str, path: Path, shown: str) -> tuple[LocatedDict | No
     if kind not in KINDS:
         # Without a known kind, the kind's own keys would all read as unknown: say the cause only.
         problems = [p for p in problems if "unknown key" not in p.message]
+    if kind == "card" and ("inside_first" in data) != ("inside_second" in data):
+        present = "inside_first" if "inside_first" in data else "inside_second"
+        problems.append(Problem(shown, data.line_of(present), f"{present}: a folded card needs both inside panels, "
+                                                              "'inside_first' and 'inside_second'"))
     if kind == "card" and isinstance(data.get("emergency"), dict) is False:
-        for face in ("front", "back"):
+        for face in CARD_FACES:
             for index, block in enumerate(data.get(face) or []):
                 if isinstance(block, dict) and (block.get("emergency") or block.get("team_signs")):
                     problems.append(Problem(shown, data[face].line_of(index), f"{face}[{index + 1}]: "

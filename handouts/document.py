@@ -13,7 +13,7 @@ from datetime import date
 
 from handouts import model as m
 from handouts.clinic import Clinic
-from handouts.content import Module
+from handouts.content import CARD_FACES, Module
 from handouts.errors import ContentError, FontError
 from handouts.facts import (
     PLACEHOLDERS,
@@ -374,7 +374,9 @@ def furniture(module: Module, locale: str, words: dict, clinic: Clinic, draft: b
         draft_parts=words.get("draft_parts", ()) if draft else (),
         draft_mark_parts=words.get("draft_mark_parts", ()) if draft else (),
         card_notice=words["card_notice"], card_instructions=words["card_instructions"],
-        draft_mark=words["draft_mark"] if draft else "", sides=(words["card_front"], words["card_back"]),
+        fold_instructions=words["fold_instructions"],
+        draft_mark=words["draft_mark"] if draft else "",
+        sides=tuple((side, words[f"card_{side}"]) for side in ("front", "back", "inside", "outside")),
         clinic=isolated(clinic.name or "", is_rtl(locale), FIRST_STRONG),
         clinic_short=isolated(clinic.short_name or clinic.name or "", is_rtl(locale), FIRST_STRONG),
         logo=str(clinic.logo) if clinic.logo else None, contacts=contact_block(words, clinic, is_rtl(locale)),
@@ -506,18 +508,20 @@ def checklist_blocks(module: Module, data: dict, sources: dict, words: dict, fur
 
 def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Furniture,
                whole_page: bool = False, staff: Staff | None = None) -> tuple:
-    """A card's front and back. ``whole_page`` (a large-print alert sheet) leaves out the parts of
-    the emergency box (its front part, the team's signs, the contacts): the page shows it whole.
+    """A card's front and back, and a folded card's two inside panels between them. ``whole_page``
+    (a large-print alert sheet) leaves out the parts of the emergency box (its front part, the
+    team's signs, the contacts): the page shows it whole.
     With ``staff`` (a card in another language than emergency staff read), what says who the patient
     is (the banner, the labels of the patient's lines) is in both languages, and the lines addressed
     to staff (asking them to read the back, the line for doctors) are in the staff's language: the
     card has no room to print them twice."""
+    folded = "inside_first" in data
     faces = []
-    for face in ("front", "back"):
+    for face in (face for face in CARD_FACES if face in data):
         blocks = []
         for index, block in enumerate(data[face], start=1):
             (kind, value), = block.items()
-            if whole_page and kind in ("emergency", "team_signs", "contacts"):
+            if whole_page and kind in ("emergency", "team_signs", "contacts", "calls"):
                 continue
             key = f"{face}[{index}].{kind}"
             where = m.Source(module.shown, line_for(module, key), key)
@@ -551,15 +555,27 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
                     if staff else labels
                 blocks.append(m.WriteOnLines(labels, where, keys=keys))
             elif kind == "contacts" and value:  # the centre's name is on the front, under the banner
-                blocks.append(replace(fur.contacts, clinic="") if fur.clinic and not whole_page else fur.contacts)
+                contacts = replace(fur.contacts, clinic="") if fur.clinic and not whole_page else fur.contacts
+                # a folded card has room for a heading that says what the lines are for
+                blocks.append(replace(contacts, title=words["card_phones"]) if folded else contacts)
+            elif kind == "calls" and value:  # which sign means which call, in two lines
+                blocks.append(m.Emergency(words["emergency_title"], words["calls_emergency"], (), "",
+                                          team_overleaf=words["calls_team"], source=where,
+                                          emergency_icon=pictogram(words, "emergency"),
+                                          team_icon=pictogram(words, "team")))
             elif kind == "emergency" and value:
-                blocks.append(replace(emergency_block(data, sources, words, fur, card_front=True), source=where))
+                box = replace(emergency_block(data, sources, words, fur, card_front=True), source=where)
+                note = data["emergency"].get("note")
+                if folded:  # the team's signs face these: no line points to them, and there is room for the note
+                    box = replace(box, team_overleaf="", note=m.joined(note) if note else ())
+                blocks.append(box)
             elif kind == "team_signs" and value:
                 signs = listed(data["emergency"]["call_team"])
-                # no pictogram: the front's box has both, and here Spanish would lose a line to one
                 recap = data["emergency"].get("recap")
+                # flat, no pictogram: the front's box has both, and here Spanish would lose a line to one
                 blocks.append(m.ListBlock(signs, source=where, lead=words["call_team"],
-                                          recap=m.joined(recap) if recap else ()))
+                                          recap=m.joined(recap) if recap else (),
+                                          icon=pictogram(words, "team") if folded else None))
             elif kind == "for_doctors":  # for them alone: in their language (a card has no room for two)
                 content = staff.only(face, index, lambda block, theirs: for_doctors(theirs, block["for_doctors"])) \
                     if staff else for_doctors(words, value)
@@ -636,7 +652,7 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     common = load_translator(registry.common_folders(), locale)
     words = localized_words(common, registry)
     values = placeholder_values(facts, clinic, locale, words, paper, products)
-    for key in ("call_emergency", "team_signs_overleaf", "team_signs_below"):
+    for key in ("call_emergency", "team_signs_overleaf", "team_signs_below", "calls_emergency", "calls_team"):
         words[key] = words[key].format(emergency_number=values["emergency_number"])
     localized = localize(module, translate, values, covered, font.name)
     check_clinic_covered(clinic, covered, font.name, locale)

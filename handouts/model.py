@@ -172,6 +172,7 @@ class ListBlock:
     source: Source = Source()
     lead: str = ""             # words that introduce the list ("Call your care team now for:")
     recap: tuple = ()          # inlines after the list, in bold, that sum it up (a card's signs)
+    icon: "Pictogram | None" = None   # the action's pictogram before the lead (a folded card's team signs)
 
 
 @dataclass(frozen=True)
@@ -323,9 +324,11 @@ class Furniture:
     draft_parts: tuple = ()    # the same as (text, language) pairs: "en" marks the English (WCAG 3.1.2)
     card_notice: str = ""
     card_instructions: str = ""
+    fold_instructions: str = ""   # a folded card's sheet: also "fold each card in half"
     draft_mark: str = ""       # a short draft mark for each wallet card of a draft translation; "" if none
     draft_mark_parts: tuple = ()   # the same as (text, language) pairs
-    sides: tuple = ("front", "back")   # the card sheet's side labels, translated
+    # a card's sides as (name, translated label) pairs: front, back, and a folded card's inside, outside
+    sides: tuple = (("front", "front"), ("back", "back"), ("inside", "inside"), ("outside", "outside"))
     clinic: str = ""
     clinic_short: str = ""     # where room is tight (a card's front): the profile's short_name, else its name
     logo: str | None = None    # a file checked when the clinic profile was read
@@ -333,13 +336,23 @@ class Furniture:
     web: str = ""              # the address of this handout's HTML twin (a QR code on the PDF); "" if none
     web_label: str = ""        # what to do with it: "Read this handout on a phone or computer: ..."
 
+    def side(self, name: str) -> str:
+        """The translated name of a card's side ("front", "inside"...)."""
+        return dict(self.sides).get(name, name)
+
 
 @dataclass(frozen=True)
 class Face:
-    """One side of a wallet card."""
+    """One side of a wallet card, or one panel of a folded card (``front``, ``inside_first``,
+    ``inside_second``, ``back``: the order they are read in)."""
 
     name: str
     blocks: tuple
+
+    @property
+    def side(self) -> str:
+        """Which side it is on, as the sheet and the HTML twin name it: both inside panels are "inside"."""
+        return "inside" if self.name.startswith("inside") else self.name
 
 
 @dataclass(frozen=True)
@@ -354,7 +367,7 @@ class Document:
     subtitle: str
     blocks: tuple              # the body in reading order (empty for a card)
     furniture: Furniture
-    faces: tuple = ()          # a card's front and back
+    faces: tuple = ()          # a card's front and back (and a folded card's inside panels, between them)
     source: Source = Source()
 
     def walk(self):

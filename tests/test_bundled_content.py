@@ -74,16 +74,25 @@ def test_car_t_journey_has_the_five_steps_and_dated_durations(built):
     assert "at least 2 weeks after your infusion" in text and "38 °C (100.4 °F)" in text  # A4: Celsius first
 
 
-def test_car_t_card_front_and_back(built):
+def test_car_t_card_outside_and_inside(built):
+    from handouts.build import prepare
+    from handouts.registry import Registry
+    from handouts.render.pdf.card import sheet_panels
+
+    pages = sheet_panels(prepare(Registry(), "car-t-side-effects", paper="letter"))
+    cards = sum(face.name == "front" for _, _, face in pages[0][1])
     reader = PdfReader(str(built[("car-t-side-effects", "letter")]))
-    front, back = (" ".join(p.extract_text().split()) for p in reader.pages)
-    assert front.count("I had CAR-T cell therapy") == 8
-    assert front.count("Infusion date(s)") == 8 and "CAR-T medicine" in front
-    assert back.count("fever of 100.4 °F (38 °C) or more, or chills, even months later") == 8  # Letter: °F first
-    # what to do when the team does not answer, beside the emergency signs on every card's front
-    assert front.count("No answer, or not sure? Call your emergency number.") == 8
-    assert front.count("For doctors:") == 0 and back.count("For doctors:") == 8
-    assert front.count("Call your emergency number now for:") == 8
+    outside, inside = (" ".join(p.extract_text().split()) for p in reader.pages)
+    assert outside.count("I had CAR-T cell therapy") == cards > 1
+    assert outside.count("Infusion date(s)") == cards and "CAR-T medicine" in outside
+    # the cover says which sign means which call, and what to do when the team does not answer
+    assert outside.count("Emergency signs, inside: call your emergency number now.") == cards
+    assert outside.count("No answer, or not sure? Call your emergency number.") == cards
+    assert outside.count("Phone numbers") == outside.count("For doctors and nurses only:") == cards
+    # opened: the emergency signs, then the team's (Letter: °F first)
+    assert inside.count("Call your emergency number now for:") == cards
+    assert inside.count("fever of 100.4 °F (38 °C) or more, or chills, even months later") == cards
+    assert inside.count("For doctors") == 0
 
 
 def test_checklist_has_fifteen_or_more_tick_boxes(built):

@@ -24,7 +24,7 @@ from handouts.render import render
 
 CARDS = ("car-t-side-effects", "immunotherapy-side-effects")
 BUNDLED = Path(__file__).parent.parent / "content"
-STAFF_LINES = ("Doctors, nurses and emergency staff: please read the back.", "For doctors:")
+STAFF_LINES = ("Doctors, nurses and emergency staff: please read the whole card.", "For doctors and nurses only:")
 
 
 def translated_locales(module: str) -> list[str]:
@@ -74,11 +74,14 @@ def test_large_print_alert_sheets_hold_the_staff_lines_too(tmp_path, module):
 
 
 def test_a_card_in_the_staffs_own_language_says_each_line_once(tmp_path):
+    from handouts.render.pdf.card import sheet_panels
+
     text = card_text(tmp_path, "car-t-side-effects", "en")
-    assert text.count("please read the back.") == 8    # one per card on the sheet, not two
+    cards = sum(face.name == "front" for _, _, face in sheet_panels(prepare(Registry(), "car-t-side-effects"))[0][1])
+    assert text.count("please read the whole card.") == cards > 1    # one per card on the sheet, not two
     spanish = load_clinic(profile(tmp_path, "name: Clínica\nsettings:\n  clinicians_language: es\n"))
     text = card_text(tmp_path, "car-t-side-effects", "es", clinic=spanish)
-    assert "please read the back" not in text and "For doctors:" not in text
+    assert "please read the whole card" not in text and "For doctors and nurses only:" not in text
 
 
 def test_the_staffs_words_are_marked_english_in_the_html_twin():
@@ -86,7 +89,7 @@ def test_the_staffs_words_are_marked_english_in_the_html_twin():
 
     html = render_html(prepare(Registry(), "car-t-side-effects", locale="ar")).decode()
     assert '<span lang="en" dir="ltr">' in html
-    assert "please read the back" in html.split('<span lang="en" dir="ltr">', 1)[1]
+    assert "please read the whole card" in html.split('<span lang="en" dir="ltr">', 1)[1]
 
 
 def test_a_product_with_longer_label_weeks_changes_every_duration(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pdfread import MM, pdf_fonts, pdf_text
 from pypdf import PdfReader
@@ -62,26 +64,30 @@ def test_a_link_on_a_card_prints_its_words_without_an_annotation(content_copy, t
 
 def test_a_clinic_name_too_long_for_the_card_front_asks_for_a_short_name(run, tmp_path):
     profile = tmp_path / "clinic.yaml"
-    profile.write_text("name: Riverside Cancer Centre at the University Hospital of the Northern Region\n"
+    profile.write_text("name: Riverside Cancer Centre at the University Hospital of the Northern Region, "
+                       "Department of Blood and Marrow Transplant and Cellular Therapy, Adult and Children's Services, "
+                       "North Campus, Building C, Floor 4, and the Riverside Regional Outpatient Infusion Centres of "
+                       "Lakeside, Hillcrest and Old Mill Road\n"
                        "phones: {daytime: '+1 555 0100'}\n")
     # in English the name has a line of its own under the banner (a two-language card names the
     # centre on the staff's banner line instead)
     result = run("build", "car-t-side-effects", "--locale", "en", "--clinic", profile)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "clinic.yaml: the clinic's name takes 2 lines on the front of a wallet card" in result.output
+    assert re.search(r"clinic.yaml: the clinic's name takes \d lines on the front of a wallet card", result.output)
     assert "short_name" in result.output and not list(tmp_path.glob("build/*.pdf"))
     profile.write_text(profile.read_text() + "short_name: Riverside Cancer Centre\n")
     result = run("build", "immunotherapy-side-effects", "--locale", "es", "--clinic", profile)
     assert result.exit_code == 0, result.output
     front = " ".join(PdfReader(str(tmp_path / "build" / "immunotherapy-side-effects.es.a4.pdf")).pages[0]
                      .extract_text().split())  # on the staff's banner line, which may wrap
-    assert front.count("Riverside Cancer Centre") == 8 and "Northern Region" not in front
+    cards = len(card_positions(prepare(Registry(), "immunotherapy-side-effects", locale="es"), panels=2))
+    assert front.count("Riverside Cancer Centre") == cards > 1 and "Northern Region" not in front
 
 
 @pytest.mark.parametrize("module", ["car-t-side-effects", "immunotherapy-side-effects"])
-def test_the_back_ends_its_signs_with_the_recap_in_every_language(tmp_path, module):
+def test_the_team_signs_end_with_the_recap_in_every_language(tmp_path, module):
     """PEMAT item 11: a bold line that sums the card up ("New or worse sign, day or night? Call
-    now.") ends the care team's signs on the back, in the card's language, on every card."""
+    now.") ends the care team's signs inside the folded card, in its language, on every card."""
     from handouts import model as m
     from handouts.content import module_locales
     import subprocess
@@ -94,13 +100,62 @@ def test_the_back_ends_its_signs_with_the_recap_in_every_language(tmp_path, modu
     recaps = set()
     for locale in locales:
         handout = prepare(registry, module, locale=locale, paper="letter")
-        [signs] = [block for block in handout.document.faces[1].blocks if isinstance(block, m.ListBlock)]
+        [signs] = [block for face in handout.document.faces for block in face.blocks if isinstance(block, m.ListBlock)]
         recap = m.plain(signs.recap)
         assert recap and recap not in recaps, locale          # there, and translated
         recaps.add(recap)
         path = tmp_path / f"{locale}.pdf"
         path.write_bytes(render(handout))
-        back = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(path), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        inside = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(path), "-"], capture_output=True, text=True,
+                                check=True).stdout
         key = " ".join(recap.split()[:2]) if " " in recap else recap[:6]   # its first words, or characters
-        assert " ".join(back.split()).count(key) == 8, (locale, key)   # once on each card
+        cards = len(card_positions(handout, panels=2))
+        assert " ".join(inside.split()).count(key) == cards > 1, (locale, key)   # once on each card
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_a_folded_card_opens_on_its_emergency_signs(locale):
+    """Printed on both sides and flipped on the long edge, the panel behind the cover is the one
+    read first when the card is opened (left to right: on the left; right to left: on the right),
+    and the panel behind the back is read next."""
+    from handouts.render.pdf.card import sheet_panels
+
+    handout = prepare(Registry(), "car-t-side-effects", locale=locale)
+    width = handout.layout["card"]["width_mm"] * MM
+    page_width = handout.paper.size[0]
+    outside, inside = (dict(((round(x, 2), round(y, 2)), face.name) for x, y, face in placed)
+                       for _, placed in sheet_panels(handout))
+    assert sorted(outside.values()).count("front") == len(outside) // 2 > 1
+    for (x, y), name in outside.items():  # what lies behind each outside panel
+        behind = inside[(round(page_width - x - width, 2), y)]
+        assert behind == {"front": "inside_first", "back": "inside_second"}[name], (x, name, behind)
+    top = max(y for _, y in outside)
+    row = sorted((x, name) for (x, y), name in outside.items() if y == top)
+    assert [name for _, name in row] == (["back", "front"] if locale == "en" else ["front", "back"])
+    [first] = [block for face in handout.document.faces if face.name == "inside_first" for block in face.blocks]
+    assert first.emergency_signs and not first.team_overleaf   # the team's signs face them
+
+
+def test_a_folded_card_has_fold_marks_outside_the_cards(tmp_path):
+    pymupdf = pytest.importorskip("pymupdf")
+    from handouts.render.pdf.card import card_positions
+
+    handout = prepare(Registry(), "immunotherapy-side-effects")
+    path = tmp_path / "card.pdf"
+    from handouts.render import render
+    path.write_bytes(render(handout))
+    width = handout.layout["card"]["width_mm"] * MM
+    folds = {round(x + width, 1) for x, _ in card_positions(handout, panels=2)}
+    with pymupdf.open(str(path)) as document:
+        for page in document:
+            dashed = {round(d["rect"].x0, 1) for d in page.get_drawings()
+                      if d.get("dashes") not in (None, "[] 0", "[] 0.0") and d["rect"].width < 0.5}
+            assert dashed == folds, (dashed, folds)
+
+
+def test_a_card_with_one_inside_panel_is_refused(run, edit, content_copy):
+    edit("mini-card", "back:\n", "inside_first:\n  - text: Inside.\nback:\n")
+    result = run("check", "--content", content_copy)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert re.search(r"mini-card/module.yaml:\d+: inside_first: a folded card needs both inside panels",
+                     result.output), result.output

@@ -66,20 +66,36 @@ def count_of(wanted: str, text: str, locale: str) -> int:
 @pytest.mark.parametrize("module,locale,paper,variant", ITEMS)
 def test_emergency_box_is_whole_on_page_one_emergency_number_first(catalogue, module, locale, paper, variant):
     handout = handout_of(module, locale, paper, variant)
-    box = next(b for b in handout.document.walk() if isinstance(b, m.Emergency) and b.first_page)
-    text = page_text(pdf_of(catalogue, module, locale, paper, variant), 1)
+    pdf = pdf_of(catalogue, module, locale, paper, variant)
+    boxes = [b for b in handout.document.walk() if isinstance(b, m.Emergency) and b.first_page]
+    box, page = boxes[0], 1
+    cards = cards_on_sheet(handout) if module in CARDS and variant == "standard" else 0
+    if not box.emergency_signs:  # a folded card's cover: which sign means which call, the emergency first
+        text = page_text(pdf, 1)
+        at_emergency, at_team = (found_at(s, text, locale) for s in (box.emergency_heading, box.team_overleaf))
+        assert 0 <= at_emergency < at_team, (box.emergency_heading, text[:600])
+        assert count_of(box.emergency_heading, text, locale) == count_of(box.team_overleaf, text, locale) == cards
+        box, page = boxes[1], 2   # opened, the emergency signs come first
+    text = page_text(pdf, page)
     emergency_line = box.emergency_heading
-    team_line = box.team_heading if box.team_signs else box.team_overleaf
+    team = next((b for b in handout.document.walk() if isinstance(b, m.ListBlock) and b.lead), None)
+    team_line = box.team_heading if box.team_signs else box.team_overleaf or team.lead
     # the last sign's first words: in a list of two columns, pdftotext reads across both, so a sign
     # that wraps in one column is interleaved with its neighbour in the other
     last = " ".join(m.plain(box.emergency_signs[-1]).split()[:4])
     at_emergency, at_team, at_last = (found_at(s, text, locale) for s in (emergency_line, team_line, last))
     assert at_emergency >= 0, (emergency_line, text[:600])
-    assert at_last > at_emergency, (last, text[:600])       # the box is not cut short on page 1
+    assert at_last > at_emergency, (last, text[:600])       # the box is not cut short on its page
     assert at_team > at_emergency, (team_line, text[:600])  # the emergency number comes first
-    if module in CARDS and variant == "standard":           # every front card of the sheet
-        assert count_of(emergency_line, text, locale) == 8
-        assert count_of(team_line, text, locale) == 8
+    if cards:                                               # on every card of the sheet
+        assert count_of(emergency_line, text, locale) == count_of(team_line, text, locale) == cards > 1
+
+
+def cards_on_sheet(handout) -> int:
+    """How many cards the layout puts on a sheet (each has one front)."""
+    from handouts.render.pdf.card import sheet_panels
+
+    return sum(face.name == "front" for _, _, face in sheet_panels(handout)[0][1])
 
 
 def page_fills(pdf, top_margin_mm: float) -> list[tuple[float, float, str]]:
@@ -143,23 +159,19 @@ def test_page_rules(catalogue, module, locale, paper, variant):
 
 
 def card_geometry(pdf, handout, page_index: int):
-    """The cards' rectangles on a page (PyMuPDF coordinates), with every line of text and every
-    drawing on the page."""
+    """The cards' panels on a page (PyMuPDF rectangles, each with its face), with every line of
+    text and every drawing on the page."""
     import pymupdf
 
-    from handouts.render.pdf.card import card_positions
+    from handouts.render.pdf.card import sheet_panels
 
     card = handout.layout["card"]
     w, h = card["width_mm"] * MM, card["height_mm"] * MM
     with pymupdf.open(str(pdf)) as document:
         page = document[page_index]
         height = page.rect.height
-        page_w = page.rect.width
-        rects = []
-        for x, y in card_positions(handout):
-            if page_index == 1:
-                x = page_w - x - w
-            rects.append(pymupdf.Rect(x, height - y - h, x + w, height - y))
+        rects = [(pymupdf.Rect(x, height - y - h, x + w, height - y), face)
+                 for x, y, face in sheet_panels(handout)[page_index][1]]
         spans = [(pymupdf.Rect(span["bbox"]), span["size"], span["text"])
                  for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])
                  for span in line["spans"] if span["text"].strip()]
@@ -202,11 +214,14 @@ def test_wallet_card_can_be_written_on_and_cut(catalogue, module, locale, paper)
     pdf = pdf_of(catalogue, module, locale, paper, "standard")
     keep = 3 * MM
     rule = handout.layout.values["colours"]["rule"].lower()
+    faces = set()
     for page_index in (0, 1):
-        rects, spans, drawings = card_geometry(pdf, handout, page_index)
-        ink = inked_band(pdf, page_index, rects, keep)
-        assert ink == [0] * len(rects), f"ink within 3 mm of a card's cut line (dark pixels per card): {ink}"
-        for rect in rects:
+        panels, spans, drawings = card_geometry(pdf, handout, page_index)
+        # each ID-1 panel keeps 3 mm clear: a card's cut lines, and a folded card's fold
+        ink = inked_band(pdf, page_index, [rect for rect, _ in panels], keep)
+        assert ink == [0] * len(panels), f"ink within 3 mm of a panel's edge (dark pixels per panel): {ink}"
+        for rect, face in panels:
+            faces.add(face.name)
             on_card = [(r, size, text) for r, size, text in spans if r.intersects(rect)]
             assert on_card
             for r, size, text in on_card:
@@ -215,15 +230,17 @@ def test_wallet_card_can_be_written_on_and_cut(catalogue, module, locale, paper)
             # and 5 mm apart; the name and dates on the front at least 4.5 mm apart
             lines = sorted(r.y0 for r, _, d in drawings if r.height < 1 and r.width >= 40 * MM and rect.contains(r)
                            and _hex(d.get("color")) == rule)
-            needed = len(handout.document.furniture.contacts.rows) if page_index == 1 else 3
-            gap = 5 if page_index == 1 else 4.5
-            assert len(lines) == needed, f"{len(lines)} lines to write on"
+            needed = {"back": len(handout.document.furniture.contacts.rows), "front": 3}.get(face.name, 0)
+            gap = 5 if face.name == "back" else 4.5
+            assert len(lines) == needed, f"{len(lines)} lines to write on the {face.name}"
             assert all(b - a >= gap * MM - 0.01 for a, b in zip(lines, lines[1:])), [round((b - a) / MM, 2) for a, b
                                                                                        in zip(lines, lines[1:])]
+    assert faces == {face.name for face in handout.document.faces} >= {"front", "back"}  # each face is drawn
     front = page_text(pdf, 1)
     mark = handout.document.furniture.draft_mark
+    cards = cards_on_sheet(handout)
     if handout.draft:
-        assert mark and count_of(mark, front, locale) == 8  # on every card
+        assert mark and count_of(mark, front, locale) == cards > 1  # on every card
     else:
         assert not mark
 

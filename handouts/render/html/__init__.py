@@ -202,17 +202,20 @@ class Page:
 
 
 def moved_emergencies(document: m.Document) -> tuple[list, list, list]:
-    """Every emergency box of the model, in order, to head the page; the blocks and the faces
-    without them."""
+    """Every emergency box of the model (with signs in it), in order, to head the page; the blocks
+    and the faces without them."""
     found = [(f"b{i}", block) for i, block in enumerate(document.blocks, start=1) if isinstance(block, m.Emergency)]
     blocks = [(f"b{i}", block) for i, block in enumerate(document.blocks, start=1)
               if not isinstance(block, m.Emergency)]
     faces = []
+
+    def moved(block) -> bool:  # a folded card's cover keeps its two calls: the signs they point to come first
+        return isinstance(block, m.Emergency) and bool(block.emergency_signs or block.team_signs)
+
     for number, face in enumerate(document.faces, start=1):
-        found += [(f"f{number}b{i}", block) for i, block in enumerate(face.blocks, start=1)
-                  if isinstance(block, m.Emergency)]
+        found += [(f"f{number}b{i}", block) for i, block in enumerate(face.blocks, start=1) if moved(block)]
         faces.append((face, [(f"f{number}b{i}", block) for i, block in enumerate(face.blocks, start=1)
-                             if not isinstance(block, m.Emergency)]))
+                             if not moved(block)]))
     return found, blocks, faces
 
 
@@ -327,11 +330,14 @@ def render_html(handout: Handout) -> bytes:
     body = [page.node(block, id, top) for id, block in blocks]
     face_nodes = []
     for number, (face, face_blocks) in enumerate(faces, start=1):
+        if face_nodes and face_nodes[-1].block.side == face.side:  # a folded card's inside: one section
+            face_nodes[-1].children.extend(page.node(block, id, inner) for id, block in face_blocks)
+            continue
         level = top.section()
         inner = Outline(level)
-        side = document.furniture.sides[number - 1] if number <= len(document.furniture.sides) else face.name
         children = [page.node(block, id, inner) for id, block in face_blocks]
-        face_nodes.append(Node("face", face, f"f{number}", level, children, {"name": side}))
+        face_nodes.append(Node("face", face, f"f{number}", level, children,
+                               {"name": document.furniture.side(face.side)}))
     fur = document.furniture
     footer_contacts = None
     if fur.contacts is not None and not has_contacts(document):  # who to call is always on the page

@@ -1,7 +1,9 @@
-"""Wallet cards (ID-1, 85.6 x 54 mm): a front and a back, imposed several to a sheet.
+"""Wallet cards (ID-1, 85.6 x 54 mm), imposed several to a sheet: a front and a back, or folded
+cards (two ID-1 panels a side, folded in half: a cover, two panels inside and a back).
 
-The back page is mirrored, so that printed on both sides and flipped on the long edge each back
-lands behind its front. Text that does not fit is an error naming the block, never clipped.
+The second page is mirrored, so that printed on both sides and flipped on the long edge each back
+lands behind its front (and a folded card's inside behind its outside). Text that does not fit is
+an error naming the block, never clipped.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, si
     inner_w, inner_h = card_w - 2 * pad, card_h - 2 * pad - 2 * GLYPH_OVERHANG
     bottom = pad + GLYPH_OVERHANG
     footer = card_footer(handout, styles) if face.name == "back" else \
-        draft_line(handout, styles) if handout.document.furniture.draft_mark else None
+        draft_line(handout, styles) if face.name == "front" and handout.document.furniture.draft_mark else None
     if footer is not None:
         footer_node = StructNode("P")  # read after the face's content, though drawn first
         tagged(footer, footer_node)
@@ -94,7 +96,8 @@ def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, si
         footer.drawOn(canvas, pad, bottom)
         bottom += fh + 0.8
         inner_h -= fh + 0.8
-    ctx = Context(styles, inner_w, inner_h, compact=True, parent=section)
+    folded = any(one.name.startswith("inside") for one in handout.document.faces)
+    ctx = Context(styles, inner_w, inner_h, compact=True, lines=folded, parent=section)
     flow = face_flowables(canvas, handout, face, ctx, inner_h)
     if footer is not None and section is not None:
         section.kids.append(footer_node)
@@ -102,12 +105,13 @@ def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, si
           showBoundary=0).addFromList(flow, canvas)
 
 
-def card_positions(handout: Handout) -> list[tuple[float, float]]:
-    """Lower-left corners of the cards on the front page, in reading order."""
+def card_positions(handout: Handout, panels: int = 1) -> list[tuple[float, float]]:
+    """Lower-left corners of the cards on the front page, in reading order. A folded card is
+    ``panels`` (2) cards wide with no gap between them, and takes as many of the layout's columns."""
     card = handout.layout["card"]
     page_w, page_h = handout.paper.size
-    w, h, gap = card["width_mm"] * mm, card["height_mm"] * mm, card["gap_mm"] * mm
-    cols, rows = card["columns"], card["rows"]
+    w, h, gap = card["width_mm"] * mm * panels, card["height_mm"] * mm, card["gap_mm"] * mm
+    cols, rows = max(1, card["columns"] // panels), card["rows"]
     grid_w, grid_h = cols * w + (cols - 1) * gap, rows * h + (rows - 1) * gap
     if grid_w > page_w or grid_h > page_h:
         raise FitError(f"{cols} x {rows} cards do not fit on {handout.paper.name} paper",
@@ -116,8 +120,9 @@ def card_positions(handout: Handout) -> list[tuple[float, float]]:
     return [(x0 + c * (w + gap), y0 + (rows - 1 - r) * (h + gap)) for r in range(rows) for c in range(cols)]
 
 
-def draw_crop_marks(canvas: Canvas, handout: Handout, positions, size, styles: Styles):
-    """Short lines outside the grid on every cut line, so the cards can be cut with a guillotine."""
+def draw_crop_marks(canvas: Canvas, handout: Handout, positions, size, styles: Styles, panels: int = 1):
+    """Short lines outside the grid on every cut line, so the cards can be cut with a guillotine,
+    and dashed ones on a folded card's fold."""
     w, h = size
     length = handout.layout["card"]["crop_mm"] * mm
     offset = 1.5 * mm
@@ -132,6 +137,44 @@ def draw_crop_marks(canvas: Canvas, handout: Handout, positions, size, styles: S
     for y in ys:
         canvas.line(left - offset, y, left - offset - length, y)
         canvas.line(right + offset, y, right + offset + length, y)
+    canvas.setDash(1, 1)
+    for x in sorted({x + w * part / panels for x, _ in positions for part in range(1, panels)}):
+        canvas.line(x, top + offset, x, top + offset + length)
+        canvas.line(x, bottom - offset, x, bottom - offset - length)
+    canvas.setDash()
+
+
+def sheet_sides(handout: Handout) -> list[tuple[str, list]]:
+    """Each page of the sheet: its side's name and the faces on each card, left to right. Folded
+    (left to right), the outside is the back then the cover, and the inside reads left to right;
+    right to left, both are mirrored, so the card opens the other way."""
+    faces = {face.name: face for face in handout.document.faces}
+    if "inside_first" not in faces:
+        return [("front", [faces["front"]]), ("back", [faces["back"]])]
+    outside, inside = [faces["back"], faces["front"]], [faces["inside_first"], faces["inside_second"]]
+    if handout.document.rtl:
+        outside, inside = outside[::-1], inside[::-1]
+    return [("outside", outside), ("inside", inside)]
+
+
+def sheet_panels(handout: Handout) -> list[tuple[str, list[tuple[float, float, m.Face]]]]:
+    """Each page of the sheet: its side's name, and the lower-left corner and face of every ID-1
+    panel on it, the first card's first. The second page is mirrored, so that printed on both
+    sides and flipped on the long edge each panel lies behind its other side."""
+    card = handout.layout["card"]
+    width = card["width_mm"] * mm
+    sides = sheet_sides(handout)
+    panels = len(sides[0][1])
+    page_w = handout.paper.size[0]
+    pages = []
+    for page, (side, shown) in enumerate(sides):
+        placed = []
+        for x, y in card_positions(handout, panels):
+            if page == 1:
+                x = page_w - x - width * panels
+            placed += [(x + number * width, y, face) for number, face in enumerate(shown)]
+        pages.append((side, placed))
+    return pages
 
 
 def render_card(handout: Handout) -> bytes:
@@ -139,7 +182,9 @@ def render_card(handout: Handout) -> bytes:
     card = handout.layout["card"]
     size = (card["width_mm"] * mm, card["height_mm"] * mm)
     page_w, page_h = handout.paper.size
-    positions = card_positions(handout)
+    pages = sheet_panels(handout)
+    panels = len(sheet_sides(handout)[0][1])   # 2 for a folded card
+    positions = card_positions(handout, panels)
     buffer = io.BytesIO()
     info = document_info(handout)
     root = new_root()
@@ -158,23 +203,25 @@ def render_card(handout: Handout) -> bytes:
         canvas.beginForm(face.name, 0, 0, *size)
         draw_face(canvas, handout, face, styles, size)
         canvas.endForm()
+    # the first card is drawn itself and tagged, a section a face in reading order (whatever page
+    # it is drawn on); the copies are artifacts
+    sections = {face.name: StructNode("Sect") for face in faces} if root is not None else {}
     fur = handout.document.furniture
     note_style = styles.footer.but(align="center")
-    for page, face in enumerate(faces):
-        for number, (x, y) in enumerate(positions):
-            if face.name == "back":
-                x = page_w - x - size[0]  # mirrored: the back of each card lies behind its front
+    for page, (side, placed) in enumerate(pages):
+        for number, (x, y, face) in enumerate(placed):
             canvas.saveState()
             canvas.translate(x, y)
-            if number == 0:  # the first card is drawn itself and tagged; the copies are artifacts
-                draw_face(canvas, handout, face, styles, size, sub(root, "Sect"))
+            if number < panels:
+                draw_face(canvas, handout, face, styles, size, sections.get(face.name))
             else:
                 canvas.doForm(face.name)
             canvas.restoreState()
-        draw_crop_marks(canvas, handout, positions, size, styles)
+        draw_crop_marks(canvas, handout, positions, (size[0] * panels, size[1]), styles, panels)
         runs = [(fur.draft + " ", True, False, None)] if fur.draft else []
         # the draft notice goes on the sheet, not the card: a card has no room for it in every language
-        runs.append((f"{handout.document.title} · {fur.sides[page]} ({page + 1}/2) · {fur.card_instructions}",
+        instructions = fur.fold_instructions if panels > 1 else fur.card_instructions
+        runs.append((f"{handout.document.title} · {fur.side(side)} ({page + 1}/2) · {instructions}",
                      False, False, None))
         note = TextBlock(runs, note_style)
         _, nh = note.wrap(page_w - 40 * mm, 20 * mm)
@@ -184,6 +231,8 @@ def render_card(handout: Handout) -> bytes:
             draw_online(canvas, handout, styles, positions, online)
         canvas.showPage()
     canvas.save()
+    if root is not None:
+        root.kids += [sections[face.name] for face in faces]
     if fur.web and root is not None:
         root.kids.append(online)
     return tag_pdf(buffer.getvalue(), root, lang=handout.locale)

@@ -35,6 +35,7 @@ class Context:
     page_height: float
     stacked: bool = False     # one column (large print): tables become one point after another
     compact: bool = False     # a wallet card face: tight, no link annotations
+    lines: bool = False       # a folded card's panel: room for one sign per line, and headings
     body_style: TextStyle | None = None   # body text here (steps and table cells have their own)
     parent: StructNode | None = None      # the structure element new blocks go under (tagged PDF)
 
@@ -171,12 +172,15 @@ def pictured(block: TextBlock, icon: m.Pictogram | None, styles: Styles, parent:
 
 @handles(m.ListBlock)
 def list_block(node: m.ListBlock, ctx: Context) -> list:
-    if ctx.compact and len(node.items) > 4:  # a card's list of signs: one run of text, signs set apart by dots
+    if ctx.compact and len(node.items) > 4 and not ctx.lines:  # a flat card's signs: one run, set apart by dots
         return [tagged(run_in(node.lead, node.items, ctx.body, node.recap), ctx.tag("P"))]
-    lead = [tagged(plain_para(node.lead, ctx.styles.body_bold.but(keep_with_next=True)), ctx.tag("P"))] \
-        if node.lead else []
+    lead_style = ctx.styles.body_bold.but(keep_with_next=True)
+    lead = [tagged(pictured(plain_para(node.lead, lead_style), node.icon, ctx.styles, ctx.parent, ctx.compact),
+                   ctx.tag("P"))] if node.lead else []
     recap = [tagged(para(node.recap, ctx.styles.body_bold), ctx.tag("P"))] if node.recap else []
-    return lead + list_items(node, ctx.body, ctx.parent) + recap
+    # on a folded card's panel the signs sit as close as the emergency box's
+    body = ctx.body.but(space_after=ctx.body.size * 0.15) if ctx.compact else ctx.body
+    return lead + list_items(node, body, ctx.parent) + recap
 
 
 @handles(m.Step)
@@ -331,7 +335,11 @@ def emergency(node: m.Emergency, ctx: Context) -> list:
 
     if ctx.compact:
         # no title row on a card: the warning edge marks the box, and every millimetre counts
-        rows = [[p(run_in(node.emergency_heading, node.emergency_signs, body), node.emergency_icon)]]
+        if ctx.lines and node.emergency_signs:  # a folded card's panel: a sign a line
+            rows = [[p(plain_para(node.emergency_heading, bold), node.emergency_icon)],
+                    [list_items(m.ListBlock(node.emergency_signs), body, section)]]
+        else:
+            rows = [[p(run_in(node.emergency_heading, node.emergency_signs, body), node.emergency_icon)]]
         if node.team_overleaf:
             rows.append([p(plain_para(node.team_overleaf, bold), node.team_icon)])
         if node.team_signs:
@@ -543,7 +551,9 @@ BLANK = "_" * 18
 def contact_block(node: m.ContactBlock, ctx: Context) -> list:
     styles = ctx.styles
     if ctx.compact:  # a card: a line for each number, long and far enough apart to write on
-        flow = [tagged(plain_para(node.clinic, styles.body_bold), ctx.tag("P"))] if node.clinic else []
+        # a folded card has room for a heading ("Phone numbers")
+        flow = [tagged(plain_para(node.title, styles.body_bold), ctx.tag("H2"))] if ctx.lines and node.title else []
+        flow += [tagged(plain_para(node.clinic, styles.body_bold), ctx.tag("P"))] if node.clinic else []
         rows = label_rows([(row.label, row.number or "") for row in node.rows], styles, ctx.width, lined=True,
                           row_height=PEN_GAP, parent=ctx.parent)
         # room under the last line for the pen, when it is left blank to write on
