@@ -133,6 +133,9 @@ _CARD_BLOCK = OneOf(options={
     }),
     "contacts": Bool(doc="who to call: a line for each phone number (or the clinic's numbers)"),
     "calls": Bool(doc="a folded card's cover: the two calls in two lines, which sign means which call"),
+    "fever": Text(doc="a line on fever (what temperature, whom to call), beside a thermometer"),
+    "note": Bool(doc="the emergency box's note (to the caregiver; when the team does not answer) as a line "
+                     "of its own, out of the box: on a folded card, under the fever line"),
 })
 
 KIND_FIELDS = {
@@ -224,7 +227,7 @@ def module_problems(name: str, path: Path, shown: str) -> tuple[LocatedDict | No
     if kind == "card" and isinstance(data.get("emergency"), dict) is False:
         for face in CARD_FACES:
             for index, block in enumerate(data.get(face) or []):
-                if isinstance(block, dict) and (block.get("emergency") or block.get("team_signs")):
+                if isinstance(block, dict) and (block.get("emergency") or block.get("team_signs") or block.get("note")):
                     problems.append(Problem(shown, data[face].line_of(index), f"{face}[{index + 1}]: "
                                             f"'{next(iter(block))}' draws the module's 'emergency:', which it lacks"))
     for index, section in enumerate(data.get("sections") or []):

@@ -355,9 +355,13 @@ def isolated(text: str, rtl: bool, pattern: str = ISOLATE) -> str:
 
 
 def contact_block(words: dict, clinic: Clinic, rtl: bool = False) -> m.ContactBlock:
-    """Who to call: the clinic's numbers, or blank lines to write them on."""
+    """Who to call: the clinic's numbers, or blank lines to write them on. The emergency line
+    prints the clinic's ``settings.emergency_number`` when its ``phones:`` has no emergency
+    number: a blank line there invites the clinic's own number, and a seizure should get 911."""
+    numbers = {**clinic.phones}
+    numbers.setdefault("emergency", (clinic.settings or {}).get("emergency_number"))
     rows = tuple(m.ContactRow(kind, words["label"].format(label=words[kind]),
-                              isolated(clinic.phones.get(kind) or "", rtl) or None)
+                              isolated(str(numbers.get(kind) or ""), rtl) or None)
                  for kind in ("daytime", "after_hours", "emergency"))
     address = "\n".join(isolated(line, rtl, FIRST_STRONG) for line in (clinic.address or "").splitlines())
     return m.ContactBlock(words["contacts"], isolated(clinic.name or "", rtl, FIRST_STRONG), rows, address,
@@ -521,7 +525,7 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
         blocks = []
         for index, block in enumerate(data[face], start=1):
             (kind, value), = block.items()
-            if whole_page and kind in ("emergency", "team_signs", "contacts", "calls"):
+            if whole_page and kind in ("emergency", "team_signs", "contacts", "calls", "note"):
                 continue
             key = f"{face}[{index}].{kind}"
             where = m.Source(module.shown, line_for(module, key), key)
@@ -556,8 +560,14 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
                 blocks.append(m.WriteOnLines(labels, where, keys=keys))
             elif kind == "contacts" and value:  # the centre's name is on the front, under the banner
                 contacts = replace(fur.contacts, clinic="") if fur.clinic and not whole_page else fur.contacts
-                # a folded card has room for a heading that says what the lines are for
-                blocks.append(replace(contacts, title=words["card_phones"]) if folded else contacts)
+                # a folded card has room for a heading, for labels that say whose number it is, and
+                # for the calls' pictograms: a key from the signs inside to the number to call
+                blocks.append(replace(contacts, title=words["card_phones"], rows=tuple(
+                    replace(row, label=words["label"].format(label=words[f"card_{row.kind}"]),
+                            icon=pictogram(words, "emergency" if row.kind == "emergency" else "team"))
+                    for row in contacts.rows)) if folded else contacts)
+            elif kind == "fever":  # beside a thermometer
+                blocks.append(m.Paragraph(m.joined(value), where, icon=pictogram(words, "fever")))
             elif kind == "calls" and value:  # which sign means which call, in two lines
                 blocks.append(m.Emergency(words["emergency_title"], words["calls_emergency"], (), "",
                                           team_overleaf=words["calls_team"], source=where,
@@ -565,10 +575,12 @@ def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Fu
                                           team_icon=pictogram(words, "team")))
             elif kind == "emergency" and value:
                 box = replace(emergency_block(data, sources, words, fur, card_front=True), source=where)
-                note = data["emergency"].get("note")
-                if folded:  # the team's signs face these: no line points to them, and there is room for the note
-                    box = replace(box, team_overleaf="", note=m.joined(note) if note else ())
-                blocks.append(box)
+                # folded, the team's signs face these: no line points to them
+                blocks.append(replace(box, team_overleaf="") if folded else box)
+            elif kind == "note" and value and data["emergency"].get("note"):
+                # out of the emergency box: inside it, "if you cannot reach your team" read as
+                # "try the team first" for a seizure
+                blocks.append(m.Paragraph(m.joined(data["emergency"]["note"]), sources.get("emergency.note", where)))
             elif kind == "team_signs" and value:
                 signs = listed(data["emergency"]["call_team"])
                 recap = data["emergency"].get("recap")

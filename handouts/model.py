@@ -152,6 +152,7 @@ class Paragraph:
     role: str = "body"         # body, lead (subtitle), small, caption, for_doctors (a card's line for
                                # other clinicians), to_staff (a card's line asking them to read it),
                                # clinic (a card's treating centre, under its banner)
+    icon: "Pictogram | None" = None   # a visual aid beside it, a few lines tall (a card's thermometer)
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,7 @@ class ContactRow:
     kind: str                  # daytime, after_hours, emergency
     label: str
     number: str | None         # None: a blank line to write the number on
+    icon: "Pictogram | None" = None   # a folded card's: the call's pictogram, the key to its signs
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def test_car_t_card_outside_and_inside(built):
     assert outside.count("I had CAR-T cell therapy") == cards > 1
     assert outside.count("Infusion date(s)") == cards and "CAR-T medicine" in outside
     # the cover says which sign means which call, and what to do when the team does not answer
-    assert outside.count("Emergency signs, inside: call your emergency number now.") == cards
+    assert outside.count("Emergency signs inside this card: call your emergency number now.") == cards
     assert outside.count("No answer, or not sure? Call your emergency number.") == cards
     assert outside.count("Phone numbers") == outside.count("For doctors and nurses only:") == cards
     # opened: the emergency signs, then the team's (Letter: °F first)

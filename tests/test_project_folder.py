@@ -184,7 +184,7 @@ def test_a_new_language_gets_its_own_notice(run, tmp_path, clinic_folder):
     assert without.exit_code == 0, without.output
     assert "_common [pt-BR]: '_common.card_notice' is missing, English used" in without.output
     write_catalogue(clinic_folder / "_common/locales/pt-BR.po", "pt-BR",
-                    {"Not medical advice.": "Não é aconselhamento médico.",
+                    {"Carry this card. Show it to any doctor or nurse.": "Não é aconselhamento médico.",
                      "Draft translation: not yet checked by a clinician.": "Tradução em rascunho."})
     result = run("build", "mini-card", "-l", "pt-BR", "--content", clinic_folder, "-o", "pt")
     assert result.exit_code == 0, result.output
@@ -196,7 +196,7 @@ def test_a_new_language_gets_its_own_notice(run, tmp_path, clinic_folder):
 
 def test_own_common_catalogue_replaces_the_bundled_one(run, tmp_path, clinic_folder):
     write_catalogue(clinic_folder / "_common/locales/es.po", "es",
-                    {"Not medical advice.": "No es consejo médico (clínica)."})
+                    {"Carry this card. Show it to any doctor or nurse.": "No es consejo médico (clínica)."})
     result = run("build", "mini-card", "-l", "es", "--content", clinic_folder)
     assert result.exit_code == 0, result.output
     assert "No es consejo médico (clínica)." in pdf_text(tmp_path / "build/mini-card.es.a4.pdf")
@@ -204,18 +204,19 @@ def test_own_common_catalogue_replaces_the_bundled_one(run, tmp_path, clinic_fol
 
 def test_i18n_update_starts_a_clinics_common_catalogue_from_the_bundled_one(run, clinic_folder):
     (clinic_folder / "_common").mkdir()
-    (clinic_folder / "_common/strings.yaml").write_text('card_notice: "Not medical advice. Ask us."\n')
+    (clinic_folder / "_common/strings.yaml").write_text('card_notice: "Carry this card. Show it to any doctor."\n')
     assert run("i18n", "extract", "--content", clinic_folder).exit_code == 0
     template = (clinic_folder / "_common/locales/messages.pot").read_text()
-    assert 'msgid "Not medical advice. Ask us."' in template
+    assert 'msgid "Carry this card. Show it to any doctor."' in template
     assert run("i18n", "update", "--locale", "es", "--content", clinic_folder).exit_code == 0
     with open(clinic_folder / "_common/locales/es.po", "rb") as file:
         ours = read_po(file, locale="es")
     with open(bundled_dir("content") / "_common/locales/es.po", "rb") as file:
         bundled = read_po(file, locale="es")
     assert ours.get("Words to know").string == bundled.get("Words to know").string != ""
-    reworded = ours.get("Not medical advice. Ask us.")
-    assert reworded.fuzzy and reworded.string == "No es consejo médico."  # the old Spanish, to check
+    reworded = ours.get("Carry this card. Show it to any doctor.")
+    old = bundled.get("Carry this card. Show it to any doctor or nurse.").string
+    assert reworded.fuzzy and reworded.string == old != ""  # the bundled Spanish, to check
     status = run("i18n", "status", "--content", clinic_folder)
     assert "_common" in status.output
 
@@ -342,7 +343,7 @@ def test_a_regional_locale_falls_back_to_its_language(run, tmp_path, fixtures, c
     assert "mini-card/locales/es.po" in caplog.text
     pdf = tmp_path / "build/mini-card.es-MX.a4.pdf"
     text = pdf_text(pdf)
-    assert "Recibí un tratamiento de prueba" in text and "No es consejo médico." in text  # module and common
+    assert "Recibí un tratamiento de prueba" in text and "Lleve esta tarjeta." in text  # module and common
     assert PdfReader(str(pdf)).trailer["/Root"]["/Lang"] == "es-MX"
     out = one_line_error(run("build", "mini-card", "-l", "pt-BR", "--content", fixtures / "content"), code=2)
     assert "no 'pt-BR' translation" in out

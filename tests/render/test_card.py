@@ -8,6 +8,7 @@ import pytest
 from pdfread import MM, pdf_fonts, pdf_text
 from pypdf import PdfReader
 
+from handouts import model as m
 from handouts.build import build_handouts, prepare
 from handouts.registry import Registry
 from handouts.render.pdf.card import card_positions
@@ -21,7 +22,9 @@ def test_eight_cards_front_and_back(fixtures, tmp_path, paper):
     front, back = (" ".join(p.extract_text().split()) for p in reader.pages)
     assert front.count("I had a test treatment") == 8
     assert back.count("Call right away if you have") == 8
-    assert back.count("Version 0.1 · Reviewed January 31, 2026 · Not medical advice.") == 8
+    assert back.count("Version 0.1 · Reviewed January 31, 2026 · Carry this card. Show it to any doctor or nurse.") == 8
+    # the medical-advice notice is on the sheet, under the cards, once
+    assert back.count("It does not replace medical advice.") == 1
     assert "Do not drive for 2 weeks." in back
     assert all(pdf_fonts(pdf).values())
 
@@ -132,8 +135,9 @@ def test_a_folded_card_opens_on_its_emergency_signs(locale):
     top = max(y for _, y in outside)
     row = sorted((x, name) for (x, y), name in outside.items() if y == top)
     assert [name for _, name in row] == (["back", "front"] if locale == "en" else ["front", "back"])
-    [first] = [block for face in handout.document.faces if face.name == "inside_first" for block in face.blocks]
-    assert first.emergency_signs and not first.team_overleaf   # the team's signs face them
+    first = [block for face in handout.document.faces if face.name == "inside_first" for block in face.blocks]
+    assert isinstance(first[0], m.Emergency) and first[0].emergency_signs   # opened, the emergency signs first
+    assert not first[0].team_overleaf   # the team's signs face them
 
 
 def test_a_folded_card_has_fold_marks_outside_the_cards(tmp_path):
@@ -159,3 +163,36 @@ def test_a_card_with_one_inside_panel_is_refused(run, edit, content_copy):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert re.search(r"mini-card/module.yaml:\d+: inside_first: a folded card needs both inside panels",
                      result.output), result.output
+
+
+def test_the_emergency_line_prints_the_clinics_emergency_number(tmp_path):
+    """A profile with settings.emergency_number and no phones.emergency prints that number on the
+    emergency line (a blank line there invites the clinic's own number, and a seizure needs 911);
+    the care team's lines stay blank to write on."""
+    from handouts.clinic import load_clinic
+    from handouts.render import render
+
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text("name: Riverside\nsettings:\n  emergency_number: '112'\n", encoding="utf-8")
+    handout = prepare(Registry(), "car-t-side-effects", clinic=load_clinic(profile))
+    [contacts] = [block for block in handout.document.walk() if isinstance(block, m.ContactBlock)]
+    assert [(row.kind, row.number) for row in contacts.rows] == [("daytime", None), ("after_hours", None),
+                                                                  ("emergency", "112")]
+    path = tmp_path / "card.pdf"
+    path.write_bytes(render(handout))
+    outside = " ".join(PdfReader(str(path)).pages[0].extract_text().split())
+    cards = outside.count("I had CAR-T cell therapy")
+    assert outside.count("Emergency number: 112") == cards > 1
+
+
+def test_on_a_folded_card_the_note_stands_out_of_the_emergency_box():
+    """"If you cannot reach your team..." inside the emergency box read as "try the team first" for
+    a seizure: on the folded cards it is a line of its own after the fever line."""
+    for module in ("car-t-side-effects", "immunotherapy-side-effects"):
+        handout = prepare(Registry(), module)
+        [inside] = [face for face in handout.document.faces if face.name == "inside_first"]
+        box, *rest = inside.blocks
+        note = str(Registry().module(module).data["emergency"]["note"])
+        assert isinstance(box, m.Emergency) and box.emergency_signs and not box.note
+        after = [m.plain(block.content) for block in rest if isinstance(block, m.Paragraph)]
+        assert after and after[-1] == note.replace("{emergency_number}", "your emergency number"), after

@@ -162,3 +162,57 @@ def test_the_html_twin_shows_each_pictogram_with_its_text_alternative(locale):
     first_x = float(polygons[0].split()[0].split(",")[0])
     plain_x = handset(False)[0][0] * 100
     assert abs(first_x - ((100 - plain_x) if locale == "ar" else plain_x)) < 0.1
+
+
+def test_the_thermometer_stands_in_its_square_and_mirrors_its_marks():
+    """A tube and a bulb in the care team's colour, the page inside them, and three marks on the
+    side the text comes from: the right of the tube, the left in a right-to-left handout."""
+    plain, mirrored = shapes("fever"), shapes("fever", mirrored=True)
+    assert {shape.fill for shape in plain} == {"accent", "white"} and not any(shape.stroke for shape in plain)
+    points = [p for shape in plain for p in shape.points] + \
+        [(x + dx * r, y + dy * r) for shape in plain if shape.circle for x, y, r in [shape.circle]
+         for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1))]
+    assert all(-1e-9 <= x <= 1 and -1e-9 <= y <= 1 for x, y in points)
+    marks = [shape for shape in plain if len(shape.points) == 4 and min(x for x, _ in shape.points) > 0.6]
+    assert len(marks) == 3
+    mirrored_marks = [shape for shape in mirrored if len(shape.points) == 4 and max(x for x, _ in shape.points) < 0.4]
+    assert sorted(sorted((round(1 - x, 6), y) for x, y in shape.points) for shape in mirrored_marks) == \
+        sorted(sorted((round(x, 6), y) for x, y in shape.points) for shape in marks)
+    # the reading reaches the longest mark, the one to call at
+    [reading] = [shape for shape in plain if len(shape.points) == 4 and shape not in marks]
+    longest = max(marks, key=lambda shape: max(x for x, _ in shape.points))
+    top = max(y for _, y in reading.points)
+    assert min(y for _, y in longest.points) < top < max(y for _, y in longest.points)
+
+
+@pytest.mark.parametrize("module", ["car-t-side-effects", "immunotherapy-side-effects"])
+def test_a_folded_cards_thermometer_and_phone_lines_are_figures_before_their_words(module):
+    """In every language of the card: the fever line has a thermometer, and each phone line on the
+    back the pictogram of its call (the emergency number's square, the team's circle), each a
+    ``Figure`` with its translated /Alt just before the paragraph it belongs to; the HTML twin
+    draws them with the same text alternatives."""
+    import re
+
+    locales = module_locales(Registry().module(module))
+    assert {"en", "ar", "hi", "zh-Hans"} <= set(locales)
+    alts = set()
+    for locale in locales:
+        handout = prepare(Registry(), module, locale=locale)
+        fever = [block for block in handout.document.walk() if isinstance(block, m.Paragraph) and block.icon]
+        contacts = [block for block in handout.document.walk() if isinstance(block, m.ContactBlock)]
+        assert [block.icon.kind for block in fever] == ["fever"] and len(contacts) == 1, locale
+        rows = contacts[0].rows
+        assert [row.icon.kind for row in rows] == ["emergency" if row.kind == "emergency" else "team" for row in rows]
+        figures = figures_in_order(render(handout))
+        assert (fever[0].icon.alt, "/P") in figures, (locale, figures)
+        # the back is read last: its phone lines' pictograms are the last figures but the QR code's
+        on_back = [(alt, after) for alt, after in figures if alt in {row.icon.alt for row in rows}][-len(rows):]
+        assert on_back == [(row.icon.alt, "/P") for row in rows], (locale, figures)
+        alts.add(fever[0].icon.alt)
+        page = render(handout, "html").decode("utf-8")
+        assert re.search(rf'<div class="pictured"><svg class="pictogram" viewBox="0 0 100 100" role="img" '
+                         rf'aria-label="{re.escape(fever[0].icon.alt)}">', page), locale
+        for row in rows:
+            assert re.search(rf'<dt><svg class="pictogram" [^>]*aria-label="{re.escape(row.icon.alt)}">.*?</svg>'
+                             rf'{re.escape(row.label)}</dt>', page, re.S), (locale, row.label)
+    assert len(alts) == len(locales)   # translated in each

@@ -229,16 +229,35 @@ def render_card(handout: Handout) -> bytes:
         if page == 0 and fur.web:
             online = StructNode("Sect") if root is not None else None  # read after the back, though drawn on page 1
             draw_online(canvas, handout, styles, positions, online)
+        if page == 1:
+            notice = StructNode("P") if root is not None else None
+            draw_sheet_notice(canvas, handout, styles, positions, notice)
         canvas.showPage()
     canvas.save()
     if root is not None:
-        root.kids += [sections[face.name] for face in faces]
+        root.kids += [sections[face.name] for face in faces] + [notice]
     if fur.web and root is not None:
         root.kids.append(online)
     return tag_pdf(buffer.getvalue(), root, lang=handout.locale)
 
 
 PRINTER_MARGIN = 6 * mm   # most office printers leave the outer 4 to 6 mm blank
+
+
+def draw_sheet_notice(canvas: Canvas, handout: Handout, styles: Styles, positions, node: StructNode | None) -> None:
+    """The medical-advice notice under the cards of the sheet's second page, for the nurse and
+    the patient given the whole sheet: the card itself says "carry this card", as a card whose
+    job is "call now" should (two PEMAT-P reviewers read "not medical advice" there as telling
+    staff to discount it)."""
+    crop = (handout.layout["card"]["crop_mm"] + 1.5) * mm
+    room = min(y for _, y in positions) - crop - 1 * mm - PRINTER_MARGIN
+    page_w = handout.paper.size[0]
+    block = tagged(plain_para(handout.document.furniture.notice, styles.footer.but(align="center")), node)
+    _, height = block.wrap(page_w - 40 * mm, room)
+    if height > room:
+        raise FitError(f"the medical-advice notice does not fit under the cards of a {handout.paper.name} sheet in "
+                       f"'{handout.locale}'", path=handout.layout.files[0], hint="use fewer rows of cards")
+    block.drawOn(canvas, 20 * mm, PRINTER_MARGIN + room - height)
 
 
 def draw_online(canvas: Canvas, handout: Handout, styles: Styles, positions, section: StructNode | None) -> None:

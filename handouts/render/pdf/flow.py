@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reportlab.lib import colors
-from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from handouts import model as m
 from handouts.render.pdf.styles import Styles
@@ -126,7 +126,50 @@ def paragraph(node: m.Paragraph, ctx: Context) -> list:
     styles = ctx.styles
     style = {"lead": styles.subtitle, "small": styles.small, "caption": styles.caption,
              "clinic": styles.body_bold}.get(node.role, ctx.body)
+    if node.icon is not None:
+        return [beside_picture(node, style, ctx)]
     return [tagged(para(node.content, style), ctx.tag("P"))]
+
+
+class PictogramFlowable(Flowable):
+    """A pictogram drawn on its own, ``size`` points square, as a tagged ``Figure`` (its /Alt)."""
+
+    def __init__(self, kind: str, size: float, colours: dict, mirrored: bool, struct: StructNode | None):
+        super().__init__()
+        self.kind, self.size, self.colours, self.mirrored, self.struct = kind, size, colours, mirrored, struct
+
+    def wrap(self, available_width, available_height):
+        return self.size, self.size
+
+    def draw(self):
+        from handouts.render.pdf.pictograms import draw_pictogram
+        from handouts.render.pdf.tags import Marked
+
+        with Marked(self.canv, self.struct):
+            draw_pictogram(self.canv, self.kind, 0, 0, self.size, self.colours, mirrored=self.mirrored)
+
+
+PICTURE_LINES = 3   # a paragraph's picture is as tall as three of its lines (a card's),
+PICTURE_MAX = 14 * 72 / 25.4   # and never more than 14 mm (large print's lines are 9.5 mm)
+
+
+def beside_picture(node: m.Paragraph, style: TextStyle, ctx: Context) -> Table:
+    """A paragraph with its picture at the start side, a few lines tall: a visual aid with its
+    caption (a card's thermometer beside the fever line). The picture is read first, as a
+    ``Figure`` whose /Alt names it, then the paragraph."""
+    styles = ctx.styles
+    size = min(style.leading * PICTURE_LINES, PICTURE_MAX)
+    gap = style.size * 0.6
+    picture = PictogramFlowable(node.icon.kind, size, styles.colours, styles.rtl,
+                                ctx.tag("Figure", alt=node.icon.alt))
+    text = tagged(para(node.content, style.but(space_after=0)), ctx.tag("P"))
+    cells, widths = mirrored([picture, text], [size + gap, ctx.width - size - gap], styles.rtl)
+    table_ = grid([cells], widths, styles, [
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+    table_.spaceAfter = style.space_after
+    return table_
 
 
 def list_items(node: m.ListBlock, style: TextStyle, parent: StructNode | None) -> list:
@@ -485,15 +528,22 @@ class PictureWithCaption(KeepTogether):
 
 
 def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: float | None = None,
-               parent: StructNode | None = None, private: bool = False) -> Table:
+               parent: StructNode | None = None, private: bool = False, icons=()) -> Table:
     """Label: value rows; with ``lined``, an empty line to write on after each label (rows with
     nothing to write are at least ``row_height`` apart, room for a pen; a printed number needs none).
     Each row is one paragraph to a screen reader: the label, then the number. ``private`` values
-    (a patient's details) are kept out of the shaping cache."""
+    (a patient's details) are kept out of the shaping cache. ``icons`` (a pictogram or None a row)
+    stand before the labels."""
+    icons = icons or (None,) * len(rows)
     labels = [plain_para(label, styles.body) for label, _ in rows]
+    for para_, icon in zip(labels, icons):  # tagged below, each before its row
+        if icon is not None:
+            para_.with_icon(icon.kind, styles.colours, None, scale=2.0)
     share = label_share(labels, width, styles.body.leading)
     cells, widths = [], [width * share, width * (1 - share)]
-    for (label, value), para_ in zip(rows, labels):
+    for (label, value), para_, icon in zip(rows, labels, icons):
+        if icon is not None:
+            para_.icon_struct = sub(parent, "Figure", alt=icon.alt)
         line = sub(parent, "P")
         block = TextBlock([(value, True, False, None)], styles.body) if value else ""
         if block:
@@ -555,7 +605,7 @@ def contact_block(node: m.ContactBlock, ctx: Context) -> list:
         flow = [tagged(plain_para(node.title, styles.body_bold), ctx.tag("H2"))] if ctx.lines and node.title else []
         flow += [tagged(plain_para(node.clinic, styles.body_bold), ctx.tag("P"))] if node.clinic else []
         rows = label_rows([(row.label, row.number or "") for row in node.rows], styles, ctx.width, lined=True,
-                          row_height=PEN_GAP, parent=ctx.parent)
+                          row_height=PEN_GAP, parent=ctx.parent, icons=[row.icon for row in node.rows])
         # room under the last line for the pen, when it is left blank to write on
         rows.spaceAfter = styles.space * (1.5 if not node.rows[-1].number else 1.0)
         return flow + [rows]
