@@ -33,7 +33,7 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from serve_live import live_server  # noqa: E402 - tests/ is not a package
+from serve_live import TOKENS, live_server  # noqa: E402 - tests/ is not a package
 
 CARD = "car-t-side-effects"
 SHEET = "immunotherapy-vs-car-t"
@@ -109,6 +109,7 @@ class Client:
         address = urllib.parse.urlsplit(url)
         self.host, self.port = address.hostname, address.port
         self.connection = None
+        self.token = TOKENS[url]   # the server's access token, sent as a script sends it
 
     def post(self, path: str, body: bytes) -> float:
         started = time.perf_counter()
@@ -117,7 +118,8 @@ class Client:
                 if self.connection is None:
                     self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
                 self.connection.request("POST", path, body=body,
-                                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+                                        headers={"Content-Type": "application/x-www-form-urlencoded",
+                                                 "Authorization": f"Bearer {self.token}"})
                 response = self.connection.getresponse()
                 data = response.read()
                 break

@@ -192,19 +192,25 @@ def _progress(total: int):
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="The interface to listen on; another than loopback needs an access token.")
+              help="The interface to listen on; every interface (0.0.0.0) needs --allowed-host.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--clinic", "-c", type=click.Path(dir_okay=False), default=None,
               help="A clinic profile (YAML) with your name and phone numbers.")
 @click.option("--project", "project_file", type=click.Path(dir_okay=False), default=None,
               help="A project file (default: handouts.yaml here, if there is one): its languages and papers.")
 @click.option("--token-file", type=click.Path(dir_okay=False), default=None,
-              help="A file whose first line is the access token (else $HANDOUTS_TOKEN).")
+              help="A file whose first line is the access token (else $HANDOUTS_TOKEN; else a new one, "
+                   "printed in the address to open).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True,
+              help="A name or address other computers open the app at (repeat for several).")
+@click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True,
+              help="The reverse proxies trusted to say the client's address and scheme.")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
               help="Render processes (default: the cores).")
 @content_option
 @layouts_option
-def serve(host, port, clinic, project_file, token_file, workers, content, layouts):
+def serve(host, port, clinic, project_file, token_file, workers, content, layouts, allowed_hosts,
+          forwarded_allow_ips):
     """Make handouts in the browser at http://127.0.0.1:8000 (needs: pip install 'handouts[serve]')."""
     from handouts.batch import default_jobs
     from handouts.clinic import load_clinic
@@ -217,18 +223,30 @@ def serve(host, port, clinic, project_file, token_file, workers, content, layout
     clinic = clinic or project.clinic
     profile = load_clinic(clinic) if clinic else None
     token = read_token(token_file)
-    check_binding(host, token)
+    check_binding(host, tuple(allowed_hosts))
     from handouts.serve.app import Options
+    from handouts.serve.session import make_token
+
+    made = token is None   # Jupyter's way: a fresh token, printed in the address to open
+    token = token or make_token()
 
     locales = () if project.locales == ["all"] else tuple(project.locales or ())
     options = Options(content=tuple(content) or tuple(project.content),
                       layouts=tuple(layouts) or tuple(project.layouts),
                       clinic=str(clinic) if clinic else None, locales=locales, papers=tuple(project.papers or ()),
                       default_paper=(profile.paper if profile and profile.paper else None) or "a4",
-                      token=token, host=host, workers=workers or project.jobs or default_jobs())
-    click.echo(f"handouts: open http://{host if ':' not in host else '[' + host + ']'}:{port}/ "
-               "(Ctrl-C stops)", err=True)
-    run(options, port)
+                      token=token, host=host, workers=workers or project.jobs or default_jobs(),
+                      allowed_hosts=tuple(allowed_hosts))
+    shown = host if ":" not in host else f"[{host}]"
+    if shown in ("0.0.0.0", "[::]"):
+        shown = allowed_hosts[0]
+    # the address with a fresh token goes to standard output, never to the log (standard error)
+    if made:
+        click.echo(f"handouts: open http://{shown}:{port}/?token={token}")
+    else:
+        click.echo(f"handouts: open http://{shown}:{port}/?token=... (the token from your token file)")
+    click.echo("handouts: Ctrl-C stops", err=True)
+    run(options, port, forwarded_allow_ips)
 
 
 @main.command()

@@ -2,13 +2,16 @@
 loopback (a browser, concurrent clients, the patient-details marker search).
 
 Its log (stdout and stderr) goes to a file the test can read, and its ``TMPDIR`` is a folder of
-the test's own, so a test can show that nothing was written there.
+the test's own, so a test can show that nothing was written there. It always has an access token
+(``token``; a fresh strong one unless the test gives its own), which ``TOKENS`` keeps by address
+for the helpers that ask it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -20,12 +23,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+TOKENS: dict[str, str] = {}   # each running server's access token, by its address
+
+
 @dataclass
 class LiveServer:
     url: str
     process: subprocess.Popen
     log: Path
     tmp: Path
+    token: str = ""
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -40,8 +47,9 @@ def free_port() -> int:
 @contextlib.contextmanager
 def live_server(folder: Path, *args: str, env: dict | None = None, timeout: float = 60.0, token: str | None = None):
     """Start ``handouts serve`` on a free loopback port, wait until it answers, stop it after.
-    With an access token (``token``, else ``HANDOUTS_TOKEN`` in ``env``) it is asked with it."""
-    token = token or (env or {}).get("HANDOUTS_TOKEN")
+    It is asked with its access token (``token``, else ``HANDOUTS_TOKEN`` in ``env``, else a new one)."""
+    token = token or (env or {}).get("HANDOUTS_TOKEN") or secrets.token_urlsafe(32)
+    env = {**(env or {}), "HANDOUTS_TOKEN": token}
     port = free_port()
     tmp = folder / "server-tmp"
     tmp.mkdir(parents=True, exist_ok=True)
@@ -69,8 +77,10 @@ def live_server(folder: Path, *args: str, env: dict | None = None, timeout: floa
             if time.monotonic() > deadline:
                 raise RuntimeError(f"handouts serve did not answer in {timeout} s:\n{log.read_text()}")
             time.sleep(0.2)
-        yield LiveServer(url, process, log, tmp)
+        TOKENS[url] = token
+        yield LiveServer(url, process, log, tmp, token)
     finally:
+        TOKENS.pop(url, None)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGINT)
             try:

@@ -24,7 +24,8 @@ with warnings.catch_warnings():   # "Using `httpx` with `starlette.testclient` i
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from handouts.serve.app import MAX_BODY, PAGE_POLICY, TOKEN_COOKIE, TWIN_POLICY, HandoutsApp, Options, build
+from handouts.serve.app import MAX_BODY, PAGE_POLICY, TWIN_POLICY, HandoutsApp, Options, build
+from handouts.serve.session import MAX_FAILURES, SESSION_COOKIE, Sessions
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx`")
 
@@ -35,7 +36,7 @@ MODULES = ("car-t-journey", "car-t-side-effects", "immunotherapy-side-effects", 
 CARD = "car-t-side-effects"
 SHEET = "questions-to-ask"
 LOCALES = ("en", "ar", "es", "hi", "vi", "zh-Hans")
-TOKEN = "x" * 20
+TOKEN = "Tq7-kPz2_vXn8Rw4yLb9HcM1sJd5FgA0"   # strong: the app refuses weak ones
 REFUSALS = {400, 401, 404, 405, 413, 415, 422}
 ALWAYS = {"x-content-type-options": "nosniff", "referrer-policy": "same-origin", "x-frame-options": "DENY"}
 CACHED = ("/thumbnails/", "/app.css")     # the only answers a browser may keep (no patient detail in them)
@@ -44,14 +45,16 @@ CHOICES = {"locale": "en", "paper": "a4", "variant": "standard", "format": "pdf"
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(build(HandoutsApp(Options(workers=1))), base_url=BASE, follow_redirects=False) as client:
+    """The app on loopback, asked with its token (as a script would: in the Authorization header)."""
+    with TestClient(build(HandoutsApp(Options(workers=1, token=TOKEN))), base_url=BASE, follow_redirects=False,
+                    headers={"authorization": f"Bearer {TOKEN}"}) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
 def guarded():
-    """The app bound to every interface, so guarded by an access token."""
-    app = build(HandoutsApp(Options(workers=1, token=TOKEN, host="0.0.0.0")))
+    """The app bound to every interface, reached at an allowed address, asked without the token."""
+    app = build(HandoutsApp(Options(workers=1, token=TOKEN, host="0.0.0.0", allowed_hosts=("192.0.2.10",))))
     with TestClient(app, base_url="http://192.0.2.10:8000", follow_redirects=False) as client:
         yield client
 
@@ -415,26 +418,87 @@ def test_a_wrong_token_is_401(guarded):
                      guarded.get("/", headers={"authorization": "Bearer " + "y" * 20}),
                      guarded.get("/", headers={"authorization": "Basic " + TOKEN}),
                      guarded.get("/", headers={"authorization": "Bearer " + TOKEN[:-1]}),
-                     guarded.get("/", headers={"cookie": f"{TOKEN_COOKIE}={'y' * 20}"})):
+                     guarded.get("/", headers={"cookie": f"{SESSION_COOKIE}={'y' * 20}"}),
+                     guarded.get("/", headers={"cookie": f"{SESSION_COOKIE}={TOKEN}"})):
         refused(response, 401, "Access code needed")
         assert TOKEN not in response.text and TOKEN not in str(response.headers)
 
 
-def test_the_token_in_the_address_sets_a_cookie_and_leaves_the_address(guarded):
+def session_of(response) -> str:
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{SESSION_COOKIE}=")
+    return cookie.split(";")[0].split("=", 1)[1]
+
+
+def test_the_token_in_the_address_makes_a_session_and_leaves_the_address(guarded):
     response = guarded.get(f"/handouts/{CARD}?lang=es&token={TOKEN}")
     assert response.status_code == 303
     assert response.headers["location"] == f"/handouts/{CARD}?lang=es"
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{TOKEN_COOKIE}={TOKEN};")
+    session = session_of(response)
+    assert TOKEN not in cookie and Sessions(TOKEN).valid(session)   # signed, and never the token itself
     attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
-    assert {"httponly", "samesite=strict", "path=/"} <= attributes
+    assert {"httponly", "samesite=strict", "path=/", "max-age=43200"} <= attributes
+    assert "secure" not in attributes   # plain HTTP here; over HTTPS (behind a proxy) it is Secure
     assert response.headers["cache-control"] == "no-store"
     assert guarded.get(f"/?token={TOKEN}").headers["location"] == "/"
 
-    page = guarded.get(f"/handouts/{CARD}?lang=es", headers={"cookie": f"{TOKEN_COOKIE}={TOKEN}"})
+    page = guarded.get(f"/handouts/{CARD}?lang=es", headers={"cookie": f"{SESSION_COOKIE}={session}"})
     assert page.status_code == 200 and '<html lang="es"' in page.text
-    made = post(guarded, headers={"cookie": f"{TOKEN_COOKIE}={TOKEN}"}, name="Ana")
+    made = post(guarded, headers={"cookie": f"{SESSION_COOKIE}={session}"}, name="Ana")
     assert made.status_code == 200 and made.headers["content-type"] == "application/pdf"
+
+
+def test_a_session_is_signed_expires_and_works_on_another_instance_with_the_same_token():
+    now = [1_000_000.0]
+    sessions = Sessions(TOKEN, seconds=60, clock=lambda: now[0])
+    value = sessions.new()
+    assert Sessions(TOKEN, clock=lambda: now[0]).valid(value)          # another instance, the same token
+    assert not Sessions(TOKEN[::-1], clock=lambda: now[0]).valid(value)  # another token
+    expiry, nonce, signature = value.split(".")
+    assert not sessions.valid(f"{int(expiry) + 3600}.{nonce}.{signature}")   # a later expiry, forged
+    assert not sessions.valid(f"{expiry}.{nonce}.{signature[:-1]}0") or signature.endswith("0")
+    for broken in ("", ".", "x.y.z", value + "0", "..", f"{expiry}..{signature}"):
+        assert not sessions.valid(broken), broken
+    now[0] += 61
+    assert not sessions.valid(value)                                     # expired
+
+
+def test_wrong_tokens_are_forgotten_after_the_window():
+    from handouts.serve.session import Failures
+
+    now = [0.0]
+    failures = Failures(limit=3, window=60, clock=lambda: now[0])
+    for _ in range(3):
+        failures.add("192.0.2.7")
+    assert failures.blocked("192.0.2.7") and not failures.blocked("192.0.2.8")   # per address
+    assert failures.should_log("192.0.2.7") and not failures.should_log("192.0.2.7")   # once a window
+    now[0] = 61
+    assert not failures.blocked("192.0.2.7") and failures.should_log("192.0.2.7")
+
+
+def test_the_token_over_https_makes_a_secure_cookie():
+    app = build(HandoutsApp(Options(workers=1, token=TOKEN)))
+    with TestClient(app, base_url="https://127.0.0.1:8443", follow_redirects=False) as secure:
+        response = secure.get(f"/?token={TOKEN}")
+        attributes = {part.strip().lower() for part in response.headers["set-cookie"].split(";")[1:]}
+        assert response.status_code == 303 and "secure" in attributes
+
+
+def test_wrong_tokens_from_one_address_are_refused_for_a_minute(caplog):
+    """After MAX_FAILURES wrong tokens from one address, even the right one gets 429 (with
+    Retry-After) for the rest of the minute; the log says so once, with the address, never a token."""
+    app = build(HandoutsApp(Options(workers=1, token=TOKEN)))
+    with caplog.at_level("INFO", logger="handouts.serve"), \
+            TestClient(app, base_url=BASE, follow_redirects=False) as fresh:
+        for attempt in range(MAX_FAILURES):
+            assert fresh.get(f"/?token=wrong{attempt:02d}-{TOKEN[:12]}").status_code == 401
+        refusal = fresh.get(f"/?token={TOKEN}")
+        assert refusal.status_code == 429 and refusal.headers["retry-after"] == "60"
+        assert fresh.get("/", headers={"authorization": f"Bearer {TOKEN}"}).status_code == 429
+    warnings = [record.getMessage() for record in caplog.records if "wrong access token" in record.getMessage()]
+    assert len(warnings) == 1 and "testclient" in warnings[0]
+    assert not [record for record in caplog.records if TOKEN[:12] in record.getMessage()]
 
 
 @pytest.mark.parametrize("target", [b"//evil.example/", b"/%2F%2Fevil.example", b"//evil.example/?lang=es"])
@@ -447,12 +511,13 @@ def test_the_token_redirect_stays_on_this_site(guarded, target):
 
 
 def test_no_redirect_takes_its_address_from_the_host_header(guarded, client):
-    """With a token the app answers any Host (it listens on every interface): a trailing slash is
-    404, not a redirect to the Host a request named."""
+    """A trailing slash is 404, not a redirect to the Host a request named; and a Host the app
+    does not serve is 400 before anything else."""
     bearer = {"authorization": f"Bearer {TOKEN}"}
     for path in (f"/handouts/{CARD}/", f"/thumbnails/{CARD}/en.png/", "/app.css/"):
-        response = guarded.get(path, headers={**bearer, "host": "evil.example"})
+        response = guarded.get(path, headers=bearer)
         assert response.status_code == 404 and "location" not in response.headers, path
+        assert guarded.get(path, headers={**bearer, "host": "evil.example"}).status_code == 400
     assert client.get(f"/handouts/{CARD}/").status_code == 404
 
 
@@ -462,8 +527,9 @@ def test_a_bearer_token_works(guarded):
     assert guarded.get(f"/thumbnails/{CARD}/en.png", headers=bearer).content.startswith(b"\x89PNG")
     made = post(guarded, headers=bearer, name="Ana")
     assert made.status_code == 200 and made.headers["content-type"] == "application/pdf"
-    # any Host header: with a token, the token guards (and the wrong one still gets in nowhere)
-    assert guarded.get("/", headers={**bearer, "host": "handouts.clinic.example"}).status_code == 200
+    # on every interface, only the names given with --allowed-host (and loopback) are served
+    assert guarded.get("/", headers={**bearer, "host": "handouts.clinic.example"}).status_code == 400
+    assert guarded.get("/", headers={**bearer, "host": "192.0.2.10:8000"}).status_code == 200
 
 
 # -- the command ---------------------------------------------------------------------------------
@@ -472,7 +538,7 @@ def test_a_bearer_token_works(guarded):
 def no_server(monkeypatch):
     """Never start a real server here: a refusal that failed would otherwise serve forever."""
     started = []
-    monkeypatch.setattr("handouts.serve.serve", lambda options, port=8000: started.append(options))
+    monkeypatch.setattr("handouts.serve.serve", lambda options, port=8000, forwarded_allow_ips="": started.append(options))
     monkeypatch.delenv("HANDOUTS_TOKEN", raising=False)
     return started
 
@@ -484,39 +550,53 @@ def one_line(result) -> str:
     return lines[0]
 
 
-def test_serve_on_every_interface_needs_a_token(run, no_server):
+def test_serve_on_every_interface_needs_the_names_it_is_reached_at(run, no_server):
     result = run("serve", "--host", "0.0.0.0")
     assert result.exit_code == 2
     line = one_line(result)
-    assert "token" in line and "--token-file" in line and "HANDOUTS_TOKEN" in line
+    assert "--allowed-host" in line
     assert no_server == []
-    for host in ("192.0.2.10", "::", "example.org"):
-        assert run("serve", "--host", host).exit_code == 2
-    assert no_server == []
+    assert run("serve", "--host", "::").exit_code == 2 and no_server == []
 
 
-def test_serve_refuses_a_short_token(run, no_server, tmp_path):
-    (tmp_path / "token").write_text("short\n")
-    result = run("serve", "--host", "0.0.0.0", "--token-file", tmp_path / "token")
-    assert result.exit_code == 2
-    assert "16 to 256" in one_line(result) and "short" not in one_line(result)
+def test_serve_without_a_token_makes_one_and_prints_it_in_the_address(run, no_server):
+    """Jupyter's way: a fresh strong token, printed (on standard output, not the log) in the
+    address to open; two starts make two tokens."""
+    from handouts.serve.session import is_weak
+
+    first = run("serve", "--workers", "1")
+    second = run("serve", "--workers", "1")
+    assert first.exit_code == second.exit_code == 0, first.output
+    tokens = [options.token for options in no_server]
+    assert len(set(tokens)) == 2 and not any(is_weak(token) for token in tokens)
+    assert f"http://127.0.0.1:8000/?token={tokens[0]}" in first.stdout
+
+
+def test_serve_refuses_a_short_or_weak_token(run, no_server, tmp_path):
+    for weak in ("short", "a" * 16, "abababababababababab", "0123456789abcdef"):
+        (tmp_path / "token").write_text(weak + "\n")
+        result = run("serve", "--token-file", tmp_path / "token")
+        assert result.exit_code == 2, weak
+        assert "16 to 256" in one_line(result) and weak not in one_line(result)
     assert no_server == []
 
 
 def test_serve_with_a_token_file_starts(run, no_server, tmp_path):
     (tmp_path / "token").write_text(TOKEN + "\nignored\n")
-    result = run("serve", "--host", "0.0.0.0", "--token-file", tmp_path / "token", "--workers", "1")
+    result = run("serve", "--host", "0.0.0.0", "--allowed-host", "clinic-pc.example.org", "--token-file",
+                 tmp_path / "token", "--workers", "1")
     assert result.exit_code == 0, result.output
     [options] = no_server
     assert options.token == TOKEN and options.host == "0.0.0.0" and options.workers == 1
-    assert TOKEN not in result.output
+    assert options.allowed_hosts == ("clinic-pc.example.org",)
+    assert TOKEN not in result.output and "http://clinic-pc.example.org:8000/" in result.output
 
 
 def test_serve_reads_the_token_from_the_environment(run, no_server, monkeypatch):
     monkeypatch.setenv("HANDOUTS_TOKEN", "has spaces in it!!")
-    assert run("serve", "--host", "0.0.0.0").exit_code == 2
+    assert run("serve").exit_code == 2
     monkeypatch.setenv("HANDOUTS_TOKEN", TOKEN)
-    assert run("serve", "--host", "0.0.0.0").exit_code == 0
+    assert run("serve").exit_code == 0
     assert [options.token for options in no_server] == [TOKEN]
 
 
@@ -540,7 +620,7 @@ def asgi_call(client, request: Hostile) -> tuple[int, dict, bytes]:
     """Hand one request to the app running in ``client`` exactly as Uvicorn would: the path
     percent-decoded and nothing else (no ``..`` or ``//`` tidied up), the headers as sent."""
     raw_path, _, query = request.target.partition(b"?")
-    headers = {"host": "127.0.0.1:8000", **request.headers}
+    headers = {"host": "127.0.0.1:8000", "authorization": f"Bearer {TOKEN}", **request.headers}
     if request.chunks is None and request.body and "content-length" not in headers:
         headers["content-length"] = str(len(request.body))
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": request.method,
@@ -667,7 +747,7 @@ PATHS = [
     b"/handouts/car-t-side-effects;jsessionid=1", b"/handouts/file:%2f%2f%2fetc%2fpasswd", b"/http://evil.example/",
     b"/handouts/%ff%fe", b"/handouts/%C0%AF", b"/handouts/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
     b"/handouts/%7Bname%7D", b"/handouts/%25s%25n", b"/%0d%0aSet-Cookie:%20evil=1",
-    b"/?lang=..%2f..%2fetc", b"/?lang=en&lang=en", b"/?foo=bar", b"/?token=" + b"x" * 20, b"/?lang=%ff",
+    b"/?lang=..%2f..%2fetc", b"/?lang=en&lang=en", b"/?foo=bar", b"/?lang=%ff",
     b"/?lang=%00", b"/?lang", b"/?lang=%3Cscript%3E", b"/handouts/car-t-side-effects?lang=zz",
     b"/handouts/car-t-side-effects?format=pdf", b"/handouts/questions-to-ask?lang=es&x=",
     b"/handouts/" + b"a" * 5000, b"/" + b"a/" * 2000 + b"b", b"/handouts/" + b"%2e%2e%2f" * 500,
@@ -676,6 +756,7 @@ PATHS = [
 
 def path_tricks(rng: random.Random) -> list[Hostile]:
     requests = [Hostile(f"path {path[:40]!r}", "GET", path, expect=frozenset({400, 404})) for path in PATHS]
+    requests.append(Hostile("a wrong token in the address", "GET", b"/?token=" + b"x" * 20, expect=frozenset({401})))
     for i in range(15):
         segments = [urllib.parse.quote(random_text(rng, rng.randrange(1, 12)), safe="").encode()
                     for _ in range(rng.randrange(1, 6))]
@@ -829,7 +910,7 @@ def test_hostile_requests_get_a_4xx_page_and_nothing_else(client, page_markup):
         if problems:
             wrong.append((request.label, problems))
     assert wrong == []
-    assert set(statuses) == {400, 404, 405, 413, 415, 422}
+    assert set(statuses) == {400, 401, 404, 405, 413, 415, 422}
     assert len(statuses) >= 200
 
 

@@ -84,6 +84,15 @@ def downloads(playwright_session, tmp_path_factory):
     context.close()
 
 
+def sign_in(page, server) -> None:
+    """What a nurse does first: open the address with the token. The app answers with a session
+    cookie and sends the browser on to the same page without the token."""
+    response = page.goto(f"{server.url}/?token={server.token}", wait_until="load")
+    assert response.status == 200 and page.url == f"{server.url}/", page.url
+    [cookie] = [cookie for cookie in page.context.cookies() if cookie["name"] == "handouts_session"]
+    assert server.token not in cookie["value"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+
+
 @pytest.fixture(scope="module")
 def axe() -> str:
     return axe_script()
@@ -95,9 +104,11 @@ def shots(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, server):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
+    page = context.new_page()
+    sign_in(page, server)
+    yield page
     context.close()
 
 
@@ -191,6 +202,7 @@ def make_card(downloads, server, tmp_path, locale: str, paper: str, details: dic
     """Fill in the card's form as a nurse does, submit it; the response and the PDF's path."""
     url = f"{server.url}/handouts/{CARD}"
     page = downloads.new_page()
+    sign_in(page, server)
     try:
         watch = Watch(page)
         watch.goto(url)
@@ -449,9 +461,10 @@ def test_screenshots(page, server, shots):
 
 @pytest.mark.parametrize("elsewhere", ["http://127.0.0.1:9/evil.html", "https://evil.example/evil.html"])
 def test_a_form_on_another_site_or_port_is_refused_by_chromium_s_own_headers(page, server, elsewhere):
-    """A page elsewhere (another port of this computer: same site; another site) that posts a
-    clinic-looking card to the app gets the 403 page; Chromium names the page's origin itself. The
-    page is served by the test (nothing listens there)."""
+    """A page elsewhere that posts a clinic-looking card to the app is refused: from another port
+    of this computer (same site: Chromium sends the session cookie) by the origin check, 403; from
+    another site Chromium does not even send the cookie (SameSite=Strict), 401. Chromium names the
+    page's origin itself. The page is served by the test (nothing listens there)."""
     form = (f'<form method="post" action="{server.url}/handouts/{CARD}">'
             + "".join(f'<input name="{key}" value="{value}">' for key, value in
                       {"locale": "en", "paper": "a4", "variant": "standard", "format": "pdf",
@@ -462,7 +475,7 @@ def test_a_form_on_another_site_or_port_is_refused_by_chromium_s_own_headers(pag
     with page.expect_response(lambda response: response.request.method == "POST") as info:
         page.click(SUBMIT)
     answer = info.value
-    assert answer.status == 403
+    assert answer.status == (403 if elsewhere.startswith("http://127.0.0.1") else 401)
     sent = answer.request.all_headers()    # what Chromium said of the page, not the test
     assert sent["origin"] in (elsewhere.rsplit("/", 1)[0], "null")   # null: from https to plain http
     assert sent.get("sec-fetch-site", "cross-site") != "same-origin"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.client
 import io
 import os
+import signal
 import random
 import re
 import tempfile
@@ -24,7 +25,7 @@ import uuid
 from pathlib import Path
 
 from pypdf import PdfReader
-from serve_live import live_server
+from serve_live import TOKENS, live_server
 
 CARD = "car-t-side-effects"
 SHEETS = ("immunotherapy-vs-car-t", "questions-to-ask")
@@ -37,12 +38,15 @@ REQUEST_TIMEOUT = 30.0
 
 
 def call(url: str, method: str, path: str, fields: dict | None = None, headers: dict | None = None,
-         body: bytes | None = None):
-    """One request on a new connection: (status, [(header, value)...], body)."""
+         body: bytes | None = None, auth: bool = True):
+    """One request on a new connection: (status, [(header, value)...], body). With ``auth``, it
+    carries the server's token (as a script would: Authorization: Bearer)."""
     address = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=REQUEST_TIMEOUT)
     try:
         headers = dict(headers or {})
+        if auth and url in TOKENS:
+            headers.setdefault("Authorization", f"Bearer {TOKENS[url]}")
         if fields is not None:
             body = urllib.parse.urlencode(fields).encode("ascii")
             headers.setdefault("Content-Type", FORM)
@@ -217,7 +221,8 @@ def test_twenty_clients_for_thirty_seconds_all_answered(tmp_path, capsys):
                         connection = http.client.HTTPConnection(address.hostname, address.port,
                                                                 timeout=REQUEST_TIMEOUT)
                     body = urllib.parse.urlencode(fields) if fields else None
-                    connection.request(method, path, body=body, headers={"Content-Type": FORM} if fields else {})
+                    auth = {"Authorization": f"Bearer {TOKENS[url]}"}
+                    connection.request(method, path, body=body, headers={**auth, "Content-Type": FORM} if fields else auth)
                     response = connection.getresponse()
                     data = response.read()
                     problem = None
@@ -276,28 +281,77 @@ def test_with_an_access_token_nothing_is_served_without_it(tmp_path):
         for method, path, extra in (("GET", "/", {}), ("GET", f"/handouts/{CARD}", {}), ("GET", "/app.css", {}),
                                     ("GET", f"/thumbnails/{CARD}/en.png", {}), ("GET", "/nowhere", {}),
                                     ("GET", "/", {"Authorization": "Bearer " + "y" * 35}),
-                                    ("GET", "/", {"Cookie": "handouts_access=" + token[:-1]}),
+                                    ("GET", "/", {"Cookie": "handouts_session=" + token}),
                                     ("GET", "/?token=" + token.upper(), {})):
-            status, headers, body = call(server.url, method, path, headers=extra)
+            status, headers, body = call(server.url, method, path, headers=extra, auth=False)
             assert (path, status) == (path, 401)
             assert b"Access code needed" in body and token.encode() not in body
-        status, _, _ = call(server.url, "POST", f"/handouts/{CARD}", fields)
+        status, _, _ = call(server.url, "POST", f"/handouts/{CARD}", fields, auth=False)
         assert status == 401
 
-        status, headers, _ = call(server.url, "GET", f"/?lang=es&token={token}")
+        status, headers, _ = call(server.url, "GET", f"/?lang=es&token={token}", auth=False)
         found = dict((key.lower(), value) for key, value in headers)
         assert status == 303 and found["location"] == "/?lang=es"
         assert "HttpOnly" in found["set-cookie"] and "SameSite=strict" in found["set-cookie"]
+        assert token not in found["set-cookie"]
         cookie = found["set-cookie"].split(";")[0]
-        status, _, body = call(server.url, "GET", "/?lang=es", headers={"Cookie": cookie})
+        status, _, body = call(server.url, "GET", "/?lang=es", headers={"Cookie": cookie}, auth=False)
         assert status == 200 and b'<html lang="es"' in body
         status, headers, body = call(server.url, "POST", f"/handouts/{CARD}", fields,
                                      headers={"Authorization": f"Bearer {token}"})
         assert status == 200 and body.startswith(b"%PDF-")
-        # with a token, another Host name is let in (the token guards), but only with the token
-        assert call(server.url, "GET", "/", headers={"Host": "handouts.example"})[0] == 401
-        assert call(server.url, "GET", "/", headers={"Host": "handouts.example", "Cookie": cookie})[0] == 200
+        # a Host the app does not serve is refused, session or not
+        assert call(server.url, "GET", "/", headers={"Host": "handouts.example", "Cookie": cookie}, auth=False)[0] == 400
     assert token not in server.log_text()
+
+
+def test_a_session_made_on_one_instance_is_accepted_by_another_with_the_same_token(tmp_path):
+    """Sessions are signed, not stored: two instances started with one token (behind one proxy)
+    accept each other's, and an instance with another token does not."""
+    token = "Tok" + uuid.uuid4().hex
+    folders = [tmp_path / name for name in ("a", "b", "c")]
+    for folder in folders:
+        folder.mkdir()
+    with live_server(folders[0], "--workers", "1", token=token) as first, \
+            live_server(folders[1], "--workers", "1", token=token) as second, \
+            live_server(folders[2], "--workers", "1") as other:
+        status, headers, _ = call(first.url, "GET", f"/?token={token}", auth=False)
+        cookie = dict((key.lower(), value) for key, value in headers)["set-cookie"].split(";")[0]
+        assert status == 303
+        assert call(second.url, "GET", "/", headers={"Cookie": cookie}, auth=False)[0] == 200
+        assert call(other.url, "GET", "/", headers={"Cookie": cookie}, auth=False)[0] == 401
+
+
+def test_serve_without_a_token_prints_the_address_with_a_new_one(tmp_path):
+    """Started without a token, the app makes one and prints the address that carries it on
+    standard output; that address opens a session."""
+    import re
+    import subprocess
+    import sys
+
+    from serve_live import free_port
+
+    port = free_port()
+    environment = {key: value for key, value in os.environ.items() if key != "HANDOUTS_TOKEN"}
+    process = subprocess.Popen([sys.executable, "-m", "handouts", "serve", "--port", str(port), "--workers", "1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=environment, cwd=tmp_path,
+                               start_new_session=True, text=True)
+    try:
+        line = process.stdout.readline()
+        found = re.search(rf"http://127\.0\.0\.1:{port}/\?token=([A-Za-z0-9_-]{{43}})", line)
+        assert found, line
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, headers, _ = call(f"http://127.0.0.1:{port}", "GET", f"/?token={found.group(1)}", auth=False)
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        assert status == 303 and "handouts_session=" in dict(headers).get("set-cookie", "")
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(15)
 
 
 # -- the log -------------------------------------------------------------------------------------

@@ -21,14 +21,17 @@ from handouts.serve.app import HandoutsApp, Options, build  # noqa: E402
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 CARD = {"lang": "en", "locale": "en", "paper": "a4", "variant": "standard", "format": "pdf"}
 
+TOKEN = "Pq4-wJ7_nXr2Lk9sTb5VhC3mDz8Fg1A0"   # the app always has one; a script sends it in a header
+BEARER = {"authorization": f"Bearer {TOKEN}"}
+
 
 def post(client, module: str, **values):
     return client.post(f"/handouts/{module}", data={**CARD, **values})
 
 
 def test_a_killed_worker_costs_one_answer_at_most(caplog):
-    app = HandoutsApp(Options(workers=1))
-    with TestClient(build(app), base_url="http://127.0.0.1:8000") as client:
+    app = HandoutsApp(Options(workers=1, token=TOKEN))
+    with TestClient(build(app), base_url="http://127.0.0.1:8000", headers=BEARER) as client:
         assert post(client, "car-t-side-effects").status_code == 200
         for pid in list(app.pool._processes):   # the worker dies as if the kernel killed it
             os.kill(pid, signal.SIGKILL)
@@ -47,8 +50,8 @@ def test_a_killed_worker_costs_one_answer_at_most(caplog):
 def test_a_handout_that_cannot_be_made_is_a_page_and_a_log_line_and_the_rest_still_work(content_copy, edit,
                                                                                        caplog):
     edit("mini-card", "banner: I had a test treatment", "banner: " + "A very long banner that never fits " * 30)
-    app = HandoutsApp(Options(content=(str(content_copy),), workers=1))
-    with TestClient(build(app), base_url="http://127.0.0.1:8000") as client:
+    app = HandoutsApp(Options(content=(str(content_copy),), workers=1, token=TOKEN))
+    with TestClient(build(app), base_url="http://127.0.0.1:8000", headers=BEARER) as client:
         with caplog.at_level(logging.ERROR, logger="handouts.serve"):
             broken = post(client, "mini-card")
         assert broken.status_code == 500
@@ -61,10 +64,10 @@ def test_a_handout_that_cannot_be_made_is_a_page_and_a_log_line_and_the_rest_sti
 
 
 def test_a_card_with_only_lines_for_a_pen_takes_no_details(content_copy):
-    app = HandoutsApp(Options(content=(str(content_copy),), workers=1))
+    app = HandoutsApp(Options(content=(str(content_copy),), workers=1, token=TOKEN))
     assert app.entries["mini-card"].fields == ()
     assert app.entries["car-t-side-effects"].fields == ("name", "product", "date")
-    with TestClient(build(app), base_url="http://127.0.0.1:8000") as client:
+    with TestClient(build(app), base_url="http://127.0.0.1:8000", headers=BEARER) as client:
         page = client.get("/handouts/mini-card")
         assert page.status_code == 200 and 'id="name"' not in page.text
         refused = post(client, "mini-card", name="Ana")   # no form of this card sends a name

@@ -1,7 +1,8 @@
 """``handouts serve``: the handouts in a nurse's browser (``pip install 'handouts[serve]'``).
 
 A Starlette application (``app``) served by Uvicorn, rendering in a pool of worker processes
-(``pool``). Loopback only unless an access token is set.
+(``pool``). Every request needs a session, made from an access token (``session``); another
+computer reaches it only at a name given with ``--allowed-host``.
 """
 
 from __future__ import annotations
@@ -49,20 +50,25 @@ def read_token(token_file: str | None) -> str | None:
             raise UsageProblem(f"{token_file}: cannot read the access token ({error.strerror or 'not UTF-8'})")
     else:
         token = os.environ.get(TOKEN_ENV) or None
-    if token is not None and not TOKEN_PATTERN.fullmatch(token):
-        raise UsageProblem("the access token must be 16 to 256 letters, digits or . _ ~ - "
+    from handouts.serve.session import is_weak
+
+    if token is not None and (not TOKEN_PATTERN.fullmatch(token) or is_weak(token)):
+        raise UsageProblem("the access token must be 16 to 256 letters, digits or . _ ~ -, and not easy to guess "
                            "(python -c 'import secrets; print(secrets.token_urlsafe())' makes one)")
     return token
 
 
-def check_binding(host: str, token: str | None) -> None:
-    if not is_loopback(host) and not token:
-        raise UsageProblem(f"--host {host} lets other computers in: set an access token first "
-                           f"(--token-file FILE or ${TOKEN_ENV}), then open the address with ?token=...")
+def check_binding(host: str, allowed_hosts: tuple) -> None:
+    """Another interface than loopback needs the names other computers use for it: the app
+    answers no other Host (a DNS-rebinding page would name its own)."""
+    if not is_loopback(host) and host in ("0.0.0.0", "::", "[::]") and not allowed_hosts:
+        raise UsageProblem(f"--host {host} lets other computers in: say the name or address they open with "
+                           "--allowed-host (e.g. --allowed-host clinic-pc.example.org)")
 
 
-def serve(options, port: int = DEFAULT_PORT) -> None:
-    """Run the app until Ctrl-C."""
+def serve(options, port: int = DEFAULT_PORT, forwarded_allow_ips: str = "127.0.0.1") -> None:
+    """Run the app until Ctrl-C. ``forwarded_allow_ips``: the proxies whose X-Forwarded-For and
+    -Proto say the client's address and scheme (a session cookie is ``Secure`` over HTTPS)."""
     import uvicorn
 
     from handouts.serve.app import HandoutsApp, build
@@ -70,4 +76,4 @@ def serve(options, port: int = DEFAULT_PORT) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     asgi = build(HandoutsApp(options))
     uvicorn.run(asgi, host=options.host, port=port, access_log=False, server_header=False, log_config=None,
-                timeout_graceful_shutdown=5)
+                timeout_graceful_shutdown=5, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips)

@@ -37,6 +37,7 @@ from handouts.i18n import is_rtl, translator_for
 from handouts.patient import FIELDS, MAX_LENGTH, PatientProblems, parse_patient, printable_problems
 from handouts.render import RENDERERS
 from handouts.serve.pool import Order, Setup, make, start_worker, thumbnail
+from handouts.serve.session import SESSION_COOKIE, WINDOW
 from handouts.serve.words import Words, app_locales, language_name
 
 log = logging.getLogger("handouts.serve")
@@ -45,7 +46,6 @@ HERE = Path(__file__).parent
 MAX_BODY = 16 * 1024          # the form is a few short fields; anything bigger is refused (413)
 MAX_FIELDS = 16
 RENDER_TIMEOUT = 30.0         # seconds: a render stuck longer than this is answered with 503
-TOKEN_COOKIE = "handouts_access"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 FORM_KEYS = {"lang", "locale", "paper", "variant", "format", "car_t_product", *FIELDS}
 VARIANTS = ("standard", "large-print")
@@ -89,9 +89,10 @@ class Options:
     locales: tuple = ()             # the project's languages; empty for every one a module has
     papers: tuple = ()
     default_paper: str = "a4"
-    token: str | None = None
+    token: str | None = None        # None: nothing is served (``handouts serve`` always sets one)
     host: str = "127.0.0.1"
     workers: int = 2
+    allowed_hosts: tuple = ()       # the names other computers reach the app by (the Host header)
 
 
 class Refused(Exception):
@@ -104,7 +105,7 @@ class Refused(Exception):
 
 
 ERROR_PAGES = {400: "bad_request", 401: "access", 403: "cross_site", 404: "not_found", 405: "wrong_method",
-               413: "too_large", 415: "bad_request", 503: "busy", 500: "server_error"}
+               413: "too_large", 415: "bad_request", 429: "access", 503: "busy", 500: "server_error"}
 
 
 class HandoutsApp:
@@ -527,8 +528,12 @@ class Guard:
     message, which could quote what a nurse typed."""
 
     def __init__(self, inner, app: HandoutsApp):
+        from handouts.serve.session import Failures, Sessions
+
         self.inner = inner
         self.app = app
+        self.sessions = Sessions(app.options.token) if app.options.token else None
+        self.failures = Failures()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -573,14 +578,20 @@ class Guard:
             self.check_origin(request)
             return answer
         except Refused as refused:
-            return self.app.refusal(refused, locale_of(self.app, request))
+            response = self.app.refusal(refused, locale_of(self.app, request))
+            if refused.status == 429:
+                response.headers["Retry-After"] = str(int(WINDOW))
+            return response
 
     def check_host(self, request: Request) -> None:
-        if self.app.options.token:   # bound to another interface: the token guards it
-            return
-        host = request.headers.get("host", "")
+        """The Host header names this app (against DNS rebinding, and so that nothing built from
+        it can point elsewhere): a loopback name, the address it is bound to, or a name given with
+        ``--allowed-host``."""
+        host = request.headers.get("host", "").lower()
         name = host if host.endswith("]") else host.rsplit(":", 1)[0]
-        if name not in LOOPBACK_HOSTS:
+        options = self.app.options
+        if name not in LOOPBACK_HOSTS and name != options.host.lower() and \
+                name not in {allowed.lower() for allowed in options.allowed_hosts}:
             raise Refused(400, "bad_request")
 
     @staticmethod
@@ -605,22 +616,35 @@ class Guard:
             raise Refused(403, "cross_site")
 
     def check_token(self, request: Request):
-        """None when the token is right; the redirect that sets the cookie when it came in the address."""
-        token = self.app.options.token
-        if not token:
-            return None
+        """None when the request has a session (or the token, from a script); the redirect that
+        makes the session when the token came in the address (the token leaves the address bar
+        and the history with it). A wrong token is counted against the client's address; after
+        ``MAX_FAILURES`` in a minute that address gets 429 for the rest of it."""
+        sessions = self.sessions
+        if sessions is None:
+            raise Refused(401, "access")
+        client = request.client.host if request.client else "unknown"
         given = request.query_params.get("token")
-        if given is not None:
-            if not hmac.compare_digest(given.encode(), token.encode()):
+        header = request.headers.get("authorization", "")
+        bearer = header[7:] if header.lower().startswith("bearer ") else None
+        offered = given if given is not None else bearer
+        if offered is not None:
+            if self.failures.blocked(client):
+                raise Refused(429, "access")
+            if not sessions.token_matches(offered):
+                count = self.failures.add(client)
+                if self.failures.should_log(client):
+                    log.warning("wrong access token from %s (%d in the last minute)", shown_path(client), count)
                 raise Refused(401, "access")
+            if given is None:   # a script with the token in its header: no cookie needed
+                return None
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
             # one leading slash: "//evil.example/" would send the browser to another site
             target = "/" + request.url.path.lstrip("/\\") + ("?" + urlencode(rest) if rest else "")
             response = RedirectResponse(target, status_code=303)
-            response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", path="/")
+            response.set_cookie(SESSION_COOKIE, sessions.new(), max_age=sessions.seconds, httponly=True,
+                                samesite="strict", path="/", secure=request.url.scheme == "https")
             return response
-        header = request.headers.get("authorization", "")
-        offered = header[7:] if header.lower().startswith("bearer ") else request.cookies.get(TOKEN_COOKIE, "")
-        if not hmac.compare_digest(offered.encode(), token.encode()):
-            raise Refused(401, "access")
-        return None
+        if sessions.valid(request.cookies.get(SESSION_COOKIE, "")):
+            return None
+        raise Refused(401, "access")
