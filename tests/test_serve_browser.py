@@ -87,7 +87,8 @@ def downloads(playwright_session, tmp_path_factory):
 def sign_in(page, server) -> None:
     """What a nurse does first: open the address with the token. The app answers with a session
     cookie and sends the browser on to the same page without the token."""
-    response = page.goto(f"{server.url}/?token={server.token}", wait_until="load")
+    # every request of that page done (its fonts too), so none is cut off by the test's next page
+    response = page.goto(f"{server.url}/?token={server.token}", wait_until="networkidle")
     assert response.status == 200 and page.url == f"{server.url}/", page.url
     [cookie] = [cookie for cookie in page.context.cookies() if cookie["name"] == "handouts_session"]
     assert server.token not in cookie["value"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
