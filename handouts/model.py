@@ -372,6 +372,11 @@ class Document:
     faces: tuple = ()          # a card's front and back (and a folded card's inside panels, between them)
     source: Source = Source()
 
+    @property
+    def folded(self) -> bool:
+        """A folded card: inside panels between its front and back."""
+        return any(face.side == "inside" for face in self.faces)
+
     def walk(self):
         """Every block, faces included, in reading order."""
         yield from self.blocks

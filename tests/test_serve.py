@@ -472,9 +472,11 @@ def test_wrong_tokens_are_forgotten_after_the_window():
     for _ in range(3):
         failures.add("192.0.2.7")
     assert failures.blocked("192.0.2.7") and not failures.blocked("192.0.2.8")   # per address
+    assert set(failures.seen) == {"192.0.2.7"}   # asking about an address keeps nothing of it
     assert failures.should_log("192.0.2.7") and not failures.should_log("192.0.2.7")   # once a window
     now[0] = 61
     assert not failures.blocked("192.0.2.7") and failures.should_log("192.0.2.7")
+    assert failures.seen == {}   # an address with nothing left in the window is forgotten
 
 
 def test_the_token_over_https_makes_a_secure_cookie():

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -534,6 +533,8 @@ class Guard:
         self.app = app
         self.sessions = Sessions(app.options.token) if app.options.token else None
         self.failures = Failures()
+        # the Host names served, known at start: loopback, the bound address, each --allowed-host
+        self.hosts = LOOPBACK_HOSTS | {app.options.host.lower()} | {name.lower() for name in app.options.allowed_hosts}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -589,9 +590,7 @@ class Guard:
         ``--allowed-host``."""
         host = request.headers.get("host", "").lower()
         name = host if host.endswith("]") else host.rsplit(":", 1)[0]
-        options = self.app.options
-        if name not in LOOPBACK_HOSTS and name != options.host.lower() and \
-                name not in {allowed.lower() for allowed in options.allowed_hosts}:
+        if name not in self.hosts:
             raise Refused(400, "bad_request")
 
     @staticmethod

@@ -78,22 +78,26 @@ class Failures:
         self.seen: dict[str, deque] = {}
         self.logged: dict[str, float] = {}
 
-    def _recent(self, client: str) -> deque:
-        times = self.seen.setdefault(client, deque())
+    def _recent(self, client: str) -> int:
+        """Forget the address's wrong tokens older than the window (and the address, when none is
+        left: asking never adds one); how many are left."""
+        times = self.seen.get(client)
+        if times is None:
+            return 0
         now = self.clock()
         while times and now - times[0] > self.window:
             times.popleft()
         if not times:
-            self.seen.pop(client, None)
-            times = self.seen.setdefault(client, deque())
-        return times
+            del self.seen[client]
+        return len(times)
 
     def blocked(self, client: str) -> bool:
-        return len(self._recent(client)) >= self.limit
+        return self._recent(client) >= self.limit
 
     def add(self, client: str) -> int:
         """Count one wrong token; the number in the window."""
-        times = self._recent(client)
+        self._recent(client)
+        times = self.seen.setdefault(client, deque())
         times.append(self.clock())
         if len(self.seen) > 10000:   # a flood of addresses cannot grow this without end
             self.seen.pop(next(iter(self.seen)))

@@ -96,8 +96,7 @@ def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, si
         footer.drawOn(canvas, pad, bottom)
         bottom += fh + 0.8
         inner_h -= fh + 0.8
-    folded = any(one.name.startswith("inside") for one in handout.document.faces)
-    ctx = Context(styles, inner_w, inner_h, compact=True, lines=folded, parent=section)
+    ctx = Context(styles, inner_w, inner_h, compact=True, lines=handout.document.folded, parent=section)
     flow = face_flowables(canvas, handout, face, ctx, inner_h)
     if footer is not None and section is not None:
         section.kids.append(footer_node)
@@ -149,7 +148,7 @@ def sheet_sides(handout: Handout) -> list[tuple[str, list]]:
     (left to right), the outside is the back then the cover, and the inside reads left to right;
     right to left, both are mirrored, so the card opens the other way."""
     faces = {face.name: face for face in handout.document.faces}
-    if "inside_first" not in faces:
+    if not handout.document.folded:
         return [("front", [faces["front"]]), ("back", [faces["back"]])]
     outside, inside = [faces["back"], faces["front"]], [faces["inside_first"], faces["inside_second"]]
     if handout.document.rtl:
@@ -183,7 +182,7 @@ def render_card(handout: Handout) -> bytes:
     size = (card["width_mm"] * mm, card["height_mm"] * mm)
     page_w, page_h = handout.paper.size
     pages = sheet_panels(handout)
-    panels = len(sheet_sides(handout)[0][1])   # 2 for a folded card
+    panels = 2 if handout.document.folded else 1
     positions = card_positions(handout, panels)
     buffer = io.BytesIO()
     info = document_info(handout)
