@@ -196,3 +196,34 @@ def test_on_a_folded_card_the_note_stands_out_of_the_emergency_box():
         assert isinstance(box, m.Emergency) and box.emergency_signs and not box.note
         after = [m.plain(block.content) for block in rest if isinstance(block, m.Paragraph)]
         assert after and after[-1] == note.replace("{emergency_number}", "your emergency number"), after
+
+
+def test_the_team_signs_are_read_before_their_recap():
+    """In the structure tree (what a screen reader reads), the folded card's care-team panel reads
+    its heading, then the list of signs, then the recap: as printed."""
+    import io
+
+    import pikepdf
+
+    from handouts.render import render
+
+    handout = prepare(Registry(), "car-t-side-effects")
+    [signs] = [block for block in handout.document.walk() if isinstance(block, m.ListBlock)]
+    pdf = pikepdf.open(io.BytesIO(render(handout)))
+    roles = []
+
+    def visit(element):
+        kids = element.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if isinstance(kids, pikepdf.Dictionary) else []
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") is not None:
+                roles.append(str(kid.get("/S")))
+                if kid.get("/S") not in ("/L",):
+                    visit(kid)
+
+    visit(pdf.Root.StructTreeRoot)
+    assert signs.recap and "/L" in roles
+    last_list = len(roles) - 1 - roles[::-1].index("/L")
+    # the recap P comes right after the last list (the care team's); nothing but P before the back's
+    assert roles[last_list + 1] == "/P"
+    assert roles.index("/L") < last_list   # two lists: the emergency signs, then the team's

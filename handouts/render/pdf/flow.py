@@ -220,10 +220,11 @@ def list_block(node: m.ListBlock, ctx: Context) -> list:
     lead_style = ctx.styles.body_bold.but(keep_with_next=True)
     lead = [tagged(pictured(plain_para(node.lead, lead_style), node.icon, ctx.styles, ctx.parent, ctx.compact),
                    ctx.tag("P"))] if node.lead else []
-    recap = [tagged(para(node.recap, ctx.styles.body_bold), ctx.tag("P"))] if node.recap else []
     # on a folded card's panel the signs sit as close as the emergency box's
     body = ctx.body.but(space_after=ctx.body.size * 0.15) if ctx.compact else ctx.body
-    return lead + list_items(node, body, ctx.parent) + recap
+    items = list_items(node, body, ctx.parent)   # tagged before the recap: a screen reader reads it after them
+    recap = [tagged(para(node.recap, ctx.styles.body_bold), ctx.tag("P"))] if node.recap else []
+    return lead + items + recap
 
 
 @handles(m.Step)
