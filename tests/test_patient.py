@@ -228,6 +228,20 @@ def test_the_details_are_printed_on_the_cards_lines(registry, tmp_path, locale, 
     assert "Zqxana" not in poppler_text(blank)
 
 
+@pytest.mark.parametrize("locale", ["es", "ar"])
+def test_a_long_one_word_value_is_set_smaller_not_cut_in_two(registry, tmp_path, locale):
+    # two-language labels ("Tipo de CAR-T: / CAR-T medicine:") leave the value the narrower column;
+    # a 29-letter word of wide letters was cut "...mkmo / i" there, which a doctor misreads
+    word = "ProdZqxmarkermmmmmmmmmmmmmmmm"   # the widest a live test's marker can be
+    handout = prepare(registry, CARD, locale=locale)
+    path = tmp_path / f"card.{locale}.pdf"
+    path.write_bytes(render(with_patient(handout, parse_patient({"name": "Zqxana Lu", "product": word})), "pdf"))
+    text = "".join(char for char in poppler_text(path) if unicodedata.category(char) != "Cf")  # bidi marks
+    words = text.split()
+    assert word in words
+    assert not any(piece != word and piece and word.startswith(piece) for piece in words)
+
+
 def test_the_details_are_in_the_html_twin(registry):
     handout = prepare(registry, CARD, locale="en")
     html = render(with_patient(handout, parse_patient({"name": "Zqxana Lu"})), "html").decode("utf-8")

@@ -546,9 +546,7 @@ def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: floa
         if icon is not None:
             para_.icon_struct = sub(parent, "Figure", alt=icon.alt)
         line = sub(parent, "P")
-        block = TextBlock([(value, True, False, None)], styles.body) if value else ""
-        if block:
-            block.private = private
+        block = value_block(value, styles.body, widths[1] - 1, private) if value else ""
         row, _ = mirrored([tagged(para_, line), tagged(block, line) if block else ""], widths, styles.rtl)
         cells.append(row)
     _, widths = mirrored([None, None], widths, styles.rtl)
@@ -565,6 +563,30 @@ def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: floa
     table_ = grid(cells, widths, styles, commands, rowHeights=heights)
     table_.spaceAfter = styles.space
     return table_
+
+
+SMALLEST_VALUE = 0.75   # of the body size: a typed word too wide for its line is set this much smaller at most
+
+
+def value_block(value: str, style: TextStyle, width: float, private: bool) -> TextBlock:
+    """A typed value in bold, set smaller when one of its words is wider than its line (a long
+    product or family name), as a form field shrinks its text: a word is cut in two only when even
+    the smallest size cannot hold it, because "Tisagenlec / leucel" is misread."""
+    def block_at(size_style: TextStyle) -> TextBlock:
+        block = TextBlock([(value, True, False, None)], size_style)
+        block.private = private
+        return block
+
+    widest = 0.0
+    for word in value.split():
+        probe = block_at(style)
+        probe.runs = [(word, True, False, None)]
+        probe.wrap(1e6, 1e6)
+        widest = max(widest, probe.minWidth())
+    if widest <= width:
+        return block_at(style)
+    scale = max(SMALLEST_VALUE, width / widest * 0.995)
+    return block_at(style.but(size=style.size * scale))
 
 
 # of the width, for labels: the narrowest that holds every one; the lines to write on keep at least 40 mm
