@@ -44,10 +44,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def limit_files(descriptors: int | None):
+    if descriptors is None:
+        return None
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_NOFILE, (descriptors, descriptors))
+    return limit
+
+
 @contextlib.contextmanager
-def live_server(folder: Path, *args: str, env: dict | None = None, timeout: float = 60.0, token: str | None = None):
+def live_server(folder: Path, *args: str, env: dict | None = None, timeout: float = 60.0, token: str | None = None,
+                descriptors: int | None = None):
     """Start ``handouts serve`` on a free loopback port, wait until it answers, stop it after.
-    It is asked with its access token (``token``, else ``HANDOUTS_TOKEN`` in ``env``, else a new one)."""
+    It is asked with its access token (``token``, else ``HANDOUTS_TOKEN`` in ``env``, else a new one).
+    ``descriptors``: the most files it may open (soft and hard limit), as on a small server."""
     token = token or (env or {}).get("HANDOUTS_TOKEN") or secrets.token_urlsafe(32)
     env = {**(env or {}), "HANDOUTS_TOKEN": token}
     port = free_port()
@@ -59,7 +72,7 @@ def live_server(folder: Path, *args: str, env: dict | None = None, timeout: floa
     with open(log, "wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "handouts", "serve", "--port", str(port), *args],
                                    stdout=out, stderr=subprocess.STDOUT, env=environment, cwd=folder,
-                                   start_new_session=True)
+                                   start_new_session=True, preexec_fn=limit_files(descriptors))
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

@@ -72,8 +72,22 @@ def serve(options, port: int = DEFAULT_PORT, forwarded_allow_ips: str = "127.0.0
     import uvicorn
 
     from handouts.serve.app import HandoutsApp, build
+    from handouts.serve.connection import BACKLOG, GuardedH11Protocol, OncePerMinute, OneLine, connection_cap
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(OneLine())
+        handler.addFilter(OncePerMinute())
+    no_core_dumps()
     asgi = build(HandoutsApp(options))
     uvicorn.run(asgi, host=options.host, port=port, access_log=False, server_header=False, log_config=None,
+                http=GuardedH11Protocol.configure(connection_cap()), timeout_keep_alive=5, backlog=BACKLOG,
                 timeout_graceful_shutdown=5, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips)
+
+
+def no_core_dumps() -> None:
+    """A crash must not write the process's memory (a patient's name, in a render) to a core file;
+    the render workers inherit the limit."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -44,6 +44,7 @@ log = logging.getLogger("handouts.serve")
 HERE = Path(__file__).parent
 MAX_BODY = 16 * 1024          # the form is a few short fields; anything bigger is refused (413)
 MAX_FIELDS = 16
+BODY_TIMEOUT = 10.0           # seconds to send the form, once its headers are in
 RENDER_TIMEOUT = 30.0         # seconds: a render stuck longer than this is answered with 503
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 FORM_KEYS = {"lang", "locale", "paper", "variant", "format", "car_t_product", *FIELDS}
@@ -97,13 +98,15 @@ class Options:
 class Refused(Exception):
     """A request the app answers with an error page: ``status`` and the words of its title and text."""
 
-    def __init__(self, status: int, name: str):
+    def __init__(self, status: int, name: str, close: bool = False):
         super().__init__(name)
         self.status = status
         self.name = name
+        self.close = close   # the connection too, after the answer
 
 
 ERROR_PAGES = {400: "bad_request", 401: "access", 403: "cross_site", 404: "not_found", 405: "wrong_method",
+               408: "bad_request",
                413: "too_large", 415: "bad_request", 429: "access", 503: "busy", 500: "server_error"}
 
 
@@ -333,10 +336,17 @@ async def form_body(request: Request) -> dict:
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
         raise Refused(413, "too_large")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise Refused(413, "too_large")
+
+    async def read() -> None:
+        async for chunk in request.stream():
+            body.extend(chunk)
+            if len(body) > MAX_BODY:
+                raise Refused(413, "too_large")
+
+    try:   # a form of a few fields arrives at once; a client trickling it holds a connection
+        await asyncio.wait_for(read(), BODY_TIMEOUT)
+    except asyncio.TimeoutError:
+        raise Refused(408, "bad_request", close=True) from None
     try:
         pairs = parse_qsl(bytes(body).decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body),
                           max_num_fields=MAX_FIELDS, errors="strict")   # Ana%FF is refused, not "Ana\ufffd"
@@ -451,7 +461,10 @@ def build(app: HandoutsApp) -> Starlette:
         return app.refusal(Refused(status, ERROR_PAGES.get(status, "bad_request")), locale_of(app, request))
 
     async def on_refused(request: Request, refused: Refused) -> Response:
-        return page_for(request, refused.status)
+        response = page_for(request, refused.status)
+        if refused.close:
+            response.headers["Connection"] = "close"
+        return response
 
     async def on_http(request: Request, error: HTTPException) -> Response:
         response = page_for(request, error.status_code if error.status_code in ERROR_PAGES else 400)
@@ -574,6 +587,7 @@ class Guard:
     def guard(self, request: Request):
         """None when the request may go on; else the response that answers it."""
         try:
+            self.check_framing(request)
             self.check_host(request)
             answer = self.check_token(request)
             self.check_origin(request)
@@ -582,7 +596,17 @@ class Guard:
             response = self.app.refusal(refused, locale_of(self.app, request))
             if refused.status == 429:
                 response.headers["Retry-After"] = str(int(WINDOW))
+            if refused.close:
+                response.headers["Connection"] = "close"
             return response
+
+    @staticmethod
+    def check_framing(request: Request) -> None:
+        """A body's length said two ways (Content-Length and Transfer-Encoding) is how a request
+        is smuggled past a proxy that reads the other one: refused, and the connection closed, so
+        nothing sent after it on the same connection is read as a request."""
+        if "content-length" in request.headers and "transfer-encoding" in request.headers:
+            raise Refused(400, "bad_request", close=True)
 
     def check_host(self, request: Request) -> None:
         """The Host header names this app (against DNS rebinding, and so that nothing built from

@@ -57,6 +57,9 @@ def start_worker(setup: Setup, parent: int) -> None:
     from handouts.batch import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))   # a crash writes no patient's name to a core file
     from handouts.clinic import load_clinic
     from handouts.registry import Registry
 
