@@ -445,8 +445,10 @@ def test_the_token_in_the_address_makes_a_session_and_leaves_the_address(guarded
 
     page = guarded.get(f"/handouts/{CARD}?lang=es", headers={"cookie": f"{SESSION_COOKIE}={session}"})
     assert page.status_code == 200 and '<html lang="es"' in page.text
-    made = post(guarded, headers={"cookie": f"{SESSION_COOKIE}={session}"}, name="Ana")
+    form_token = re.search(r'name="form_token" value="([0-9a-f]{32})"', page.text).group(1)
+    made = post(guarded, headers={"cookie": f"{SESSION_COOKIE}={session}"}, name="Ana", form_token=form_token)
     assert made.status_code == 200 and made.headers["content-type"] == "application/pdf"
+    assert post(guarded, headers={"cookie": f"{SESSION_COOKIE}={session}"}, name="Ana").status_code == 403
 
 
 def test_a_session_is_signed_expires_and_works_on_another_instance_with_the_same_token():

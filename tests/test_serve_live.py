@@ -305,6 +305,50 @@ def test_with_an_access_token_nothing_is_served_without_it(tmp_path):
     assert token not in server.log_text()
 
 
+def session_cookie(url: str, token: str) -> str:
+    status, headers, _ = call(url, "GET", f"/?token={token}", auth=False)
+    assert status == 303
+    return dict((key.lower(), value) for key, value in headers)["set-cookie"].split(";")[0]
+
+
+def form_token_in(page: bytes) -> str:
+    found = re.findall(rb'name="form_token" value="([0-9a-f]+)"', page)
+    assert len(found) == 1, "the form carries one token"
+    return found[0].decode()
+
+
+def test_a_form_sent_with_the_cookie_needs_the_token_of_a_form_made_for_that_session(tmp_path):
+    # what a page on another port of this computer could send: the cookie (same-site), the
+    # browser's headers saying same-origin as a careless proxy might, but no token it cannot read
+    with live_server(tmp_path, "--workers", "1") as server:
+        cookie = session_cookie(server.url, server.token)
+        other = session_cookie(server.url, server.token)
+        status, _, page = call(server.url, "GET", f"/handouts/{CARD}", headers={"Cookie": cookie}, auth=False)
+        assert status == 200
+        mine = form_token_in(page)
+        fields = {"locale": "en", "paper": "a4", "variant": "standard", "format": "pdf", "name": "Zqxana Lu"}
+        host = urllib.parse.urlsplit(server.url).netloc
+        browser = {"Cookie": cookie, "Origin": server.url, "Sec-Fetch-Site": "same-origin", "Host": host}
+        results = {}
+        for what, extra in (("no token", {}), ("empty", {"form_token": ""}), ("wrong", {"form_token": "0" * 32}),
+                            ("another session's", {"form_token": form_token_in(call(
+                                server.url, "GET", f"/handouts/{CARD}", headers={"Cookie": other}, auth=False)[2])}),
+                            ("its own", {"form_token": mine})):
+            status, _, body = call(server.url, "POST", f"/handouts/{CARD}", {**fields, **extra}, headers=browser,
+                                   auth=False)
+            results[what] = status
+            if status == 200:
+                assert body.startswith(b"%PDF-")
+        # a refused form shown again carries the token again
+        status, _, again = call(server.url, "POST", f"/handouts/{CARD}", {**fields, "name": "Z" * 41,
+                                                                         "form_token": mine}, headers=browser, auth=False)
+        # a script with the access token needs no form
+        script = call(server.url, "POST", f"/handouts/{CARD}", fields)[0]
+    assert results == {"no token": 403, "empty": 403, "wrong": 403, "another session's": 403, "its own": 200}
+    assert status == 422 and form_token_in(again) == mine
+    assert script == 200
+
+
 def test_a_session_made_on_one_instance_is_accepted_by_another_with_the_same_token(tmp_path):
     """Sessions are signed, not stored: two instances started with one token (behind one proxy)
     accept each other's, and an instance with another token does not."""

@@ -47,7 +47,8 @@ MAX_FIELDS = 16
 BODY_TIMEOUT = 10.0           # seconds to send the form, once its headers are in
 RENDER_TIMEOUT = 30.0         # seconds: a render stuck longer than this is answered with 503
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
-FORM_KEYS = {"lang", "locale", "paper", "variant", "format", "car_t_product", *FIELDS}
+FORM_KEYS = {"lang", "locale", "paper", "variant", "format", "car_t_product", "form_token", *FIELDS}
+SESSION_SCOPE = "handouts.session"   # the request's session cookie, set by the Guard (None: a script's token)
 VARIANTS = ("standard", "large-print")
 
 SECURITY_HEADERS = {
@@ -117,7 +118,10 @@ class HandoutsApp:
         from handouts.facts import load_fact_tables
         from handouts.registry import Registry
 
+        from handouts.serve.session import Sessions
+
         self.options = options
+        self.sessions = Sessions(options.token) if options.token else None
         self.registry = Registry.with_extra(options.content, options.layouts)
         self.clinic = None
         if options.clinic:
@@ -255,6 +259,19 @@ class HandoutsApp:
         return self.thumbnails[key]
 
     # -- requests -------------------------------------------------------------------------------
+    def form_token(self, request: Request) -> str:
+        """The token the form carries for the browser's session ("" for a script, which has none)."""
+        session = request.scope.get(SESSION_SCOPE)
+        return self.sessions.form_token(session) if session and self.sessions else ""
+
+    def check_form_token(self, request: Request, offered: str) -> None:
+        """A form sent with a session cookie must carry the token its page was made with: a page
+        on another site, or on another port of this computer, can make the browser send the
+        cookie but cannot read the token. A script with the access token needs none."""
+        session = request.scope.get(SESSION_SCOPE)
+        if session and not (self.sessions and self.sessions.form_token_matches(session, offered)):
+            raise Refused(403, "cross_site")
+
     def ui_locale(self, request: Request, asked: str | None = None) -> str:
         """The nurse's language: asked for with ``lang``, else the browser's, else English."""
         if asked is not None:
@@ -377,10 +394,12 @@ def build(app: HandoutsApp) -> Starlette:
             chosen = {"locale": locale if locale in entry.locales else entry.locales[0],
                       "paper": app.options.default_paper, "variant": "standard", "format": "pdf",
                       "car_t_product": app.default_product}
-            return app.page("form.html.j2", locale, path=request.url.path, entry=entry, chosen=chosen, errors={})
+            return app.page("form.html.j2", locale, path=request.url.path, entry=entry, chosen=chosen, errors={},
+                            form_token=app.form_token(request))
         if request.query_params:
             raise Refused(400, "bad_request")
         values = await form_body(request)
+        app.check_form_token(request, values.pop("form_token", ""))
         locale = app.ui_locale(request, values.get("lang"))
         if any(values.get(key) for key in FIELDS if key not in entry.fields) or \
                 ("car_t_product" in values and not entry.weeks):
@@ -417,7 +436,7 @@ def build(app: HandoutsApp) -> Starlette:
         errors = {key: errors[key] for key in (*choices, *FIELDS) if key in errors}   # in the form's order
         typed = {key: values.get(key, "") for key in FIELDS}
         return app.page("form.html.j2", locale, 422, path=request.url.path, entry=entry, chosen=chosen,
-                        errors=errors, typed=typed)
+                        errors=errors, typed=typed, form_token=app.form_token(request))
 
     async def thumbnail_png(request: Request) -> Response:
         entry = entry_of(request)
@@ -540,11 +559,11 @@ class Guard:
     message, which could quote what a nurse typed."""
 
     def __init__(self, inner, app: HandoutsApp):
-        from handouts.serve.session import Failures, Sessions
+        from handouts.serve.session import Failures
 
         self.inner = inner
         self.app = app
-        self.sessions = Sessions(app.options.token) if app.options.token else None
+        self.sessions = app.sessions
         self.failures = Failures()
         # the Host names served, known at start: loopback, the bound address, each --allowed-host
         self.hosts = LOOPBACK_HOSTS | {app.options.host.lower()} | {name.lower() for name in app.options.allowed_hosts}
@@ -660,6 +679,7 @@ class Guard:
                     log.warning("wrong access token from %s (%d in the last minute)", shown_path(client), count)
                 raise Refused(401, "access")
             if given is None:   # a script with the token in its header: no cookie needed
+                request.scope[SESSION_SCOPE] = None
                 return None
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
             # one leading slash: "//evil.example/" would send the browser to another site
@@ -668,6 +688,8 @@ class Guard:
             response.set_cookie(SESSION_COOKIE, sessions.new(), max_age=sessions.seconds, httponly=True,
                                 samesite="strict", path="/", secure=request.url.scheme == "https")
             return response
-        if sessions.valid(request.cookies.get(SESSION_COOKIE, "")):
+        session = request.cookies.get(SESSION_COOKIE, "")
+        if sessions.valid(session):
+            request.scope[SESSION_SCOPE] = session
             return None
         raise Refused(401, "access")

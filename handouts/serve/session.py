@@ -61,6 +61,14 @@ class Sessions:
         body = f"{int(self.clock()) + self.seconds}.{secrets.token_hex(8)}"
         return f"{body}.{self._signature(body)}"
 
+    def form_token(self, session: str) -> str:
+        """The token a form made for this session carries back (against cross-site request forgery:
+        a page elsewhere can make a browser send the cookie, never read the form to learn this)."""
+        return hmac.new(self.key, b"form\0" + session.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def form_token_matches(self, session: str, offered: str) -> bool:
+        return hmac.compare_digest(offered.encode(), self.form_token(session).encode())
+
     def valid(self, value: str) -> bool:
         """Signed with this token's key and not expired."""
         body, _, signature = value.rpartition(".")
