@@ -18,8 +18,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -35,7 +33,7 @@ from handouts.content import SOURCE_LOCALE
 from handouts.i18n import is_rtl, translator_for
 from handouts.patient import FIELDS, MAX_LENGTH, PatientProblems, parse_patient, printable_problems
 from handouts.render import RENDERERS
-from handouts.serve.pool import Order, Setup, make, start_worker, thumbnail
+from handouts.serve.pool import Order, Setup, make, thumbnail
 from handouts.serve.session import SESSION_COOKIE, WINDOW
 from handouts.serve.words import Words, app_locales, language_name
 
@@ -45,6 +43,8 @@ HERE = Path(__file__).parent
 MAX_BODY = 16 * 1024          # the form is a few short fields; anything bigger is refused (413)
 MAX_FIELDS = 16
 BODY_TIMEOUT = 10.0           # seconds to send the form, once its headers are in
+RENDERS_PER_WORKER = 500      # then the worker is replaced: what its memory held goes with the process
+QUEUE_TIMEOUT = 30.0          # seconds a render may wait for a free worker, on top of its own
 RENDER_TIMEOUT = 30.0         # seconds: a render stuck longer than this is answered with 503
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 FORM_KEYS = {"lang", "locale", "paper", "variant", "format", "car_t_product", "form_token", *FIELDS}
@@ -137,7 +137,7 @@ class HandoutsApp:
         self.words = {locale: Words(self.registry, locale) for locale in self.ui_locales}
         self.thumbnails: dict[tuple, bytes] = {}
         self._covered: dict[tuple, frozenset] = {}
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool = None   # a RenderPool while the app runs
         self.templates = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(
             default=True, default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.fonts, faces = page_fonts(self.registry)
@@ -218,33 +218,35 @@ class HandoutsApp:
 
     # -- the pool ------------------------------------------------------------------------------
     def start(self) -> None:
-        import multiprocessing
-        import os
+        from handouts.serve.pool import RenderPool
 
         setup = Setup(tuple(map(str, self.options.content)), tuple(map(str, self.options.layouts)),
                       self.options.clinic)
-        self.pool = ProcessPoolExecutor(self.options.workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=start_worker, initargs=(setup, os.getpid()))
+        self.pool = RenderPool(self.options.workers, setup, RENDERS_PER_WORKER)
+        self.pool.start()
 
     def stop(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.stop()
 
-    async def run(self, function, *args):
-        """Run ``function`` in the pool; a broken pool (a worker killed) is replaced, and a render
-        that takes too long is a 503, without blocking anything else."""
-        loop, pool = asyncio.get_running_loop(), self.pool
+    async def run(self, function, *args, tries: int = 2):
+        """Run ``function`` in a worker, without blocking anything else. A render past
+        ``RENDER_TIMEOUT`` (or waiting ``QUEUE_TIMEOUT`` for a free worker) is a 503, and a worker
+        that overran is killed and replaced. A request whose worker died under it (killed from
+        outside, out of memory) is tried once more on another, so it costs no answer."""
+        from handouts.serve.pool import PastDeadline, WorkerDied
+
         try:
-            return await asyncio.wait_for(loop.run_in_executor(pool, function, *args), RENDER_TIMEOUT)
-        except asyncio.TimeoutError:
-            log.error("a render took longer than %d s", RENDER_TIMEOUT)
+            return await self.pool.run(function, args, RENDER_TIMEOUT, QUEUE_TIMEOUT)
+        except PastDeadline as error:
+            log.error("a render took too long (%s): 503; an overrunning worker is replaced", error)
             raise Refused(503, "busy") from None
-        except BrokenProcessPool:
-            if pool is self.pool:   # the first request to find it broken replaces it, once
-                log.error("a render worker ended; starting new workers")
-                self.stop()
-                self.start()
+        except WorkerDied:
+            if tries > 1:
+                log.error("a render worker ended during a render; started a new one and trying again")
+                return await self.run(function, *args, tries=tries - 1)
+            log.error("a render worker ended during a render, twice")
             raise Refused(503, "busy") from None
 
     async def warm(self) -> None:

@@ -1,5 +1,13 @@
 """Rendering for the web app, in worker processes: the event loop only waits.
 
+``RenderPool`` keeps one process per worker, each with a pipe of its own and one render at a
+time. A worker that dies (killed from outside, out of memory) costs only the render it was
+doing, which the app tries once more; one past its deadline is killed and replaced; each is
+replaced after ``max_renders`` renders, and what its memory held goes with the process. A shared
+task queue (``concurrent.futures``, Pebble) does not allow this: a worker killed there broke the
+whole pool (8 requests in flight, 8 answers of 503), or, holding the queue's lock, left every
+other worker waiting (Pebble: 8 of 8 requests past their deadline).
+
 Each worker loads the registry and the clinic profile once. A request's patient details reach a
 worker through the pool's pipe, in memory, and leave it as PDF bytes; nothing is written, and an
 error that happened after the details were filled in is reported without its message (which may
@@ -8,7 +16,10 @@ quote what did not fit).
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -162,3 +173,132 @@ def thumbnail(module: str, locale: str, width: int = 240) -> bytes:
         return buffer.getvalue()
     finally:
         document.close()
+
+
+class WorkerDied(Exception):
+    """The worker ended during the call (killed, out of memory): the call may be tried again."""
+
+
+class PastDeadline(Exception):
+    """The call took longer than its deadline: its worker was killed and replaced."""
+
+
+def serve_orders(channel, setup: Setup, parent: int) -> None:
+    """A worker's life: set up, then answer each ``(function, args)`` on its pipe with
+    ``(True, result)`` or ``(False, exception)``, until the pipe closes."""
+    start_worker(setup, parent)
+    while True:
+        try:
+            function, args = channel.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = (True, function(*args))
+        except Exception as error:  # noqa: BLE001 - sent back to be raised in the app
+            answer = (False, error)
+        channel.send(answer)
+
+
+class Worker:
+    """One worker process and its end of the pipe."""
+
+    def __init__(self, context, setup: Setup, parent: int):
+        self.channel, theirs = context.Pipe()
+        self.process = context.Process(target=serve_orders, args=(theirs, setup, parent), daemon=True,
+                                       name="handouts-render")
+        self.process.start()
+        theirs.close()
+        self.renders = 0
+
+    def call(self, function, args: tuple):
+        """Send one call and wait for its answer (in a thread: this blocks)."""
+        try:
+            self.channel.send((function, args))
+            ok, value = self.channel.recv()
+        except (EOFError, OSError) as error:
+            raise WorkerDied from error
+        if not ok:
+            raise value
+        return value
+
+    def end(self) -> None:
+        """Kill the process at once (it may be stuck), and reap it."""
+        self.channel.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+
+class RenderPool:
+    """``size`` workers, each replaced when it dies, overruns or has made ``max_renders``."""
+
+    def __init__(self, size: int, setup: Setup, max_renders: int):
+        self.size, self.setup, self.max_renders = size, setup, max_renders
+        self.context = multiprocessing.get_context("spawn")
+        self.parent = os.getpid()
+        self.idle: asyncio.Queue | None = None
+        self.workers: list[Worker] = []
+        self.waiters = ThreadPoolExecutor(size, thread_name_prefix="handouts-wait")
+
+    def start(self) -> None:
+        """Start the workers (from the event loop's thread: the kernel ends a worker when the
+        thread that started it ends)."""
+        self.idle = asyncio.Queue()
+        for _ in range(self.size):
+            self.idle.put_nowait(self._new())
+
+    def _new(self) -> Worker:
+        worker = Worker(self.context, self.setup, self.parent)
+        self.workers.append(worker)
+        return worker
+
+    def _replace(self, worker: Worker) -> None:
+        worker.end()
+        if worker in self.workers:
+            self.workers.remove(worker)
+            self.idle.put_nowait(self._new())
+
+    @property
+    def pids(self) -> list[int]:
+        return [worker.process.pid for worker in self.workers]
+
+    async def run(self, function, args: tuple, deadline: float, queue_deadline: float):
+        """``function(*args)`` in the next free worker. Raises ``PastDeadline`` (no worker free in
+        ``queue_deadline`` seconds, or the call took longer than ``deadline``) or ``WorkerDied``."""
+        try:
+            worker = await asyncio.wait_for(self.idle.get(), queue_deadline)
+        except asyncio.TimeoutError:
+            raise PastDeadline("no worker was free") from None
+        loop = asyncio.get_running_loop()
+        try:
+            result = await asyncio.wait_for(loop.run_in_executor(self.waiters, worker.call, function, args),
+                                            deadline)
+        except asyncio.TimeoutError:
+            self._replace(worker)
+            raise PastDeadline(f"longer than {deadline:.0f} s") from None
+        except WorkerDied:
+            self._replace(worker)
+            raise
+        except asyncio.CancelledError:
+            # the client went away: the call may still be running, and its answer must not be
+            # read as the next call's, so this worker goes
+            self._replace(worker)
+            raise
+        except Exception:
+            self._give_back(worker)   # the function raised, in a worker that is fine
+            raise
+        self._give_back(worker)
+        return result
+
+    def _give_back(self, worker: Worker) -> None:
+        worker.renders += 1
+        if worker.renders >= self.max_renders:
+            self._replace(worker)
+        else:
+            self.idle.put_nowait(worker)
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.end()
+        self.workers = []
+        self.waiters.shutdown(wait=False, cancel_futures=True)
