@@ -314,6 +314,19 @@ def test_no_cache_keeps_the_details_once_the_card_is_made(registry):
     assert holders(marker) == []
 
 
+def test_the_html_font_cache_never_keeps_the_letters_of_a_name(registry):
+    # the cache key of a page's font subset is the page's characters: a name's letters with it
+    from handouts.render.html.fonts import subset_woff2
+
+    handout = prepare(registry, CARD, locale="en")
+    render(handout, "html")
+    before = subset_woff2.cache_info()
+    html = render(with_patient(handout, parse_patient({"name": "\u014aqx \u01b7u"})), "html").decode("utf-8")
+    after = subset_woff2.cache_info()
+    assert "\u014aqx \u01b7u" in html and "@font-face" in html
+    assert (after.currsize, after.misses, after.hits) == (before.currsize, before.misses, before.hits)
+
+
 # -- properties ----------------------------------------------------------------------------------
 
 ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)

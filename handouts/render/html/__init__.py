@@ -361,7 +361,8 @@ def render_html(handout: Handout) -> bytes:
     template = environment().get_template("page.html.j2")
     # First without fonts, to learn the characters the page shows; then with them, cut to those.
     draft = template.render(context | {"fonts": [], "emphasis_bold": False})
-    fonts, emphasis_bold = page_faces(handout.font, shown_text(draft), uses_emphasis(document))
+    private = any(isinstance(block, m.WriteOnLines) and block.values for block in document.walk())
+    fonts, emphasis_bold = page_faces(handout.font, shown_text(draft), uses_emphasis(document), private)
     return template.render(context | {"fonts": fonts, "emphasis_bold": emphasis_bold}).encode("utf-8")
 
 

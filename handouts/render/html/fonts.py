@@ -62,11 +62,12 @@ def subset_woff2(path: str, characters: str, cjk: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def page_faces(family, text: str, italic: bool) -> tuple[list[FontFace], bool]:
+def page_faces(family, text: str, italic: bool, private: bool = False) -> tuple[list[FontFace], bool]:
     """The ``@font-face`` rules of a page showing ``text`` in ``family`` (a ``fonts.FontFamily``),
     and whether emphasis is drawn bold: a family whose "italic" file is its bold one (Arabic,
     Devanagari, Chinese have no italic) emphasises in bold, as the PDF does. Italic faces are
-    embedded only for a page with emphasis (``italic``)."""
+    embedded only for a page with emphasis (``italic``). A ``private`` page (a patient's details
+    on it) is cut without the cache: its key, the page's characters, would keep the name's letters."""
     characters = "".join(sorted(set(text) | ALWAYS))
     files = family.files
     emphasis_bold = files["italic"] == files["bold"]
@@ -75,6 +76,7 @@ def page_faces(family, text: str, italic: bool) -> tuple[list[FontFace], bool]:
         wanted += [(400, "italic", "italic"), (700, "italic", "bold_italic")]
     faces = []
     for weight, style, name in wanted:
-        data = subset_woff2(str(files[name]), characters, family.cjk)
+        cut = subset_woff2.__wrapped__ if private else subset_woff2
+        data = cut(str(files[name]), characters, family.cjk)
         faces.append(FontFace(weight, style, base64.b64encode(data).decode("ascii")))
     return faces, emphasis_bold
