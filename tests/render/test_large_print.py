@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pypdf import PdfReader
+from pdfread import needs
 from pypdf.generic import ContentStream
 
 from handouts.batch import Plan, run_batch
@@ -40,7 +41,7 @@ def font_sizes(pdf) -> list[float]:
 def large(tmp_path_factory):
     out = tmp_path_factory.mktemp("large")
     registry = Registry()
-    items = catalogue_items(registry, MODULES, ["en", "ar", "zh-Hans"], ["a4", "letter"], variants=["large-print"])
+    items = catalogue_items(registry, MODULES, ["en", "es", "ar", "zh-Hans"], ["a4", "letter"], variants=["large-print"])
     report = run_batch(Plan(out_dir=str(out)), items, jobs=2)
     assert not report.failed, [o.error for o in report.failed]
     return out
@@ -87,3 +88,49 @@ def test_large_tick_boxes(large):
     boxes = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
     assert len(boxes) >= 15
     assert all(float(b["/Rect"][2]) - float(b["/Rect"][0]) >= 24 for b in boxes)
+
+
+def words_by_page(pdf) -> list[list[tuple[float, float, str]]]:
+    """Each page's words as poppler places them: (x centre, y top, text)."""
+    import re
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in out.split("<page ")[1:]:
+        pages.append([((float(x0) + float(x1)) / 2, float(y0), word) for x0, y0, x1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', page)])
+    return pages
+
+
+ALERT_SHEETS = ["car-t-side-effects", "immunotherapy-side-effects"]
+
+
+@needs("pdftotext")
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("locale", ["en", "ar", "zh-Hans"])
+@pytest.mark.parametrize("module", ALERT_SHEETS)
+def test_the_team_signs_are_one_column_in_large_print(large, module, locale, paper):
+    # two columns at 18 pt cut signs into scraps ("a fever / of 38 °C (100.4 °F) or / higher")
+    pages = words_by_page(large / f"{module}.{locale}.{paper}.large-print.pdf")
+    bullets = [[round(x) for x, _, word in page if word == "\u2022"] for page in pages]
+    assert max(len(found) for found in bullets) >= 4          # the team's signs, a bullet each
+    for found in bullets:
+        assert max(found, default=0) - min(found, default=0) <= 1, found   # one column: one bullet position
+
+
+@needs("pdftotext")
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("locale", ["en", "es", "ar", "zh-Hans"])
+@pytest.mark.parametrize("module", ALERT_SHEETS)
+def test_the_alert_sheets_banner_is_on_the_page_of_its_fields(large, module, locale, paper):
+    # the banner's staff line ("I had ...") and the labels ("Name:") are in English on every sheet
+    pages = words_by_page(large / f"{module}.{locale}.{paper}.large-print.pdf")
+    texts = [" ".join(word for _, _, word in page) for page in pages]
+    banner = [index for index, text in enumerate(texts) if "I had" in text or "I have had" in text]
+    name = [index for index, text in enumerate(texts) if "Name:" in text]
+    date = [index for index, text in enumerate(texts) if "Name:" in text or index > name[0]
+            and "date" in text.split("Name:")[-1]] if name else []
+    dated = [index for index in date if "date" in texts[index].split("Name:")[-1]]
+    assert banner and name and dated
+    assert banner[0] == name[0] == dated[0], (banner, name, dated)   # the banner, the name, the last field

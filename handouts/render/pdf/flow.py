@@ -128,7 +128,10 @@ def paragraph(node: m.Paragraph, ctx: Context) -> list:
              "clinic": styles.body_bold}.get(node.role, ctx.body)
     if node.icon is not None:
         return [beside_picture(node, style, ctx)]
-    return [tagged(para(node.content, style), ctx.tag("P"))]
+    block = para(node.content, style)
+    if node.role == "to_staff" and not ctx.compact:
+        block.keepWithNext = True   # on a sheet: "please read the whole card" stays with what follows
+    return [tagged(block, ctx.tag("P"))]
 
 
 class PictogramFlowable(Flowable):
@@ -321,6 +324,8 @@ def callout(node: m.Callout, ctx: Context) -> list:
             ("TOPPADDING", (0, 0), (-1, -1), top), ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)])
         box.spaceAfter = styles.space
+        # on a sheet (large print), the banner never ends a page: it goes with the lines under it
+        box.keepWithNext = not ctx.compact
         return [box]
     section = ctx.tag("Sect")
     flow = [tagged(para(node.title, styles.heading_in_box), sub(section, "H2"))] if node.title else []
@@ -377,6 +382,7 @@ def emergency(node: m.Emergency, ctx: Context) -> list:
     def p(flowable, icon: m.Pictogram | None = None):
         return tagged(pictured(flowable, icon, styles, section, ctx.compact), sub(section, "P"))
 
+    signs = ()
     if ctx.compact:
         # no title row on a card: the warning edge marks the box, and every millimetre counts
         if ctx.lines and node.emergency_signs:  # a folded card's panel: a sign a line
@@ -406,7 +412,14 @@ def emergency(node: m.Emergency, ctx: Context) -> list:
             rows.append([p(plain_para(node.team_overleaf, bold), node.team_icon)])
         if node.team_signs and node.team_heading:
             rows.append([p(plain_para(node.team_heading, bold), node.team_icon)])
-        if node.team_signs:
+        # ``signs``: the rows holding one sign each, closer together than the box's other rows
+        if node.team_signs and body.size >= RUN_IN_FROM:
+            # large print: one column, a sign a row, so that a long sign is not cut into a narrow
+            # column ("a fever / of 38 °C") and a box taller than the page's room goes on between signs
+            first = len(rows)
+            rows += [[item] for item in list_items(m.ListBlock(node.team_signs), body, section)]
+            signs = (first, len(rows) - 1)
+        elif node.team_signs:
             rows.append([list_columns(m.ListBlock(node.team_signs), body, inner, styles, section)])
         if node.note:
             rows.append([p(para(node.note, body))])
@@ -425,6 +438,7 @@ def emergency(node: m.Emergency, ctx: Context) -> list:
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), gap),
         ("TOPPADDING", (0, 0), (-1, 0), gap), ("TOPPADDING", (0, 1), (-1, 1), gap),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        *([("BOTTOMPADDING", (0, signs[0]), (-1, signs[1] - 1), gap * 0.4)] if signs and signs[1] > signs[0] else []),
     ]))
     box.pages = []
     box.source = node.source
