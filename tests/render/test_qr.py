@@ -67,6 +67,24 @@ def test_every_pdf_carries_a_code_that_reads_as_its_html_twin(run, profile, tmp_
         assert lines[at + 1].strip() == f'"{twin}"'
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("module", ["car-t-side-effects", "immunotherapy-side-effects"])
+def test_a_card_sheets_code_reads_at_100_dpi_on_either_paper(run, tmp_path, module, paper):
+    # the outside print review: on Letter the code shrank to 9.7 mm and did not decode at 100 dpi;
+    # the longest twin address of the catalogue (zh-Hans) and a clinic's own longer host
+    web = "https://handouts.riverside-cancer.example.org"
+    path = tmp_path / "clinic.yaml"
+    path.write_text(f"name: Riverside Cancer Centre\nweb: {web}/\n")
+    out = tmp_path / "out"
+    result = run("build", module, "-l", "zh-Hans", "-p", paper, "-c", path, "-o", out)
+    assert result.exit_code == 0, result.output
+    pdf = next(out.glob("*.pdf"))
+    subprocess.run(["pdftoppm", "-r", "100", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "low")], check=True)
+    [png] = tmp_path.glob("low*.png")
+    found = {result.text for result in zxingcpp.read_barcodes(Image.open(png))}
+    assert found == {f"{web}/{module}.zh-Hans.html"}
+
+
 def walk(element):
     yield element
     for kid in element.get("/K", []):

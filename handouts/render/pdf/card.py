@@ -106,17 +106,55 @@ def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, si
 
 def card_positions(handout: Handout, panels: int = 1) -> list[tuple[float, float]]:
     """Lower-left corners of the cards on the front page, in reading order. A folded card is
-    ``panels`` (2) cards wide with no gap between them, and takes as many of the layout's columns."""
+    ``panels`` (2) cards wide with no gap between them, and takes as many of the layout's columns.
+
+    With a QR code under the grid (the profile gives ``web:``), the grid moves up, and if that is
+    not enough its rows close up to ``MIN_ROW_GAP``, until the code has ``qr.SIZE`` of room: on
+    Letter, centred, it had 10 mm and did not decode at 100 dpi."""
     card = handout.layout["card"]
     page_w, page_h = handout.paper.size
     w, h, gap = card["width_mm"] * mm * panels, card["height_mm"] * mm, card["gap_mm"] * mm
     cols, rows = max(1, card["columns"] // panels), card["rows"]
-    grid_w, grid_h = cols * w + (cols - 1) * gap, rows * h + (rows - 1) * gap
-    if grid_w > page_w or grid_h > page_h:
+    grid_w = cols * w + (cols - 1) * gap
+    if grid_w > page_w or rows * h + (rows - 1) * gap > page_h:
         raise FitError(f"{cols} x {rows} cards do not fit on {handout.paper.name} paper",
                        path=handout.layout.files[0], hint="use fewer columns or rows in the card layout")
-    x0, y0 = (page_w - grid_w) / 2, (page_h - grid_h) / 2
-    return [(x0 + c * (w + gap), y0 + (rows - 1 - r) * (h + gap)) for r in range(rows) for c in range(cols)]
+    x0 = (page_w - grid_w) / 2
+    row_gap = gap
+    y0 = grid_bottom(handout, rows * h + (rows - 1) * row_gap)
+    if handout.document.furniture.web:
+        from handouts.render.pdf.qr import SIZE
+
+        while qr_room(handout, y0) < SIZE and row_gap - 0.25 * mm >= min(gap, MIN_ROW_GAP):
+            row_gap -= 0.25 * mm
+            y0 = grid_bottom(handout, rows * h + (rows - 1) * row_gap)
+    return [(x0 + c * (w + gap), y0 + (rows - 1 - r) * (h + row_gap)) for r in range(rows) for c in range(cols)]
+
+
+MIN_ROW_GAP = 3 * mm   # still room to cut each card on its own line
+
+
+def grid_bottom(handout: Handout, grid_h: float) -> float:
+    """The lowest card's bottom edge: the grid centred, or moved up (as far as the sheet's note
+    allows) to leave the QR code its room."""
+    page_h = handout.paper.size[1]
+    y0 = (page_h - grid_h) / 2
+    if handout.document.furniture.web:
+        from handouts.render.pdf.qr import SIZE
+
+        short = SIZE - qr_room(handout, y0)
+        if short > 0:
+            top = page_h - SHEET_NOTE_ROOM - (handout.layout["card"]["crop_mm"] + 1.5) * mm - grid_h
+            y0 = max(y0, min(y0 + short, top))
+    return y0
+
+
+SHEET_NOTE_ROOM = 20 * mm   # the top of a card sheet: 10 mm, then up to three lines of the note
+
+
+def qr_room(handout: Handout, bottom: float) -> float:
+    """The height free for the QR code under a grid whose lowest card starts at ``bottom``."""
+    return bottom - (handout.layout["card"]["crop_mm"] + 1.5) * mm - 1 * mm - PRINTER_MARGIN
 
 
 def draw_crop_marks(canvas: Canvas, handout: Handout, positions, size, styles: Styles, panels: int = 1):
@@ -264,10 +302,13 @@ def draw_online(canvas: Canvas, handout: Handout, styles: Styles, positions, sec
     wallet card has no room for it): for the nurse, or a patient given the whole sheet."""
     from handouts.render.pdf.qr import SIZE, online_parts
 
-    crop = (handout.layout["card"]["crop_mm"] + 1.5) * mm
-    room = min(y for _, y in positions) - crop - 1 * mm - PRINTER_MARGIN
+    room = qr_room(handout, min(y for _, y in positions))
     code, words = online_parts(handout, styles, section, links=True)
     code.size = max(min(SIZE, room), 12 * mm)
+    if code.size < SIZE:
+        # a smaller code keeps its modules large with half the quiet zone drawn: the sheet around
+        # it is blank (the margin, the gap before the words, 1 mm to the crop marks) for the rest
+        code.border = 2
     page_w = handout.paper.size[0]
     text_w = page_w - 40 * mm - code.size - 4 * mm
     x_code = 20 * mm if not styles.rtl else page_w - 20 * mm - code.size

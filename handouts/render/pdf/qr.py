@@ -27,15 +27,15 @@ class QrCode(Flowable):
 
     struct = None   # its Figure element (tagged PDF), whose /Alt is the address
 
-    def __init__(self, value: str, size: float = SIZE):
+    def __init__(self, value: str, size: float = SIZE, border: int = 4):
         super().__init__()
-        self.value, self.size = value, size
+        self.value, self.size, self.border = value, size, border   # border: the quiet zone, in modules
 
     def wrap(self, available_width, available_height):
         return self.size, self.size
 
     def drawing(self) -> Drawing:
-        widget = QrCodeWidget(self.value, barLevel="M", barBorder=4)
+        widget = QrCodeWidget(self.value, barLevel="M", barBorder=self.border)
         x1, y1, x2, y2 = widget.getBounds()
         drawing = Drawing(self.size, self.size, transform=[self.size / (x2 - x1), 0, 0, self.size / (y2 - y1), 0, 0])
         drawing.add(widget)
