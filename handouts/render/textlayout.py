@@ -184,7 +184,8 @@ def embedding_levels(text: str, rtl: bool) -> list[int]:
 def break_opportunities(text: str, cjk: bool) -> tuple[frozenset, frozenset]:
     """(positions where a line may start, positions where it must): at spaces, after a line
     break, and between Chinese characters unless kinsoku forbids it. A no-break space is no place
-    to break, so "38 °C" stays whole."""
+    to break, so "38 °C" stays whole. A web address breaks after a "/" or before a ".", as style
+    guides have it, so that no line of it ends inside a word or at its own hyphen."""
     allowed, forced = set(), set()
     for index in range(1, len(text)):
         before, char = text[index - 1], text[index]
@@ -198,7 +199,15 @@ def break_opportunities(text: str, cjk: bool) -> tuple[frozenset, frozenset]:
                 and not (before.isdigit() and is_wide(char)):  # "2周", "38°": a number keeps its unit
             if unicodedata.category(char) not in ("Mn", "Mc", "Me"):
                 allowed.add(index)
+    for match in URL.finditer(text):   # an address breaks only between its parts, never at its hyphens
+        for index in range(match.start() + 1, match.end()):
+            before, char = text[index - 1], text[index]
+            if (before == "/" and char != "/") or (char == "." and before != "."):
+                allowed.add(index)
     return frozenset(allowed), frozenset(forced)
+
+
+URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)   # a web address written out in the text
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,29 @@ def test_a_card_sheets_code_reads_at_100_dpi_on_either_paper(run, tmp_path, modu
     assert found == {f"{web}/{module}.zh-Hans.html"}
 
 
+@pytest.mark.parametrize("module,locale", [("car-t-journey", "en"), ("immunotherapy-side-effects", "zh-Hans"),
+                                           ("immunotherapy-side-effects", "ar")])
+def test_a_long_address_breaks_only_between_its_parts(run, tmp_path, module, locale):
+    # large print beside the code: "…example.o / rg/car-t-jo / urney.en.html" cannot be typed
+    web = "https://handouts.riverside-cancer.example.org"
+    path = tmp_path / "clinic.yaml"
+    path.write_text(f"name: Riverside Cancer Centre\nweb: {web}/\n")
+    out = tmp_path / "out"
+    result = run("build", module, "-l", locale, "-p", "a4", "--large-print", "-c", path, "-o", out)
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(["pdftotext", str(next(out.glob("*.pdf"))), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    lines = [line.strip().strip("\u202a\u202b\u202c\u200e\u200f") for line in text.splitlines()]
+    start = next(index for index, line in enumerate(lines) if line.startswith("https://"))
+    twin, parts = f"{web}/{module}.{locale}.html", []
+    while "".join(parts) != twin:
+        assert len(parts) < 6 and twin.startswith("".join(parts) + lines[start + len(parts)]), parts
+        parts.append(lines[start + len(parts)])
+    assert len(parts) >= 2                                            # it does need more than one line
+    for first, second in zip(parts, parts[1:]):
+        assert first.endswith("/") or second.startswith("."), (first, second)
+
+
 def walk(element):
     yield element
     for kid in element.get("/K", []):
