@@ -199,12 +199,31 @@ def break_opportunities(text: str, cjk: bool) -> tuple[frozenset, frozenset]:
                 and not (before.isdigit() and is_wide(char)):  # "2周", "38°": a number keeps its unit
             if unicodedata.category(char) not in ("Mn", "Mc", "Me"):
                 allowed.add(index)
+    allowed -= lone_letter_bounds(text)
     for match in URL.finditer(text):   # an address breaks only between its parts, never at its hyphens
         for index in range(match.start() + 1, match.end()):
             before, char = text[index - 1], text[index]
             if (before == "/" and char != "/") or (char == "." and before != "."):
                 allowed.add(index)
     return frozenset(allowed), frozenset(forced)
+
+
+WORD = re.compile(r"\S+")
+PUNCTUATION = ",.;:!?()[]\"'«»“”‘’"
+
+
+def lone_letter_bounds(text: str) -> set:
+    """The line starts a single letter or digit forbids: "B / cells", "células / T", "tế bào /
+    B", "आपकी T / कोशिकाओं" read as a stray letter. A line neither ends nor starts with a lone
+    capital letter or digit ("B", "T", "2"). Lower-case one-letter words (Spanish "y", Vietnamese
+    "ở") are left free: they are many, and a card has no room to spare."""
+    bounds, words = set(), list(WORD.finditer(text))
+    for previous, word in zip(words, words[1:]):
+        before, after = previous.group().strip(PUNCTUATION), word.group().strip(PUNCTUATION)
+        if (len(before) == 1 and (before.isupper() or before.isdigit()) and previous.group()[-1] == before) or \
+                (len(after) == 1 and (after.isupper() or after.isdigit()) and word.group()[0] == after):
+            bounds.add(word.start())
+    return bounds
 
 
 URL = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)   # a web address written out in the text

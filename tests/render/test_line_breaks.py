@@ -1,0 +1,59 @@
+"""Where lines break, read back with poppler's pdftotext: a lone capital letter or digit stays
+with its word ("B cells", "células T", "tế bào B", "आपकी T कोशिकाओं")."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from pdfread import needs
+
+from handouts.batch import Plan, run_batch
+from handouts.build import catalogue_items
+from handouts.registry import Registry
+from handouts.render.textlayout import break_opportunities
+
+pytestmark = needs("pdftotext")
+LOCALES = ["en", "es", "vi", "hi"]
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sheets")
+    items = catalogue_items(Registry(), ["car-t-journey", "immunotherapy-vs-car-t"], LOCALES, ["a4"],
+                            variants=["standard", "large-print"])
+    report = run_batch(Plan(out_dir=str(out)), items, jobs=2)
+    assert not report.failed, [o.error for o in report.failed]
+    return out
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_line_of_a_paragraph_ends_with_a_lone_capital(sheets, locale):
+    pdfs = sorted(sheets.glob(f"*.{locale}.a4*.pdf"))
+    assert len(pdfs) == 4
+    stranded = []
+    for pdf in pdfs:
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        for line in text.splitlines():
+            words = line.split()
+            # a label of its own ("Célula T", a diagram's box) is a whole line, not a broken paragraph
+            if len(words) > 3 and re.fullmatch(r"[A-Z]", words[-1]):   # ("Page 1 of 7" ends a footer)
+                stranded.append(f"{pdf.name}: ...{line[-50:]}")
+    assert stranded == []
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("Make your B cells work", "B cells"), ("sus células T atacan", "células T"), ("tế bào B là", "bào B"),
+    ("लैब में आपकी T कोशिकाओं", "आपकी T"), ("call within 2 hours today", "2 hours")])
+def test_a_lone_capital_or_digit_is_never_a_place_to_break(text, kept):
+    allowed, _ = break_opportunities(text, False)
+    start = text.index(kept)
+    inside = {start + offset for offset in range(1, len(kept))}
+    assert not allowed & inside
+    assert allowed        # other spaces still break
+
+
+def test_lower_case_one_letter_words_stay_free():
+    allowed, _ = break_opportunities("sangre y fiebre", False)
+    assert allowed == {7, 9}
