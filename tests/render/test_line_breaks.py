@@ -57,3 +57,19 @@ def test_a_lone_capital_or_digit_is_never_a_place_to_break(text, kept):
 def test_lower_case_one_letter_words_stay_free():
     allowed, _ = break_opportunities("sangre y fiebre", False)
     assert allowed == {7, 9}
+
+
+def test_no_chinese_line_starts_with_a_separator_dot(tmp_path):
+    # the signs run on "发烧 · 咳嗽 · ..."; a line may break only after the dot, never before it
+    items = catalogue_items(Registry(), ["car-t-journey", "car-t-side-effects", "immunotherapy-side-effects"],
+                            ["zh-Hans"], ["a4", "letter"], variants=["standard", "large-print"])
+    report = run_batch(Plan(out_dir=str(tmp_path)), items, jobs=2)
+    assert not report.failed, [o.error for o in report.failed]
+    pdfs = sorted(tmp_path.glob("*.pdf"))
+    assert len(pdfs) == 12
+    starting = []
+    for pdf in pdfs:
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        starting += [f"{pdf.name}: {line}" for line in text.splitlines() if line.lstrip(" \u00a0").startswith("\u00b7")]
+    assert "\u00b7" in text              # the dots are there to be found
+    assert starting == []
