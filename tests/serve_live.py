@@ -22,7 +22,6 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-
 TOKENS: dict[str, str] = {}   # each running server's access token, by its address
 
 
@@ -101,3 +100,32 @@ def live_server(folder: Path, *args: str, env: dict | None = None, timeout: floa
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def state_of(pid: int) -> str:
+    """A process's state letter (R running, S sleeping, Z ended but not yet reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
+
+
+def workers_of(pid: int) -> list[int]:
+    """The render workers of the app running in process ``pid``: its children, read from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat", encoding="ascii").read()
+            except OSError:
+                continue
+            state, parent = stat.rsplit(")", 1)[1].split()[:2]
+            if int(parent) == pid and state != "Z":   # a worker killed but not yet reaped is gone
+                try:
+                    with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                        if b"resource_tracker" not in handle.read():   # multiprocessing's helper, not a worker
+                            found.append(int(entry))
+                except OSError:
+                    continue
+    return found

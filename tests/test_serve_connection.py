@@ -5,7 +5,6 @@ and no flood of connections floods the log."""
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import threading
 import time
@@ -14,7 +13,7 @@ import pytest
 
 pytest.importorskip("uvicorn", reason="the web app's tests need: pip install '.[serve]'")
 
-from serve_live import live_server  # noqa: E402
+from serve_live import live_server, workers_of  # noqa: E402
 
 from handouts.serve.connection import OncePerMinute, connection_cap  # noqa: E402
 
@@ -167,22 +166,9 @@ def core_limit(pid: int) -> str:
     raise AssertionError(f"no core limit for {pid}")
 
 
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = open(f"/proc/{entry}/stat", encoding="ascii").read()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return found
-
-
 def test_neither_the_server_nor_its_workers_can_write_a_core_file(tmp_path):
     with live_server(tmp_path, "--workers", "2") as server:
-        workers = children(server.process.pid)
+        workers = workers_of(server.process.pid)
         limits = {pid: core_limit(pid) for pid in [server.process.pid, *workers]}
     assert len(workers) >= 2                                  # the render workers, started with the server
     assert set(limits.values()) == {"0 0"}, limits

@@ -14,6 +14,7 @@ import pytest
 
 pytest.importorskip("starlette")
 
+from serve_live import live_server, state_of, workers_of  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from handouts.serve.app import HandoutsApp, Options, build  # noqa: E402
@@ -27,32 +28,6 @@ BEARER = {"authorization": f"Bearer {TOKEN}"}
 
 def post(client, module: str, **values):
     return client.post(f"/handouts/{module}", data={**CARD, **values})
-
-
-def state_of(pid: int) -> str:
-    """A process's state letter (R running, S sleeping, Z ended but not yet reaped)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return ""
-
-
-def workers_of(pid: int) -> list[int]:
-    """The render workers: the processes whose parent is ``pid`` (the app runs in this process)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = open(f"/proc/{entry}/stat", encoding="ascii").read()
-            except OSError:
-                continue
-            state, parent = stat.rsplit(")", 1)[1].split()[:2]
-            if int(parent) == pid and state != "Z":   # a worker killed but not yet reaped is gone
-                with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                    if b"resource_tracker" not in handle.read():   # multiprocessing's helper, not a worker
-                        found.append(int(entry))
-    return found
 
 
 def test_a_killed_worker_costs_no_answer(caplog):
@@ -174,8 +149,6 @@ def test_a_worker_killed_with_eight_requests_in_flight_costs_at_most_one(tmp_pat
     import threading
     import urllib.parse
     import urllib.request
-
-    from serve_live import live_server
 
     with live_server(tmp_path, "--workers", "2") as server:
         workers = workers_of(server.process.pid)

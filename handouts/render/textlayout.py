@@ -31,7 +31,8 @@ from handouts.errors import FontError
 
 # Never at the start of a line: closing brackets and quotes, stops, commas, iteration marks, and the
 # separator dot between signs with the no-break space before it ("发烧 · 咳嗽" breaks after the dot).
-CANNOT_START = frozenset("\u00a0\u00b7!%),.:;?]}¢°’”‰′″℃、。〉》」』】〕〗〙〛﹚﹜！＂％＇），．：；？］｝～｠､ー・…‥々〻ゝゞ")
+CANNOT_START = frozenset("\u00a0\u00b7"
+                         "!%),.:;?]}¢°’”‰′″℃、。〉》」』】〕〗〙〛﹚﹜！＂％＇），．：；？］｝～｠､ー・…‥々〻ゝゞ")
 # Never at the end of a line: opening brackets and quotes.
 CANNOT_END = frozenset("([{£¥‘“〈《「『【〔〖〘〚﹙﹛（［｛｟￡￥＄")
 BREAKING_SPACES = frozenset(" \t\u200b")

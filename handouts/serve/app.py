@@ -117,7 +117,6 @@ class HandoutsApp:
     def __init__(self, options: Options):
         from handouts.facts import load_fact_tables
         from handouts.registry import Registry
-
         from handouts.serve.session import Sessions
 
         self.options = options
@@ -296,8 +295,11 @@ class HandoutsApp:
         return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": PAGE_POLICY})
 
     def refusal(self, refused: Refused, locale: str = SOURCE_LOCALE) -> HTMLResponse:
-        return self.page("message.html.j2", locale, refused.status, name=ERROR_PAGES.get(refused.status,
-                                                                                           "bad_request"))
+        response = self.page("message.html.j2", locale, refused.status,
+                             name=ERROR_PAGES.get(refused.status, "bad_request"))
+        if refused.close:
+            response.headers["Connection"] = "close"
+        return response
 
 
 SCRIPT_RANGES = {   # where a script's own font takes over from the Latin one, in the pages' CSS
@@ -482,10 +484,7 @@ def build(app: HandoutsApp) -> Starlette:
         return app.refusal(Refused(status, ERROR_PAGES.get(status, "bad_request")), locale_of(app, request))
 
     async def on_refused(request: Request, refused: Refused) -> Response:
-        response = page_for(request, refused.status)
-        if refused.close:
-            response.headers["Connection"] = "close"
-        return response
+        return app.refusal(refused, locale_of(app, request))
 
     async def on_http(request: Request, error: HTTPException) -> Response:
         response = page_for(request, error.status_code if error.status_code in ERROR_PAGES else 400)
@@ -617,8 +616,6 @@ class Guard:
             response = self.app.refusal(refused, locale_of(self.app, request))
             if refused.status == 429:
                 response.headers["Retry-After"] = str(int(WINDOW))
-            if refused.close:
-                response.headers["Connection"] = "close"
             return response
 
     @staticmethod

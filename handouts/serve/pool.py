@@ -258,10 +258,6 @@ class RenderPool:
             self.workers.remove(worker)
             self.idle.put_nowait(self._new())
 
-    @property
-    def pids(self) -> list[int]:
-        return [worker.process.pid for worker in self.workers]
-
     async def run(self, function, args: tuple, deadline: float, queue_deadline: float):
         """``function(*args)`` in the next free worker. Raises ``PastDeadline`` (no worker free in
         ``queue_deadline`` seconds, or the call took longer than ``deadline``) or ``WorkerDied``."""

@@ -17,7 +17,7 @@ from reportlab.platypus import Frame, Spacer
 from handouts import model as m
 from handouts.document import Handout
 from handouts.errors import FitError
-from handouts.render.pdf.flow import Context, flowables, plain_para, sub, tagged
+from handouts.render.pdf.flow import Context, flowables, plain_para, tagged
 from handouts.render.pdf.page import document_info, laid_out, text_width
 from handouts.render.pdf.styles import Styles, styles_for
 from handouts.render.pdf.tags import StructNode, Tagger, artifact_page, new_root, tag_pdf

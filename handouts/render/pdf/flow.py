@@ -586,17 +586,17 @@ def value_block(value: str, style: TextStyle, width: float, private: bool) -> Te
     """A typed value in bold, set smaller when one of its words is wider than its line (a long
     product or family name), as a form field shrinks its text: a word is cut in two only when even
     the smallest size cannot hold it, because "Tisagenlec / leucel" is misread."""
-    def block_at(size_style: TextStyle) -> TextBlock:
-        block = TextBlock([(value, True, False, None)], size_style)
+    def block_at(size_style: TextStyle, text: str = value) -> TextBlock:
+        block = TextBlock([(text, True, False, None)], size_style)
         block.private = private
         return block
 
-    widest = 0.0
-    for word in value.split():
-        probe = block_at(style)
-        probe.runs = [(word, True, False, None)]
-        probe.wrap(1e6, 1e6)
-        widest = max(widest, probe.minWidth())
+    def width_of(word: str) -> float:
+        block = block_at(style, word)
+        block.wrap(1e6, 1e6)
+        return block.minWidth()
+
+    widest = max(map(width_of, value.split()), default=0.0)
     if widest <= width:
         return block_at(style)
     scale = max(SMALLEST_VALUE, width / widest * 0.995)
