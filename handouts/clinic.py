@@ -76,6 +76,7 @@ class Clinic:
     settings: dict = field(default_factory=dict)
     source: str | None = None  # the profile file, for the manifest and messages
     web: str | None = None     # where the HTML twins are published (https://, ending in /)
+    setting_lines: dict = field(default_factory=dict)  # each setting's line in the profile, for messages
 
 
 def markup_problems(data, shown: str, keypath: str = "") -> list[Problem]:
@@ -133,7 +134,8 @@ def load_clinic(path) -> Clinic:
     return Clinic(name=data["name"], short_name=data.get("short_name"), phones=dict(data.get("phones") or {}),
                   address=data.get("address"),
                   logo=logo, paper=data.get("paper"), settings=dict(data.get("settings") or {}), source=shown,
-                  web=web if isinstance(web, str) else None)
+                  web=web if isinstance(web, str) else None,
+                  setting_lines={key: settings.line_of(key) for key in settings} if isinstance(settings, dict) else {})
 
 
 def web_problem(address: str) -> str | None:

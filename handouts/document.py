@@ -26,7 +26,8 @@ from handouts.facts import (
     product_weeks,
 )
 from handouts.fonts import FontFamily, covered_characters, family_for_locale
-from handouts.i18n import COMMON, Translator, babel_locale, is_rtl, load_translator, locale_script, translator_for
+from handouts.i18n import COMMON, Translator, babel_locale, is_rtl, load_translator, locale_script, \
+    script_name, translator_for
 from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, Layout, Paper, load_layout, load_paper
 from handouts.markup import to_blocks
 from handouts.output import twin_name
@@ -636,7 +637,15 @@ def staff_lines(registry: Registry, module: Module, locale: str, clinic: Clinic,
     common = load_translator(registry.common_folders(), theirs)
     words = localized_words(common, registry)
     values = placeholder_values(facts, clinic, theirs, words, paper, products)
-    localized = localize(module, translator_for(module, theirs), values, covered, font_name)
+    try:
+        localized = localize(module, translator_for(module, theirs), values, covered, font_name)
+    except FontError:  # the staff's script is not the card's, nor Latin letters the card's font has
+        raise ContentError(f"settings.clinicians_language: {theirs} cannot be printed on the {locale} card: "
+                           f"its font {font_name} cannot draw {script_name(locale_script(theirs))}",
+                           path=clinic.source,
+                           line=clinic.setting_lines.get("clinicians_language"),
+                           hint="a card prints its staff lines in its own font: choose a language written in "
+                                "Latin letters or in the card's own script") from None
     return Staff(theirs, localized.data, words, is_rtl(locale))
 
 

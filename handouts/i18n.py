@@ -64,6 +64,13 @@ def locale_script(locale: str) -> str:
     return parts[1] if len(parts) > 2 else "Latn"
 
 
+def script_name(script: str) -> str:
+    """A script's English name for messages (``Arab`` -> ``Arabic``), from Babel's data."""
+    from babel import Locale
+
+    return Locale("en").scripts.get(script, script)
+
+
 def is_rtl(locale: str) -> bool:
     return babel_locale(locale).character_order == "right-to-left"
 

@@ -88,6 +88,37 @@ def test_a_card_in_the_staffs_own_language_says_each_line_once(tmp_path):
     assert "please read the whole card" not in text and "For doctors and nurses only:" not in text
 
 
+@pytest.mark.parametrize("module", CARDS)
+def test_staff_reading_a_latin_script_language_can_read_every_card(tmp_path, module):
+    """Staff who read Spanish or Vietnamese get their lines on a card in every other language,
+    the Chinese one included: read back with poppler, accents and all."""
+    registry = Registry()
+    to_staff = next(block["to_staff"] for block in registry.module(module).data["front"] if "to_staff" in block)
+    for staff in ("es", "vi"):
+        clinic = load_clinic(profile(tmp_path, f"name: Clinic\nsettings:\n  clinicians_language: {staff}\n"))
+        theirs = folded(translator_for(registry.module(module), staff)(to_staff).replace("**", ""))
+        assert STAFF_LINES[0] not in theirs and any(ord(c) > 0x7F for c in theirs), (staff, theirs)
+        for locale in [loc for loc in translated_locales(module) if loc != staff]:
+            text = card_text(tmp_path, module, locale, clinic=clinic)
+            assert theirs in text, (staff, locale)
+
+
+def test_staff_in_a_script_the_cards_font_lacks_is_one_line_at_the_profile(tmp_path, run):
+    """Arabic-reading staff cannot have their lines on a Chinese card (its font has no Arabic): the
+    build says so at the profile's line, not at a translation file."""
+    path = profile(tmp_path, "name: Clinic\nsettings:\n  temperature_checks_per_day: 2\n"
+                             "  clinicians_language: ar\n")
+    with pytest.raises(ContentError) as caught:
+        prepare(Registry(), "car-t-side-effects", locale="zh-Hans", clinic=load_clinic(path))
+    assert caught.value.problem.path.endswith("clinic.yaml") and caught.value.problem.line == 4
+    assert "cannot draw Arabic" in str(caught.value)
+    result = run("build", "car-t-side-effects", "-l", "zh-Hans", "-c", str(path), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "clinicians_language" in line]
+    assert len(lines) == 1 and "clinic.yaml:4:" in lines[0] and "Traceback" not in result.output
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
 def test_the_staffs_words_are_marked_english_in_the_html_twin():
     from handouts.render.html import render_html
 

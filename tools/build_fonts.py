@@ -11,8 +11,8 @@ Why each font is made, not taken as shipped:
   Noto Sans merged. Devanagari gets the same treatment so Hindi and Latin never switch fonts.
 - ReportLab cannot embed fonts with CFF (PostScript) outlines, and Noto Sans CJK has them. The
   Simplified Chinese face is cut down to the characters Chinese handouts need (GB 2312 level 1,
-  the 3,755 most common hanzi, plus punctuation and every character the zh-Hans catalogues use)
-  and its outlines converted to TrueType quadratic curves.
+  the 3,755 most common hanzi, plus punctuation, every character the zh-Hans catalogues use, and
+  the face's own accented Latin letters for staff lines in Spanish or Vietnamese) and its outlines converted to TrueType quadratic curves.
 """
 
 from __future__ import annotations
@@ -110,6 +110,9 @@ def simplified_chinese(style: str) -> Path:
     font = next(f for f in collection.fonts if f["name"].getDebugName(1) == "Noto Sans CJK SC")
     text = "".join(chr(c) for c in range(0x20, 0x7F)) + "°·–—‘’“”…•※、。《》「」『』【】〔〕（），．：；？！～"
     text += gb2312_level1() + catalogue_characters("zh-Hans")
+    # The face's own accented Latin letters, so a Chinese wallet card can carry its lines for
+    # emergency staff in a Latin-script language (Spanish, Vietnamese...) in the same design.
+    text += "".join(chr(c) for c in (*range(0xA0, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00)))
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
