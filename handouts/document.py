@@ -26,8 +26,16 @@ from handouts.facts import (
     product_weeks,
 )
 from handouts.fonts import FontFamily, covered_characters, family_for_locale
-from handouts.i18n import COMMON, Translator, babel_locale, is_rtl, load_translator, locale_script, \
-    script_name, translator_for
+from handouts.i18n import (
+    COMMON,
+    Translator,
+    babel_locale,
+    is_rtl,
+    load_translator,
+    locale_script,
+    script_name,
+    translator_for,
+)
 from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, Layout, Paper, load_layout, load_paper
 from handouts.markup import to_blocks
 from handouts.output import twin_name

@@ -542,7 +542,8 @@ def test_a_bearer_token_works(guarded):
 def no_server(monkeypatch):
     """Never start a real server here: a refusal that failed would otherwise serve forever."""
     started = []
-    monkeypatch.setattr("handouts.serve.serve", lambda options, port=8000, forwarded_allow_ips="": started.append(options))
+    monkeypatch.setattr("handouts.serve.serve",
+                        lambda options, port=8000, forwarded_allow_ips="": started.append(options))
     monkeypatch.delenv("HANDOUTS_TOKEN", raising=False)
     return started
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import http.client
 import io
 import os
-import signal
 import random
 import re
+import signal
 import tempfile
 import threading
 import time
@@ -222,7 +222,8 @@ def test_twenty_clients_for_thirty_seconds_all_answered(tmp_path, capsys):
                                                                 timeout=REQUEST_TIMEOUT)
                     body = urllib.parse.urlencode(fields) if fields else None
                     auth = {"Authorization": f"Bearer {TOKENS[url]}"}
-                    connection.request(method, path, body=body, headers={**auth, "Content-Type": FORM} if fields else auth)
+                    headers = {**auth, "Content-Type": FORM} if fields else auth
+                    connection.request(method, path, body=body, headers=headers)
                     response = connection.getresponse()
                     data = response.read()
                     problem = None
@@ -301,7 +302,8 @@ def test_with_an_access_token_nothing_is_served_without_it(tmp_path):
                                      headers={"Authorization": f"Bearer {token}"})
         assert status == 200 and body.startswith(b"%PDF-")
         # a Host the app does not serve is refused, session or not
-        assert call(server.url, "GET", "/", headers={"Host": "handouts.example", "Cookie": cookie}, auth=False)[0] == 400
+        foreign = {"Host": "handouts.example", "Cookie": cookie}
+        assert call(server.url, "GET", "/", headers=foreign, auth=False)[0] == 400
     assert token not in server.log_text()
 
 
@@ -340,8 +342,8 @@ def test_a_form_sent_with_the_cookie_needs_the_token_of_a_form_made_for_that_ses
             if status == 200:
                 assert body.startswith(b"%PDF-")
         # a refused form shown again carries the token again
-        status, _, again = call(server.url, "POST", f"/handouts/{CARD}", {**fields, "name": "Z" * 41,
-                                                                         "form_token": mine}, headers=browser, auth=False)
+        refused = {**fields, "name": "Z" * 41, "form_token": mine}
+        status, _, again = call(server.url, "POST", f"/handouts/{CARD}", refused, headers=browser, auth=False)
         # a script with the access token needs no form
         script = call(server.url, "POST", f"/handouts/{CARD}", fields)[0]
     assert results == {"no token": 403, "empty": 403, "wrong": 403, "another session's": 403, "its own": 200}

@@ -12,7 +12,8 @@ Why each font is made, not taken as shipped:
 - ReportLab cannot embed fonts with CFF (PostScript) outlines, and Noto Sans CJK has them. The
   Simplified Chinese face is cut down to the characters Chinese handouts need (GB 2312 level 1,
   the 3,755 most common hanzi, plus punctuation, every character the zh-Hans catalogues use, and
-  the face's own accented Latin letters for staff lines in Spanish or Vietnamese) and its outlines converted to TrueType quadratic curves.
+  the face's own accented Latin letters for staff lines in Spanish or Vietnamese) and its
+  outlines converted to TrueType quadratic curves.
 """
 
 from __future__ import annotations

@@ -91,10 +91,10 @@ def test_a_clinic_name_too_long_for_the_card_front_asks_for_a_short_name(run, tm
 def test_the_team_signs_end_with_the_recap_in_every_language(tmp_path, module):
     """PEMAT item 11: a bold line that sums the card up ("New or worse sign, day or night? Call
     now.") ends the care team's signs inside the folded card, in its language, on every card."""
-    from handouts import model as m
-    from handouts.content import module_locales
     import subprocess
 
+    from handouts import model as m
+    from handouts.content import module_locales
     from handouts.render import render
 
     registry = Registry()

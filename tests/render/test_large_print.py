@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pypdf import PdfReader
 from pdfread import needs
+from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from handouts.batch import Plan, run_batch
@@ -41,7 +41,8 @@ def font_sizes(pdf) -> list[float]:
 def large(tmp_path_factory):
     out = tmp_path_factory.mktemp("large")
     registry = Registry()
-    items = catalogue_items(registry, MODULES, ["en", "es", "ar", "zh-Hans"], ["a4", "letter"], variants=["large-print"])
+    items = catalogue_items(registry, MODULES, ["en", "es", "ar", "zh-Hans"], ["a4", "letter"],
+                            variants=["large-print"])
     report = run_batch(Plan(out_dir=str(out)), items, jobs=2)
     assert not report.failed, [o.error for o in report.failed]
     return out

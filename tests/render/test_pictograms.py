@@ -154,7 +154,8 @@ def test_the_html_twin_shows_each_pictogram_with_its_text_alternative(locale):
     assert icons
     for icon in icons:
         found = re.search(r'<(div class="call"|p class="overleaf")><svg class="pictogram" viewBox="0 0 100 100" '
-                          rf'role="img" aria-label="{re.escape(icon.alt)}">.*?</svg>(<h\d class="signs-heading">|<strong>)',
+                          rf'role="img" aria-label="{re.escape(icon.alt)}">.*?</svg>'
+                          r'(<h\d class="signs-heading">|<strong>)',
                           page)
         assert found, icon
     polygons = re.findall(r'<polygon class="(?:accent_text|accent)" points="([^"]+)"', page)

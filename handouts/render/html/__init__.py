@@ -328,7 +328,7 @@ def render_html(handout: Handout) -> bytes:
     found, blocks, faces = moved_emergencies(document)
     emergencies = [page.node(block, id, top) for id, block in found]
     body = [page.node(block, id, top) for id, block in blocks]
-    face_nodes = []
+    face_nodes, inner = [], top   # inner: the outline of the face being filled
     for number, (face, face_blocks) in enumerate(faces, start=1):
         if face_nodes and face_nodes[-1].block.side == face.side:  # a folded card's inside: one section
             face_nodes[-1].children.extend(page.node(block, id, inner) for id, block in face_blocks)
