@@ -6,10 +6,12 @@ every page (the list in each of the app's languages, each form in English and Ar
 errors, the 404 and 400 pages) has no axe-core WCAG 2.1 A/AA violation, no console error, no failed
 request, every thumbnail drawn, and no sideways scrolling at 320 CSS pixels.
 
-The PDF: Chromium shows a PDF in its viewer, and Playwright's ``response.body()`` then gives the
-viewer's wrapper page, not the PDF. So the browser runs with a profile that has
-``plugins.always_open_pdf_externally`` set: the PDF the form posts back is a download, and the test
-reads the downloaded file (the browser's own bytes); the response gives the status and headers.
+The PDF: the form's script sends it with fetch() and shows the answer from a blob: address. Chromium
+shows a PDF in its viewer, which Playwright cannot read; so the browser runs with a profile that has
+``plugins.always_open_pdf_externally`` set: the PDF shown is then a download, and the test reads
+the downloaded file (the browser's own bytes); the fetch's response gives the status and headers.
+A browser profile on disk is searched for the patient's details after a card is made (and, as the
+control that shows the search can find them, after the same card is made with JavaScript off).
 
 axe-core is the copy ``axe-playwright-python`` ships (``axe.min.js``), injected into the page. The
 pages' own fonts (the ones the handouts ship, served by the app) must all load. Screenshots go to
@@ -123,7 +125,7 @@ class Watch:
     def __init__(self, page):
         self.page = page
         self.expected: dict[str, int] = {}
-        self.download: str | None = None     # a POST whose answer is saved: its navigation ends, aborted
+        self.download = False                # a handout shown from blob: is saved: that navigation ends, aborted
         self.faults: list[str] = []
         page.on("console", self.console)
         page.on("pageerror", lambda error: self.faults.append(f"script error: {error}"))
@@ -143,7 +145,7 @@ class Watch:
         self.faults.append(f"console {message.type}: {message.text} ({url})")
 
     def failed(self, request) -> None:
-        if (request.url, request.method, request.failure) == (self.download, "POST", "net::ERR_ABORTED"):
+        if self.download and request.url.startswith("blob:") and request.failure == "net::ERR_ABORTED":
             return
         self.faults.append(f"failed: {request.method} {request.url} {request.failure}")
 
@@ -214,15 +216,17 @@ def make_card(downloads, server, tmp_path, locale: str, paper: str, details: dic
                 page.locator(f"#{key}").press_sequentially(details[key])
         page.fill("#date", details["date"])
         # the PDF is a download (see the module's docstring); the response has its status and headers
-        watch.download = url
+        watch.download = True
         with page.expect_download() as download, page.expect_response(
                 lambda r: r.url == url and r.request.method == "POST") as answer:
             page.click(SUBMIT)
         response = answer.value
-        path = tmp_path / download.value.suggested_filename
+        assert response.request.resource_type == "fetch"    # sent by the page's script, not by a navigation
+        filename = response.headers["content-disposition"].split('filename="')[1].rstrip('"')
+        path = tmp_path / filename
         download.value.save_as(path)
         assert watch.faults == []
-        return response, download.value.suggested_filename, path
+        return response, filename, path
     finally:
         page.close()
 
@@ -481,3 +485,52 @@ def test_a_form_on_another_site_or_port_is_refused_by_chromium_s_own_headers(pag
     assert sent["origin"] in (elsewhere.rsplit("/", 1)[0], "null")   # null: from https to plain http
     assert sent.get("sec-fetch-site", "cross-site") != "same-origin"
     assert "application/pdf" not in answer.headers["content-type"]
+
+
+# -- 6: no trace of the patient in the browser's profile on disk -------------------------------------
+def traces_in_profile(playwright_session, server, tmp_path, script: bool) -> list[str]:
+    """Make a card (PDF), its HTML twin and a refused form in a Chromium with its profile on disk,
+    each with a unique marker for the name and medicine; close the browser; the profile's files
+    holding a marker (UTF-8 or UTF-16, as Chromium writes strings)."""
+    import secrets
+
+    playwright, path = playwright_session
+    profile = tmp_path / "profile"
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=path, args=ARGS, accept_downloads=False, java_script_enabled=script)
+    markers = []
+    try:
+        page = context.new_page()
+        sign_in(page, server)
+        url = f"{server.url}/handouts/{CARD}"
+        for fmt, refused in (("pdf", False), ("html", False), ("pdf", True)):
+            marker = "Zq" + secrets.token_hex(8)
+            markers.append(marker)
+            page.goto(url, wait_until="load")
+            page.fill("#name", marker)
+            page.fill("#product", "P" + marker)
+            page.fill("#date", "1999-12-31" if refused else "2026-11-20")   # a refused form: too early
+            page.check(f"#format-{fmt}")
+            with page.expect_response(lambda r: r.url == url and r.request.method == "POST") as answer:
+                page.click(SUBMIT)
+            assert answer.value.status == (422 if refused else 200), (fmt, refused)
+            assert (answer.value.request.resource_type == "fetch") == script
+            page.wait_for_timeout(500)     # the handout shown (or saved), the session written
+        page.goto(f"{server.url}/", wait_until="load")
+    finally:
+        context.close()
+    forms = [form for marker in markers for form in (marker.encode(), marker.encode("utf-16-le"))]
+    found = [str(file.relative_to(profile)) for file in profile.rglob("*")
+             if file.is_file() and any(form in file.read_bytes() for form in forms)]
+    assert (profile / "Default").is_dir() and any(profile.rglob("Session*")), "no profile written"
+    return found
+
+
+def test_a_card_made_in_a_browser_leaves_no_trace_in_its_profile_on_disk(playwright_session, server, tmp_path):
+    """The form's script sends the details with fetch(), so no history entry holds them: after a
+    PDF, a twin and a refused form, the closed profile holds none of the markers. The control:
+    with JavaScript off the same form posts by navigation, and Chromium's session files hold it,
+    so the search can find what it looks for."""
+    assert traces_in_profile(playwright_session, server, tmp_path / "script", script=True) == []
+    found = traces_in_profile(playwright_session, server, tmp_path / "no-script", script=False)
+    assert any("Sessions" in name for name in found), found

@@ -61,8 +61,12 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
-PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; form-action 'self'; "
-               "frame-ancestors 'none'; base-uri 'none'")
+# A handout sent by the form's script is shown from a blob: address, and a blob: document takes the
+# policy of the page that made it: so the pages allow what the HTML twin needs (its inline style,
+# its fonts and images as data:), and scripts only from the app itself.
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data:; font-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
+               "base-uri 'none'")
 TWIN_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
                "form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
 
@@ -141,6 +145,7 @@ class HandoutsApp:
             default=True, default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.fonts, faces = page_fonts(self.registry)
         self.css = faces.encode("utf-8") + (HERE / "templates" / "app.css").read_bytes()
+        self.script = (HERE / "templates" / "app.js").read_bytes()
 
     # -- the catalogue -----------------------------------------------------------------------
     def _entries(self) -> dict[str, Entry]:
@@ -455,6 +460,9 @@ def build(app: HandoutsApp) -> Starlette:
     async def stylesheet(request: Request) -> Response:
         return Response(app.css, media_type="text/css", headers={"Cache-Control": "private, max-age=3600"})
 
+    async def script(request: Request) -> Response:
+        return Response(app.script, media_type="text/javascript", headers={"Cache-Control": "private, max-age=3600"})
+
     async def no_icon(request: Request) -> Response:
         return Response(status_code=204, headers={"Cache-Control": "private, max-age=86400"})
 
@@ -469,6 +477,7 @@ def build(app: HandoutsApp) -> Starlette:
         Route("/handouts/{module:str}", form, methods=["GET", "POST"]),
         Route("/thumbnails/{module:str}/{locale:str}.png", thumbnail_png, methods=["GET"]),
         Route("/app.css", stylesheet, methods=["GET"]),
+        Route("/app.js", script, methods=["GET"]),
         Route("/fonts/{name:str}", font, methods=["GET"]),
         Route("/favicon.ico", no_icon, methods=["GET"]),   # browsers ask; "no content" keeps their consoles quiet
     ]
