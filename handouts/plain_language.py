@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from handouts import model as m
+from handouts.readability import FOR_CLINICIANS
 from handouts.registry import Registry, shown_path
 from handouts.yamlsrc import load_yaml
 
@@ -81,7 +82,8 @@ def texts_of(document: m.Document) -> tuple[list[str], list[str]]:
             if isinstance(block, m.Heading):
                 prose.append(m.plain(block.content))
             elif isinstance(block, m.Paragraph):
-                prose.append(m.plain(block.content))
+                if block.role not in FOR_CLINICIANS:   # a card's lines for staff are not the patient's to read
+                    prose.append(m.plain(block.content))
             elif isinstance(block, m.ListBlock):
                 prose.append(block.lead)
                 prose.extend(m.plain(item) for item in block.items)

@@ -38,3 +38,24 @@ def test_cards_are_not_scored_on_a_glossary():
     items = _items(check_document(registry, prepare(registry, "car-t-side-effects").document))
     assert items["Defines the medical terms it uses"].passed is None
     assert items["Has at least one explicit action"].passed
+
+
+def test_a_cards_lines_for_clinicians_are_not_checked_as_the_patients_text(content_copy):
+    """A card's line for doctors may be one long clinical sentence (the readability score leaves it
+    out too); the same sentence in the patient's own text fails the check."""
+    long = ("Think of colitis, pneumonitis, hepatitis, myocarditis, adrenal crisis and diabetic ketoacidosis "
+            "in anyone who had a checkpoint inhibitor and now has any new symptom at all, even months after the "
+            "last dose")
+    module = content_copy / "immunotherapy-side-effects" / "module.yaml"
+    module.parent.mkdir(exist_ok=True)
+    bundled = (Registry().module("immunotherapy-side-effects").path).read_text()
+    start = bundled.index('  - for_doctors: "') + len('  - for_doctors: "')
+    end = bundled.index('"', start)
+    for where, text in (("doctors", bundled[:start] + long + bundled[end:]),
+                        ("patient", bundled.replace("  - text: A checkpoint inhibitor is a medicine.",
+                                                    f"  - text: {long}. A checkpoint inhibitor is a medicine."))):
+        assert text != bundled and long in text, where
+        module.write_text(text)
+        registry = Registry.with_extra([content_copy])
+        items = _items(check_document(registry, prepare(registry, "immunotherapy-side-effects").document))
+        assert items["No sentence over 25 words"].passed == (where == "doctors"), where
