@@ -33,6 +33,13 @@ def codes_on(pdf, tmp_path) -> list[set[str]]:
     return found
 
 
+def unembedded_fonts(pdf) -> list[str]:
+    """The fonts poppler's ``pdffonts`` lists as not embedded."""
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert listing[0].startswith("name") and len(listing) > 2, listing    # a header, a rule, then fonts
+    return [line.split()[0] for line in listing[2:] if line.split()[-5] != "yes"]
+
+
 @pytest.mark.parametrize("module,locale,paper,large", [
     ("car-t-journey", "en", "a4", False),
     ("car-t-journey", "ar", "letter", False),
@@ -47,6 +54,7 @@ def test_every_pdf_carries_a_code_that_reads_as_its_html_twin(run, profile, tmp_
     assert result.exit_code == 0, result.output
     pdf = next(out.glob("*.pdf"))
     twin = f"{WEB}/{module}.{locale}.html"
+    assert unembedded_fonts(pdf) == []    # the code's drawing once named Helvetica, never embedded
     found = codes_on(pdf, tmp_path)
     assert set().union(*found) == {twin}                  # one address, and the right one
     assert sum(1 for page in found if page) == 1          # printed once, not on every page

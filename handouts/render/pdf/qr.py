@@ -27,9 +27,10 @@ class QrCode(Flowable):
 
     struct = None   # its Figure element (tagged PDF), whose /Alt is the address
 
-    def __init__(self, value: str, size: float = SIZE, border: int = 4):
+    def __init__(self, value: str, font_name: str, size: float = SIZE, border: int = 4):
         super().__init__()
         self.value, self.size, self.border = value, size, border   # border: the quiet zone, in modules
+        self.font_name = font_name   # the drawing's initial font: else ReportLab names Helvetica, never embedded
 
     def wrap(self, available_width, available_height):
         return self.size, self.size
@@ -37,7 +38,8 @@ class QrCode(Flowable):
     def drawing(self) -> Drawing:
         widget = QrCodeWidget(self.value, barLevel="M", barBorder=self.border)
         x1, y1, x2, y2 = widget.getBounds()
-        drawing = Drawing(self.size, self.size, transform=[self.size / (x2 - x1), 0, 0, self.size / (y2 - y1), 0, 0])
+        drawing = Drawing(self.size, self.size, transform=[self.size / (x2 - x1), 0, 0, self.size / (y2 - y1), 0, 0],
+                          initialFontName=self.font_name)
         drawing.add(widget)
         return drawing
 
@@ -49,7 +51,7 @@ class QrCode(Flowable):
 def online_parts(handout: Handout, styles: Styles, parent: StructNode | None, links: bool = True):
     """The QR code and the words beside it (what to do, then the address), tagged under ``parent``."""
     fur = handout.document.furniture
-    code = tagged(QrCode(fur.web), sub(parent, "Figure", alt=fur.web, quiet=True))
+    code = tagged(QrCode(fur.web, styles.font_name), sub(parent, "Figure", alt=fur.web, quiet=True))
     style = styles.small.but(space_after=1, links=links)
     address = style.but(rtl=False, align="end" if styles.rtl else "start")  # an address reads left to right
     words = [tagged(TextBlock([(fur.web_label, False, False, None)], style), sub(parent, "P")),
