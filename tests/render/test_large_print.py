@@ -135,3 +135,49 @@ def test_the_alert_sheets_banner_is_on_the_page_of_its_fields(large, module, loc
     dated = [index for index in date if "date" in texts[index].split("Name:")[-1]]
     assert banner and name and dated
     assert banner[0] == name[0] == dated[0], (banner, name, dated)   # the banner, the name, the last field
+
+
+def body_lines_by_page(pdf) -> list[list[str]]:
+    """Each page's lines of text as poppler finds them (``-bbox-layout``), top to bottom, leaving
+    out the running footer: a line printed on every page, or one with the page's number and the count."""
+    import re
+    import subprocess
+    import unicodedata
+
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    pages = []
+    for page in out.split("<page ")[1:]:
+        lines = []
+        for y_max, body in re.findall(r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>',
+                                      page, re.S):
+            text = unicodedata.normalize("NFKC", " ".join(re.findall(r">([^<]*)</word>", body)))
+            lines.append((float(y_max), "".join(c for c in text if unicodedata.category(c) != "Cf")))
+        pages.append([text for _, text in sorted(lines)])
+    everywhere = set.intersection(*(set(page) for page in pages))
+
+    def page_number(line: str, number: int) -> bool:   # "Page 4 of 20", "第4页，共20页"
+        return all(re.search(rf"(?<!\d){n}(?!\d)", line) for n in (number, len(pages)))
+
+    return [[line for line in page if line not in everywhere and not page_number(line, number)]
+            for number, page in enumerate(pages, start=1)]
+
+
+@needs("pdftotext")
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("locale", ["en", "es", "zh-Hans"])
+def test_a_comparison_label_never_ends_a_page_in_large_print(large, locale, paper):
+    """Large print stacks the comparison: a point, then each treatment's label and answer. A label
+    ("Immunotherapy") last on a page, its answer on the next, was found on 46 pages."""
+    from handouts.document import prepare
+    from handouts.model import Table, plain
+
+    document = prepare(Registry(), "immunotherapy-vs-car-t", locale=locale, paper=paper).document
+    [table] = [block for block in document.blocks if isinstance(block, Table)]
+    labels = {plain(cell[0].content).strip() for cell in table.header[0][1:]}
+    assert len(labels) == 2, labels
+    pages = body_lines_by_page(large / f"immunotherapy-vs-car-t.{locale}.{paper}.large-print.pdf")
+    found = sum(line in labels for page in pages for line in page)
+    assert found >= 2 * len(table.rows), found          # the labels are found where they are printed
+    stranded = [number for number, page in enumerate(pages, start=1) if page and page[-1] in labels]
+    assert stranded == [], stranded

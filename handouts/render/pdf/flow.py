@@ -258,10 +258,11 @@ def table(node: m.Table, ctx: Context) -> list:
         header = node.header[0]
         flow = []
         inner = replace(ctx, body_style=styles.step)
+        label_style = styles.body_bold.but(keep_with_next=True)   # a label never ends a page: its answer follows
         for row in node.rows:
             flow += [tagged(para(row[0][0].content, styles.heading), ctx.tag("H3"))]
             for label, cell in zip(header[1:], row[1:]):
-                flow.append(tagged(para(label[0].content, styles.body_bold), ctx.tag("H4")))
+                flow.append(tagged(para(label[0].content, label_style), ctx.tag("H4")))
                 flow += story(cell, inner)
         return how_to_line + flow
     topic_width = ctx.width * float(styles.layout["table"]["topic_width"])
