@@ -202,6 +202,8 @@ def break_opportunities(text: str, cjk: bool) -> tuple[frozenset, frozenset]:
             if unicodedata.category(char) not in ("Mn", "Mc", "Me"):
                 allowed.add(index)
     allowed -= lone_letter_bounds(text)
+    if cjk:
+        allowed -= orphan_bounds(text)
     for match in URL.finditer(text):   # an address breaks only between its parts, never at its hyphens
         for index in range(match.start() + 1, match.end()):
             before, char = text[index - 1], text[index]
@@ -225,6 +227,30 @@ def lone_letter_bounds(text: str) -> set:
         if (len(before) == 1 and (before.isupper() or before.isdigit()) and previous.group()[-1] == before) or \
                 (len(after) == 1 and (after.isupper() or after.isdigit()) and word.group()[0] == after):
             bounds.add(word.start())
+    return bounds
+
+
+ORPHAN_MIN = 2   # Chinese characters a paragraph's last line holds at least, its closing punctuation aside
+
+
+def orphan_bounds(text: str) -> set:
+    """The breaks between Chinese characters that would leave a paragraph (or a line before a
+    forced break) ending on a line of one character, as "即使几个月 / 后": a typesetter keeps at
+    least two there. Only the breaks among the last characters are taken away."""
+    bounds = set()
+    ends = [index for index, char in enumerate(text) if char == "\n"] + [len(text)]
+    for end in ends:
+        counted, index = 0, end
+        while index > 0 and counted < ORPHAN_MIN:
+            index -= 1
+            char = text[index]
+            if unicodedata.category(char).startswith("P"):   # closing quotes and stops: not counted
+                continue
+            if not is_wide(char):
+                break
+            counted += 1
+        if counted == ORPHAN_MIN:  # a run of wide characters: no break inside its last ones
+            bounds.update(range(index + 1, end))
     return bounds
 
 
