@@ -236,6 +236,21 @@ def test_catalogue_pages_figures_and_marked_content(catalogue, module, locale, p
             assert not untagged, f"page {index + 1}: text drawn outside any tagged element or artifact"
 
 
+@pytest.mark.parametrize("module,locale,paper,variant", ITEMS)
+def test_every_pdf_says_it_is_pdf_ua_in_xmp_that_agrees_with_its_info(catalogue, module, locale, paper, variant):
+    """ISO 14289-1 §5 and 7.1 (Matterhorn 06-001 to 06-003): XMP metadata with pdfuaid:part 1 and
+    a dc:title, read by pikepdf's XMP parser, in step with the information dictionary."""
+    with pikepdf.open(pdf_of(catalogue, module, locale, paper, variant)) as pdf:
+        assert pdf.Root.Metadata.get("/Subtype") == "/XML"
+        meta = pdf.open_metadata()
+        title = str(pdf.docinfo.Title)
+        assert title == handout_of(module, locale, paper, variant).document.title
+        assert meta["pdfuaid:part"] == "1"
+        assert meta["dc:title"] == title
+        assert meta["pdf:Producer"] == str(pdf.docinfo.Producer)
+        assert meta["xmp:CreatorTool"] == str(pdf.docinfo.Creator)
+
+
 def text_outside_marked_content(page) -> int:
     """How many text-showing operators are neither in an element's marked content (an MCID) nor in
     an artifact."""

@@ -19,6 +19,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from handouts.render.pdf.xmp import xmp_packet
+
 TAGGED = True   # the benchmark turns this off to measure what tagging costs; nothing else does
 
 
@@ -168,8 +170,9 @@ def pagination(code: list, draw) -> None:
 # -- the structure tree, written with pikepdf -------------------------------------------------------
 
 def tag_pdf(data: bytes, root: StructNode | None, *, lang: str) -> bytes:
-    """``data`` with ``root`` as its structure tree, marked as tagged, its language given and its
-    title shown; without a root (the benchmark's untagged PDFs), ``data`` as it is."""
+    """``data`` with ``root`` as its structure tree, marked as tagged, its language given, its title
+    shown and its XMP metadata (PDF/UA-1 identification) written; without a root (the benchmark's
+    untagged PDFs), ``data`` as it is."""
     if root is None:
         return data
     import pikepdf
@@ -237,7 +240,9 @@ def tag_pdf(data: bytes, root: StructNode | None, *, lang: str) -> bytes:
     preferences = pdf.Root.get("/ViewerPreferences", Dictionary())
     preferences.DisplayDocTitle = True
     pdf.Root.ViewerPreferences = preferences
+    info = {str(key)[1:]: str(value) for key, value in pdf.docinfo.items()}
+    pdf.Root.Metadata = pdf.make_stream(xmp_packet(info, lang), Type=Name.Metadata, Subtype=Name.XML)
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, compress_streams=True,
+    pdf.save(out, deterministic_id=True, compress_streams=True, fix_metadata_version=False,  # XMP as written
              object_stream_mode=pikepdf.ObjectStreamMode.generate)  # the tree's many small objects, compressed
     return out.getvalue()
