@@ -15,6 +15,7 @@ def test_every_question_has_a_checkbox_field(fixtures, tmp_path):
     assert sorted(fields) == ["mini-checklist.g1.q1", "mini-checklist.g1.q2", "mini-checklist.g2.q1"]
     for field in fields.values():
         assert field["/FT"] == "/Btn"  # a check box, not a drawing of one
+        assert not int(field.get("/Ff", 0)) & 2   # not Required: a question nobody must tick (PDF 12.7.3.1)
     widgets = [a.get_object() for a in reader.pages[0]["/Annots"]]
     assert {w["/TU"] for w in widgets} == {"Is this a question?", "Is this another one?", "Why?"}
     text = pdf_text(pdf)

@@ -27,6 +27,7 @@ class TickBox(Flowable):
             name=self.name, tooltip=self.tooltip, x=0, y=0, size=self.size, relative=True,
             buttonStyle="check", borderStyle="solid", borderWidth=1, forceBorder=True,
             borderColor=self.ink, fillColor=self.paper, textColor=self.ink,
+            fieldFlags="",   # ReportLab's default marks every box Required: a question to ask is not
         )
 
 
