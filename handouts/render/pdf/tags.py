@@ -208,6 +208,10 @@ def tag_pdf(data: bytes, root: StructNode | None, *, lang: str) -> bytes:
                 kids.append(number if page == home else Dictionary(Type=Name.MCR, Pg=page_obj, MCID=number))
             else:
                 annot = page_obj.Annots[number]
+                action = annot.get("/A")
+                if annot.get("/Subtype") == Name.Link and "/Contents" not in annot and action is not None \
+                        and "/URI" in action:  # PDF/UA 7.18.5: a link says where it goes
+                    annot.Contents = String(str(action.URI))
                 annotation_parents.append((annot, made))
                 kids.append(Dictionary(Type=Name.OBJR, Pg=page_obj, Obj=annot))
         made.K = kids
