@@ -253,6 +253,33 @@ def test_every_pdf_says_it_is_pdf_ua_in_xmp_that_agrees_with_its_info(catalogue,
         assert meta["xmp:CreatorTool"] == str(pdf.docinfo.Creator)
 
 
+@pytest.mark.parametrize("module,locale,paper,variant", ITEMS)
+def test_every_multi_page_pdf_has_bookmarks_to_its_headings(catalogue, module, locale, paper, variant):
+    """An outline (bookmarks) from the headings, read with qpdf through pikepdf: each entry a
+    heading of the handout, in order, pointing at a page of the file; a sheet's first is its title."""
+    handout = handout_of(module, locale, paper, variant)
+    headings = [" ".join(m.plain(block.content).split()) for block in handout.document.walk()
+                if isinstance(block, m.Heading)]
+    with pikepdf.open(pdf_of(catalogue, module, locale, paper, variant)) as pdf:
+        pages = {page.obj.objgen for page in pdf.pages}
+        with pdf.open_outline() as outline:
+            entries = []
+            stack = list(reversed(outline.root))
+            while stack:
+                item = stack.pop()
+                entries.append(item)
+                stack += list(reversed(item.children))
+            titles = [item.title for item in entries]
+            targets = [item.destination[0].objgen for item in entries]
+    assert titles or len(pages) == 1, "a multi-page PDF without bookmarks"
+    assert all(target in pages for target in targets)
+    assert not any(unicodedata.category(char) == "Cf" for title in titles for char in title)
+    if handout.document.kind != "card":
+        assert titles[0] == " ".join(handout.document.title.split())
+        found = [title for title in titles if title in headings]
+        assert len(found) >= min(len(headings), 2), (titles, headings)
+
+
 def text_outside_marked_content(page) -> int:
     """How many text-showing operators are neither in an element's marked content (an MCID) nor in
     an artifact."""

@@ -17,6 +17,7 @@ ReportLab's open-source edition writes no structure, so this is done in two step
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass, field
 
 from handouts.render.pdf.xmp import xmp_packet
@@ -60,6 +61,23 @@ class Tagger:
         self.link: StructNode | None = None      # the Link element of the run being drawn, if it is a link
         self.links: dict[str, StructNode] = {}   # the node's Link elements by address: a link wrapped onto
                                                  # a second line is one element with two annotations
+        self.outline_level = -1                  # the level of the last bookmark (see ``bookmark``)
+        self.bookmarks = 0
+        self.marked: list[StructNode] = []       # the headings that have their bookmark
+
+    def bookmark(self, canvas, node: StructNode | None, title: str, top: float) -> None:
+        """A bookmark (the PDF's outline) to a heading being drawn, one level per heading level;
+        a level is never skipped (an H3 under an H1 is one level down), as outlines cannot."""
+        if node is None or node.role not in ("H1", "H2", "H3") or self.depth or getattr(canvas, "_formData", None) \
+                or node in self.marked:   # a heading in two paragraphs (a card's banner) gets one
+            return
+        self.marked.append(node)
+        level = min(int(node.role[1]) - 1, self.outline_level + 1)
+        self.outline_level, self.bookmarks = level, self.bookmarks + 1
+        key = f"h{self.bookmarks}"
+        canvas.bookmarkHorizontal(key, 0, top)   # the page, scrolled to the heading's top (``top``, local)
+        shown = "".join(char for char in title if unicodedata.category(char) != "Cf")   # no bidi controls
+        canvas.addOutlineEntry(" ".join(shown.split()), key, level=level, closed=level > 0)
 
     def begin(self, canvas, node: StructNode | None) -> bool:
         """Start ``node``'s marked content on the canvas's page; False if nothing is to be tagged

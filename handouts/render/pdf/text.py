@@ -230,6 +230,9 @@ class TextBlock(Flowable):
         # drawn again (a table's header row repeated on the next page): a copy, not more content
         fresh = not self.struct_drawn
         node, self.struct_drawn = (self.struct if fresh else None), True
+        tagger = tagger_of(canvas)
+        if tagger is not None and node is not None:
+            tagger.bookmark(canvas, node, "".join(run[0] for run in self.runs), self.height)
         with Marked(canvas, node):
             for number, line in enumerate(self._lines):
                 baseline = self.height - number * style.leading - (style.leading + style.size * 0.7) / 2
