@@ -163,8 +163,11 @@ def test_structure_tree_holds_every_heading_item_cell_and_question(catalogue, mo
         # the same elements in the same order as the English of this handout: the reading order is
         # the model's, not the mirrored drawing order of a right-to-left page
         english = struct_tree(pdf_of(catalogue, module, "en", paper, variant), False)
-        if handout.document.furniture.draft_mark and handout.document.kind == "card" and variant == "standard":
-            # a draft translation's card front has one paragraph more: the draft mark
+        fur = handout.document.furniture
+        card = handout.document.kind == "card" and variant == "standard"
+        if fur.draft_mark and (card or not fur.notice_in_footer):
+            # a draft translation has one paragraph more: on a card's front, the draft mark; in large
+            # print (whose medical-advice notice is a box of its own, not in the footer), the draft notice
             assert [r for r in roles(tree) if r != "P"] == [r for r in roles(english) if r != "P"]
             assert roles(tree).count("P") == roles(english).count("P") + 1
         else:
@@ -203,6 +206,23 @@ def test_page_furniture_is_not_in_the_tree(catalogue, module, locale, paper, var
     text = folded(struct_tree(pdf_of(catalogue, module, locale, paper, variant)).text, locale)
     page_one = handout.document.furniture.page_label.format(page=1, pages=2).split("2")[0]
     assert folded(page_one, locale) not in text  # "Page 1 of": the running footer is an artifact
+
+
+@pytest.mark.parametrize("module,locale,paper,variant", FOOTED)
+def test_the_safety_text_of_the_footer_is_read_once(catalogue, module, locale, paper, variant):
+    """The version and review date, the medical-advice notice and a draft translation's notice are
+    in the tree once (the footer of the last page), as poppler reads it; the English half of the
+    draft notice is marked English there."""
+    fur = handout_of(module, locale, paper, variant).document.furniture
+    pdf = pdf_of(catalogue, module, locale, paper, variant)
+    text = folded(struct_tree(pdf).text, locale)
+    said = [fur.version, fur.reviewed] + ([fur.notice] if fur.notice_in_footer else [])
+    said += [part for part, _ in fur.draft_parts if part.strip(" /")]
+    for words in said:
+        assert text.count(folded(words.strip(" /"), locale)) == 1, words
+    if fur.draft_parts:
+        with pikepdf.open(pdf) as document:
+            assert "en" in languages_marked(document.pages[-1])
 
 
 @pytest.mark.parametrize("module,locale,paper,variant", ITEMS)

@@ -43,8 +43,9 @@ def footer_lines(handout: Handout) -> tuple[str, list]:
     fur = handout.document.furniture
     first = " · ".join(([handout.document.title] if fur.notice_in_footer else []) + [fur.version, fur.reviewed])
     notice = []
-    if fur.draft:
-        notice.append((fur.draft + " ", True, False, None))
+    if fur.draft:   # its English half marked English, so a screen reader switches voice (WCAG 3.1.2)
+        parts = fur.draft_parts or ((fur.draft, ""),)
+        notice += [(text, True, False, None, lang) for text, lang in parts] + [(" ", True, False, None)]
     if fur.notice_in_footer:
         notice.append((fur.notice, False, False, None))
     return first, notice
@@ -70,7 +71,11 @@ def numbered_canvas(draw_footer, tagger: Tagger | None = None):
             total = len(self._held_pages)
             for state in self._held_pages:
                 self.__dict__.update(state)
-                if tagger is not None:
+                if tagger is not None and self._pageNumber == total:   # read once, at the end
+                    self._code.append("/Artifact BMC")   # the page number stays furniture
+                    draw_footer(self, self._pageNumber, total, tagged=True)
+                    self._code.append("EMC")
+                elif tagger is not None:
                     pagination(self._code, lambda: draw_footer(self, self._pageNumber, total))
                 else:
                     draw_footer(self, self._pageNumber, total)
@@ -153,13 +158,23 @@ def build_pdf(handout: Handout, story: list, styles: Styles, measure: PageFill |
     full = handout.document.furniture.notice_in_footer
     page_label = handout.document.furniture.page_label
 
-    def footer(page: int, total: int):
+    # The footer's version line and notices are safety text a screen reader must hear: tagged once,
+    # on the last page, at the end of the tree; every other footer is a pagination artifact.
+    said = root.add("Sect") if root is not None else None
+
+    def footer(page: int, total: int, tagged: bool = False):
         page_text = page_label.format(page=page, pages=total)
-        first = [plain_para(top_line, styles.footer), plain_para(page_text, styles.footer.but(align="end"))]
+        version = plain_para(top_line, styles.footer)
+        first = [version, plain_para(page_text, styles.footer.but(align="end"))]
         widths = [inner * 0.78, inner * 0.22] if full else [inner * 0.6, inner * 0.4]
         if handout.rtl:
             first, widths = first[::-1], widths[::-1]
-        rows = [first, [TextBlock(notice, styles.footer), ""]] if notice else [first]
+        notes = TextBlock(notice, styles.footer) if notice else None
+        if tagged and said is not None:
+            version.struct = said.add("P")
+            if notes is not None:
+                notes.struct = said.add("P")
+        rows = [first, [notes, ""]] if notes is not None else [first]
         return grid(rows, widths, styles, [
             *([("SPAN", (0, 1), (1, 1))] if notice else []),
             ("LINEABOVE", (0, 0), (-1, 0), 0.5, styles.colours["rule"]),
@@ -177,8 +192,8 @@ def build_pdf(handout: Handout, story: list, styles: Styles, measure: PageFill |
                   rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("page", frames=[frame])])
 
-    def draw_footer(canvas, page: int, total: int):
-        table = footer(page, total)
+    def draw_footer(canvas, page: int, total: int, tagged: bool = False):
+        table = footer(page, total, tagged)
         table.wrapOn(canvas, inner, height)
         table.drawOn(canvas, margins["left"], footer_bottom)
 
