@@ -208,6 +208,20 @@ def test_page_furniture_is_not_in_the_tree(catalogue, module, locale, paper, var
     assert folded(page_one, locale) not in text  # "Page 1 of": the running footer is an artifact
 
 
+@pytest.mark.parametrize("locale", READ_BY_POPPLER)
+def test_write_on_lines_are_drawn_not_typed(catalogue, locale):
+    """"Your date: ____________" was read aloud as twelve underscores: the line is now drawn, and
+    the label alone is text (pdftotext, the journey sheet on both papers, standard and large print)."""
+    labels = {block.date_label for block in handout_of("car-t-journey", locale, "a4", "standard").document.walk()
+              if isinstance(block, m.Step) and block.date_label}
+    assert len(labels) == 1, labels
+    for paper in ("a4", "letter"):
+        for variant in ("standard", "large-print"):
+            pdf = pdf_of(catalogue, "car-t-journey", locale, paper, variant)
+            text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+            assert "___" not in text and folded(next(iter(labels)), locale) in folded(text, locale), (paper, variant)
+
+
 @pytest.mark.parametrize("module,locale,paper,variant", FOOTED)
 def test_the_safety_text_of_the_footer_is_read_once(catalogue, module, locale, paper, variant):
     """The version and review date, the medical-advice notice and a draft translation's notice are

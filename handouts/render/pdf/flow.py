@@ -235,9 +235,18 @@ def step(node: m.Step, ctx: Context) -> list:
     styles = ctx.styles
     title = tagged(para((m.Text(f"{node.number}. "), *node.title), styles.body_bold.but(space_after=0)), ctx.tag("H3"))
     inner = replace(ctx, body_style=styles.step)
-    if node.date_label:  # "Your date: ______" at the end of the title's row, to write the day on
-        date = tagged(plain_para(f"{node.date_label} {DATE_BLANK}", styles.body.but(align="end", space_after=0)),
-                      ctx.tag("P"))
+    if node.date_label:  # "Your date:" and a line at the end of the title's row, to write the day on
+        from handouts.render.pdf.checklist import NoteLines
+
+        label = tagged(plain_para(node.date_label, styles.body.but(align="end", space_after=0)), ctx.tag("P"))
+        blank = DATE_BLANK_EM * styles.body.size   # a drawn line (an artifact), not typed underscores
+        line_cells, line_widths = mirrored([label, NoteLines(1, 0, styles.colours["text"])],
+                                           [ctx.width * 0.45 - blank, blank], styles.rtl)
+        date = grid([line_cells], line_widths, styles, [
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, 0), 3) if styles.rtl else ("LEFTPADDING", (1, 0), (1, 0), 3)])
         cells, widths = mirrored([title, date], [ctx.width * 0.55, ctx.width * 0.45], styles.rtl)
         title = grid([cells], widths, styles, [
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -246,7 +255,7 @@ def step(node: m.Step, ctx: Context) -> list:
     return [KeepTogether([title, *story(node.blocks, inner)])]
 
 
-DATE_BLANK = "_" * 12
+DATE_BLANK_EM = 6   # the write-on line after "Your date:", in ems of body type
 
 
 @handles(m.Table)
