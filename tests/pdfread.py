@@ -84,3 +84,102 @@ WORD = re.compile(r"[\u0621-\u065f\u0670-\u06d3]+|[\u0900-\u0963\u0966-\u097f]+|
 def in_order(wanted: list[str], got: list[str]) -> bool:
     """Whether ``wanted`` appears in ``got`` as a run of consecutive words."""
     return any(got[i:i + len(wanted)] == wanted for i in range(len(got) - len(wanted) + 1))
+
+
+def marked_texts(path) -> dict[tuple[int, int], str]:
+    """The text of each marked-content sequence, by (page index, MCID): its /ActualText where it
+    has one (a joined Arabic letter, a conjunct), else its glyphs read through each font's
+    /ToUnicode map. The content streams are parsed by qpdf (pikepdf); the meaning of /ActualText
+    and /ToUnicode is the PDF standard's (14.9.4, 9.10.3), not taken from our writer."""
+    import pikepdf
+
+    def unicode_map(font) -> dict[int, str]:
+        found: dict[int, str] = {}
+        if "/ToUnicode" not in font:
+            return found
+        cmap = font.ToUnicode.read_bytes().decode("latin-1")
+        for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+            for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                found[int(code, 16)] = bytes.fromhex(text).decode("utf-16-be")
+        for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+            for low, high, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                first = int(text, 16)
+                for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                    found[code] = chr(first + offset)
+        return found
+
+    def text_string(value) -> str:   # a PDF text string: UTF-16BE after its mark, else one byte a letter
+        data = bytes(value)
+        return data[2:].decode("utf-16-be") if data[:2] == b"\xfe\xff" else data.decode("latin-1")
+
+    texts: dict[tuple[int, int], str] = {}
+    with pikepdf.open(path) as pdf:
+        for number, page in enumerate(pdf.pages):
+            fonts = {str(name): unicode_map(font) for name, font in page.obj.Resources.get("/Font", {}).items()}
+            marks: list[tuple[int | None, bool]] = []   # (MCID, has /ActualText) of each open sequence
+            current: dict[int, str] = {}
+            for operands, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                if name in ("BDC", "BMC"):
+                    props = operands[1] if name == "BDC" and isinstance(operands[1], pikepdf.Dictionary) else {}
+                    mcid = int(props["/MCID"]) if "/MCID" in props else None
+                    if mcid is None and marks:
+                        mcid = marks[-1][0]   # nested without an MCID: part of the enclosing one
+                    spelled = "/ActualText" in props
+                    if spelled and mcid is not None:
+                        texts[(number, mcid)] = texts.get((number, mcid), "") + text_string(props.ActualText)
+                    marks.append((mcid, spelled or any(s for _, s in marks[-1:])))
+                elif name == "EMC" and marks:
+                    marks.pop()
+                elif name == "Tf":
+                    current = fonts.get(str(operands[0]), {})
+                elif name in ("Tj", "TJ", "'", '"') and marks and marks[-1][0] is not None and not marks[-1][1]:
+                    strings = [item for item in (operands[-1] if name == "TJ" else [operands[-1]])
+                               if isinstance(item, pikepdf.String)]
+                    key = (number, marks[-1][0])
+                    texts[key] = texts.get(key, "") + "".join(current.get(code, "") for item in strings
+                                                              for code in bytes(item))
+    return texts
+
+
+def structure_texts(path) -> list[tuple[str, str]]:
+    """(role, text) of each structure element that holds marked content, in the tree's order, its
+    text its marked contents' in the order the tree lists them (``marked_texts``), a /Span's
+    /ActualText in place of its content and a figure's /Alt in place of its drawing: what a screen
+    reader reads. The tree is read with qpdf (pikepdf)."""
+    import pikepdf
+
+    texts = marked_texts(path)
+    out = []
+    with pikepdf.open(path) as pdf:
+        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+
+        def visit(element, page, own_of_parent=None):
+            page = pages.get(element.Pg.objgen, page) if "/Pg" in element else page
+            if "/ActualText" in element and own_of_parent is not None:   # what the element says, in full
+                own_of_parent.append(str(element.ActualText))
+                return
+            if "/Alt" in element:   # a figure is read by its description, not its drawn labels (14.9.3)
+                out.append((str(element.S)[1:], str(element.Alt)))
+                return
+            kids = element.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else ([] if kids is None else [kids])
+            own = []
+            for kid in kids:
+                if isinstance(kid, int):
+                    own.append(texts.get((page, kid), ""))
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                    on = pages.get(kid.Pg.objgen, page) if "/Pg" in kid else page
+                    own.append(texts.get((on, int(kid.MCID)), ""))
+                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid and "/ActualText" in kid:
+                    visit(kid, page, own)    # a span standing for its letters: part of this element's text
+                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    if own:
+                        out.append((str(element.S)[1:], "".join(own)))
+                        own = []
+                    visit(kid, page)
+            if own:
+                out.append((str(element.S)[1:], "".join(own)))
+
+        visit(pdf.Root.StructTreeRoot.K[0], 0)
+    return out

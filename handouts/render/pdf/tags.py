@@ -40,6 +40,7 @@ class StructNode:
     alt: str = ""
     scope: str = ""          # TH: Column or Row
     quiet: bool = False      # what is drawn inside (a diagram's labels) is covered by this node's /Alt
+    actual_text: str = ""    # what it says, where its marked content is spelled for visual readers
 
     def add(self, role: str, **attributes) -> "StructNode":
         child = StructNode(role, **attributes)
@@ -61,6 +62,10 @@ class Tagger:
         self.link: StructNode | None = None      # the Link element of the run being drawn, if it is a link
         self.links: dict[str, StructNode] = {}   # the node's Link elements by address: a link wrapped onto
                                                  # a second line is one element with two annotations
+        self.line: dict | None = None            # while a line is drawn: each node -> where its kids of the line begin
+        self.order: dict = {}                    # each kid of the line -> the logical position of its text
+        self.logical = 0                         # the logical position of what is being marked
+        self.in_span = False                     # an /ActualText span is the open marked content
         self.outline_level = -1                  # the level of the last bookmark (see ``bookmark``)
         self.bookmarks = 0
         self.marked: list[StructNode] = []       # the headings that have their bookmark
@@ -93,10 +98,41 @@ class Tagger:
     def _mark(self, page: int, node: StructNode) -> int:
         mcid = self.next_mcid.get(page, 0)
         self.next_mcid[page] = mcid + 1
-        node.kids.append(("mcid", page, mcid))
+        self._kid(node, ("mcid", page, mcid))
         return mcid
 
-    def actual_text(self, ops: list, page: int, spelled_hex: str) -> bool:
+    def _kid(self, node: StructNode, kid) -> None:
+        if self.line is not None:
+            self.line.setdefault(node, len(node.kids))
+            self.order[id(kid) if isinstance(kid, StructNode) else kid] = self.logical
+        node.kids.append(kid)
+
+    # A line is drawn left to right as seen; a right-to-left run's clusters come out last word first.
+    # Each cluster of such a run is its own marked content, and when the line ends each node's kids
+    # of that line are put in the order their text is read (PDF 14.8.2.3: the structure tree, not the
+    # drawing, gives the reading order), so a screen reader reads Arabic in logical order.
+    def start_line(self) -> None:
+        self.line, self.order, self.logical = {}, {}, 0
+
+    def at(self, logical: int) -> None:
+        """What is marked next starts at ``logical`` in the paragraph's text."""
+        self.logical = logical
+
+    def split(self, ops: list, page: int) -> None:
+        """Close the open marked content and go on in a new one of the same node (a cluster of its
+        own, or a run of the line read at another place than it is drawn)."""
+        if self.current is not None and not self.depth:
+            self.resume(ops, page)
+
+    def end_line(self) -> None:
+        def key(kid):
+            return self.order.get(id(kid) if isinstance(kid, StructNode) else kid, float("inf"))
+
+        for node, start in (self.line or {}).items():
+            node.kids[start:] = sorted(node.kids[start:], key=key)   # stable: ties keep their order
+        self.line, self.order = None, {}
+
+    def actual_text(self, ops: list, page: int, spelled_hex: str, logical: str | None = None) -> bool:
         """Open a ``/Span`` with ``/ActualText`` (a joined Arabic letter, a Devanagari conjunct) in
         a line's operators as a marked-content sequence of its own in the node being drawn, not
         nested inside it: a reader that ends the outer sequence at the inner EMC (poppler's) would
@@ -105,8 +141,16 @@ class Tagger:
         if self.current is None or self.depth:
             return False
         node = self.link or self.current
+        if logical is not None:
+            # A cluster of several letters in a right-to-left line (lam-alef) is spelled backwards in
+            # the content, for readers that take a line from drawn positions and reverse it (poppler,
+            # MuPDF); a /Span element of its own gives readers of the tree its letters in order.
+            span = StructNode("Span", actual_text=logical)
+            self._kid(node, span)
+            node = span
         lang = f" /Lang {_pdf_string(self.lang)}" if self.lang else ""
         ops.append(f"EMC /Span <</MCID {self._mark(page, node)} /ActualText <{spelled_hex}>{lang}>> BDC")
+        self.in_span = True
         return True
 
     def resume(self, ops: list, page: int) -> None:
@@ -116,6 +160,7 @@ class Tagger:
         lang = f" /Lang {_pdf_string(self.lang)}" if self.lang else ""
         role = node.role if node is self.link or not lang else "Span"
         ops.append(f"EMC /{role} <</MCID {self._mark(page, node)}{lang}>> BDC")
+        self.in_span = False
 
     def run(self, ops: list, page: int, lang: str, href: str | None) -> StructNode | None:
         """A run of a line starts whose language (``lang``, "" for the document's) or linkness
@@ -126,7 +171,8 @@ class Tagger:
             return None
         self.lang = lang
         if href is not None and href not in self.links:
-            self.links[href] = self.current.add("Link")
+            self.links[href] = StructNode("Link")
+            self._kid(self.current, self.links[href])
         self.link = self.links[href] if href is not None else None
         self.resume(ops, page)
         return self.link
@@ -134,7 +180,7 @@ class Tagger:
     def end(self, canvas, node: StructNode) -> None:
         if node.quiet:
             self.depth -= 1
-        self.current, self.lang, self.link, self.links = None, "", None, {}
+        self.current, self.lang, self.link, self.links, self.in_span = None, "", None, {}, False
         canvas._code.append("EMC /Artifact BMC")
 
     def annotation(self, canvas, node: StructNode | None) -> None:
@@ -235,6 +281,8 @@ def tag_pdf(data: bytes, root: StructNode | None, *, lang: str) -> bytes:
         made.K = kids
         if node.alt:
             made.Alt = String(node.alt)
+        if node.actual_text:
+            made.ActualText = String(node.actual_text)
         if node.scope:
             made.A = Dictionary(O=Name.Table, Scope=Name("/" + node.scope))
         return made

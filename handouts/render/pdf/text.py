@@ -318,19 +318,30 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: b
     ops, decorations = ["BT"], []
     pen = 0.0
     within, link = ("", None), None  # the language and link of the run of the line being drawn
-    for piece in line.pieces:
+    # A line with right-to-left text is drawn in another order than it is read: each of its pieces,
+    # and each cluster of a right-to-left piece, is marked on its own, and the tagger lists them in
+    # reading order when the line ends.
+    mixed = tagger is not None and any(piece.rtl for piece in line.pieces)
+    if tagger is not None:
+        tagger.start_line()
+    for index, piece in enumerate(line.pieces):
         style = piece.style
+        if tagger is not None:
+            tagger.at(piece.start)
         if tagger is not None and (style.lang, style.href if links else None) != within:
             # into or out of a run in another language, or of a link: marked content of its own
             within = (style.lang, style.href if links else None)
             link = tagger.run(ops, canvas.getPageNumber(), *within)
+        elif mixed and not piece.rtl:   # a right-to-left piece is split at each of its clusters below
+            tagger.split(ops, canvas.getPageNumber())
         font = pdf_font(style.font_path)
         rl_font = _rl_font(font.name)
         codes = {glyph.gid: font.codes.get(glyph.gid, 0) for glyph in piece.glyphs}
         widths = rl_font.face.charWidths
         ops += [_colour(style.colour), f"1 0 0 1 {_fmt(x + pen)} {_fmt(y)} Tm"]
         start, position, subset, rise = pen, pen, None, 0.0
-        if _spells(piece, codes):
+        per_cluster = mixed and piece.rtl
+        if _spells(piece, codes) and not per_cluster:
             # The common case (most Latin, Chinese and Vietnamese lines): one glyph per character,
             # unmoved, each mapped to its own character; only kerning adjusts the positions.
             rl_font.splitString("".join(map(chr, codes.values())), doc)  # gives each code a subset place
@@ -357,6 +368,10 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: b
         rl_font.splitString("".join(map(chr, used)), doc)
         assignments = rl_font.state[doc].assignments
         for glyphs, chars, exact in clusters:
+            if per_cluster:
+                tagger.at(min(glyph.cluster for glyph in glyphs))
+                if exact:   # each cluster its own marked content, listed where it is read
+                    tagger.split(ops, canvas.getPageNumber())
             placed = []  # (x where the glyph is drawn, glyph)
             cluster_start = pen
             for glyph in glyphs:
@@ -374,9 +389,12 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: b
                     if end_of(placed[-1]) < pen - 0.01:
                         placed.append((pen, font.invisible))
                 # It reads a right-to-left line from drawn positions and reverses it, so a cluster
-                # of several characters there (lam-alef) is spelled right to left too.
+                # of several characters there (lam-alef) is spelled right to left too; the structure
+                # tree, read in logical order, gets it the right way round (see Tagger.actual_text).
                 spelled = strip_controls(chars[::-1] if piece.rtl else chars)
-                own = tagger is not None and tagger.actual_text(ops, canvas.getPageNumber(), _utf16_hex(spelled))
+                logical = strip_controls(chars) if piece.rtl and len(spelled) > 1 else None
+                own = tagger is not None and tagger.actual_text(ops, canvas.getPageNumber(), _utf16_hex(spelled),
+                                                                logical)
                 if not own:
                     ops.append(f"/Span <</ActualText <{_utf16_hex(spelled)}>>> BDC")
             run = []
@@ -401,20 +419,27 @@ def draw_line(canvas, line: Line, x: float, y: float, links: bool = True, rtl: b
             if run:
                 ops.append("[" + " ".join(run) + "] TJ")
             if not exact:
-                if own:
+                if own and not per_cluster:
                     tagger.resume(ops, canvas.getPageNumber())
-                else:
-                    ops.append("EMC")
+                elif not own:
+                    ops.append("EMC")   # per cluster, the span stays open until what comes next
         if rise:
             ops.append("0 Ts")
         if style.href or style.underline:
             decorations.append((start, pen, style, link))
     if within != ("", None):
         tagger.run(ops, canvas.getPageNumber(), "", None)
+    elif tagger is not None and tagger.in_span:   # the last cluster's span: closed, back in the node
+        tagger.split(ops, canvas.getPageNumber())
     if line.broke_at_space and line.pieces and tagger is not None and tagger.current is not None:
+        if mixed:   # the space read at the line's end: marked on its own, listed last
+            tagger.at(max(piece.end for piece in line.pieces))
+            tagger.split(ops, canvas.getPageNumber())
         _draw_read_space(ops, line, x, y, pen, doc, rtl)
     ops.append("ET")
     canvas._code.append("\n".join(ops))
+    if tagger is not None:
+        tagger.end_line()
     for start, end, style, link in decorations:
         canvas.saveState()
         canvas.setStrokeColor(style.colour)
