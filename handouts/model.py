@@ -12,6 +12,7 @@ clinic contacts, blank lines for phone numbers) is decided here, once, for every
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Union
 
@@ -261,6 +262,14 @@ class Figure:
     @property
     def value_map(self) -> dict:
         return dict(self.values)
+
+    @property
+    def name(self) -> str:
+        """What the picture is, for its text alternative: the caption's first sentence ("Two
+        pictures.", "A timeline that starts on the day of your infusion."). The caption printed
+        under it says the rest, so a screen reader does not read the whole description twice."""
+        found = re.search(r"[.!?](\s|$)|[。！？।]", self.alt)
+        return self.alt[:found.end()].strip() if found else self.alt
 
     @property
     def label_map(self) -> dict:

@@ -310,17 +310,21 @@ def test_catalogue_pages_figures_and_marked_content(catalogue, module, locale, p
         assert root.ViewerPreferences.DisplayDocTitle is True
         tree = root.StructTreeRoot
         parents = dict(zip(list(tree.ParentTree.Nums)[::2], list(tree.ParentTree.Nums)[1::2]))
-        figures = 0
+        figures, alts = 0, []
         stack = [tree.K[0]]
         while stack:
             element = stack.pop()
             if element.get("/S") == "/Figure":
                 figures += 1
                 assert str(element.get("/Alt", "")).strip(), "a figure without /Alt"
+                alts.append(str(element.Alt))
             stack += [kid for kid in element.get("/K", []) if isinstance(kid, pikepdf.Dictionary)
                       and kid.get("/Type") not in ("/MCR", "/OBJR")]
-        if any(isinstance(b, m.Figure) for b in handout_of(module, locale, paper, variant).document.walk()):
+        diagrams = [b for b in handout_of(module, locale, paper, variant).document.walk() if isinstance(b, m.Figure)]
+        if diagrams:
             assert figures >= 1
+            # a diagram's /Alt names it; its caption, printed and tagged under it, is not read twice
+            assert {d.name for d in diagrams} <= set(alts) and not {d.alt for d in diagrams} & set(alts)
         for index, page in enumerate(pdf.pages):
             assert page.obj.Tabs == "/S"
             assert int(page.obj.StructParents) == index
