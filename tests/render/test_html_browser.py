@@ -96,6 +96,14 @@ def test_handout_in_a_browser(browser, axe, pages, shots, case):
         # the page's own fonts loaded from their data: URIs (a broken one would leave the text in a system font)
         loaded = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').length")
         assert loaded >= 2, f"{stem}: the page's own fonts did not load"
+        # every field to write in has a name of its own, as Chromium computes it ("Your date:
+        # 1. Collection", not five times "Your date:"), and the comparison table is a table at 320 px
+        tree = context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+        names = [node.get("name", {}).get("value") for node in tree
+                 if node.get("role", {}).get("value") in ("textbox", "checkbox")]
+        assert all(names) and len(set(names)) == len(names), f"{stem}: {names}"
+        if handout.document.kind == "comparison":
+            assert [node for node in tree if node.get("role", {}).get("value") == "columnheader"], stem
     finally:
         context.close()
     outside = [url_ for url_ in requests if url_ != url and not url_.startswith("data:")]
