@@ -157,6 +157,9 @@ def test_structure_tree_holds_every_heading_item_cell_and_question(catalogue, mo
     assert tree.role == "Document"
     assert set(roles(tree)) <= ROLES, set(roles(tree)) - ROLES
     assert roles(tree).count("H1") == 1
+    levels = [int(role[1]) for role in roles(tree) if re.fullmatch(r"H[1-6]", role)]
+    assert levels[0] == 1, levels          # headings in order: the title first (Matterhorn 14-002)
+    assert all(after <= before + 1 for before, after in zip(levels, levels[1:])), levels   # none skipped
     handout = handout_of(module, locale, paper, variant)
     headings, items, cells, questions = expected(handout)
     forms = [e for e in tree.walk() if e.role == "Form"]

@@ -18,7 +18,7 @@ from handouts import model as m
 from handouts.document import Handout
 from handouts.errors import FitError
 from handouts.render.pdf.flow import Context, flowables, plain_para, tagged
-from handouts.render.pdf.page import document_info, laid_out, text_width
+from handouts.render.pdf.page import document_info, laid_out, text_width, title_block
 from handouts.render.pdf.styles import Styles, styles_for
 from handouts.render.pdf.tags import StructNode, Tagger, artifact_page, new_root, tag_pdf
 from handouts.render.pdf.text import TextBlock
@@ -343,10 +343,11 @@ def render_alert_sheet(handout: Handout) -> bytes:
     def make(spacing: float):
         styles = styles_for(handout, spacing=spacing)
         root = new_root()
-        ctx = Context(styles, width, handout.paper.size[1], stacked=True, parent=root)
-        # the emergency box first (in the blocks: a card's front has only part of it), then the
-        # medical-advice notice, when the footer lacks it
-        flow = story(handout.document.blocks, ctx)
+        ctx = Context(styles, width, handout.paper.size[1], stacked=True, parent=root, banner="H2")
+        # its title (the document's one H1, so headings read in order), the emergency box (in the
+        # blocks: a card's front has only part of it), then the medical-advice notice, when the
+        # footer lacks it
+        flow = title_block(handout, styles, width, root) + story(handout.document.blocks, ctx)
         for index, face in enumerate(handout.document.faces):
             if index:
                 flow.append(Spacer(1, handout.layout.mm("spacing_mm", "section") * spacing))

@@ -38,6 +38,7 @@ class Context:
     lines: bool = False       # a folded card's panel: room for one sign per line, and headings
     body_style: TextStyle | None = None   # body text here (steps and table cells have their own)
     parent: StructNode | None = None      # the structure element new blocks go under (tagged PDF)
+    banner: str = "H1"        # a card's banner: its title; under an alert sheet's own title, a section's
 
     @property
     def body(self) -> TextStyle:
@@ -322,7 +323,7 @@ def callout(node: m.Callout, ctx: Context) -> list:
     if node.role == "banner":
         style = styles.cell_head.but(size=styles.layout.pt("title"), leading=styles.layout.pt("title") * styles.leading)
         ours, theirs = staff_line(node.title)
-        heading = ctx.tag("H1")
+        heading = ctx.tag(ctx.banner)
         cell = [tagged(para(ours, style), heading)]
         top, bottom = 2, 2.5
         if theirs:  # a translated card's banner in the staff's language: under it, in body-size type,
