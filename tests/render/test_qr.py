@@ -58,7 +58,7 @@ def test_every_pdf_carries_a_code_that_reads_as_its_html_twin(run, profile, tmp_
     with pikepdf.open(pdf) as document:   # the address's link annotation says where it goes (PDF/UA 7.18.5)
         links = [annot for page in document.pages for annot in page.obj.get("/Annots", [])
                  if annot.Subtype == "/Link"]
-    assert links and all(str(annot.Contents) == twin for annot in links), links
+    assert links and all(str(annot.Contents) == twin and int(annot.get("/F", 0)) & 4 for annot in links), links
     found = codes_on(pdf, tmp_path)
     assert set().union(*found) == {twin}                  # one address, and the right one
     assert sum(1 for page in found if page) == 1          # printed once, not on every page

@@ -333,8 +333,9 @@ def test_catalogue_pages_figures_and_marked_content(catalogue, module, locale, p
             assert int(page.obj.StructParents) == index
             for annot in page.obj.get("/Annots", []):
                 assert int(annot.StructParent) in parents, "an annotation outside the structure tree"
-                if annot.Subtype == "/Link":   # PDF/UA 7.18.5: a link's description
+                if annot.Subtype == "/Link":   # PDF/UA 7.18.5: a link's description; printed as shown
                     assert str(annot.get("/Contents", "")).strip(), "a link without /Contents"
+                    assert int(annot.get("/F", 0)) & 4, "a link without the Print flag"
             untagged = text_outside_marked_content(page)
             assert not untagged, f"page {index + 1}: text drawn outside any tagged element or artifact"
 

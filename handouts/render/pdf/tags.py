@@ -276,6 +276,8 @@ def tag_pdf(data: bytes, root: StructNode | None, *, lang: str) -> bytes:
                 if annot.get("/Subtype") == Name.Link and "/Contents" not in annot and action is not None \
                         and "/URI" in action:  # PDF/UA 7.18.5: a link says where it goes
                     annot.Contents = String(str(action.URI))
+                if annot.get("/Subtype") == Name.Link:   # printed as shown (the Print flag, 12.5.3)
+                    annot.F = int(annot.get("/F", 0)) | 4
                 annotation_parents.append((annot, made))
                 kids.append(Dictionary(Type=Name.OBJR, Pg=page_obj, Obj=annot))
         made.K = kids
