@@ -37,7 +37,7 @@ from handouts.i18n import (
     translator_for,
 )
 from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, Layout, Paper, load_layout, load_paper
-from handouts.markup import to_blocks
+from handouts.markup import curly_quotes, to_blocks
 from handouts.output import twin_name
 from handouts.registry import Registry
 from handouts.schema import Text, map_record_texts
@@ -259,7 +259,7 @@ def localize(module: Module, translate: Translator, values: dict[str, str], cove
 
     def convert(keypath: str, english: str, spec: Text):
         line = line_for(module, keypath)
-        text = translate(english, context=keypath)
+        text = curly_quotes(translate(english, context=keypath))   # typed "straight", printed “curly”
         catalogue_line = translate.line_of(english)
         where = m.Source(translate.path, catalogue_line) if catalogue_line else m.Source(module.shown, line)
         sources[keypath] = where

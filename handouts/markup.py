@@ -8,6 +8,7 @@ and line. Text comes out as plain Unicode in ``Text`` nodes; no renderer ever pa
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from html.parser import HTMLParser
 
@@ -166,3 +167,30 @@ def _converted(text: str, path, line: int | None, field_name: str) -> tuple:
 def to_inline(text: str, **where) -> tuple:
     """One run of inlines for places that hold a single paragraph (table cells, card bullets)."""
     return joined(to_blocks(text, **where))
+
+
+# -- typographic quotes ------------------------------------------------------------------------------
+# Authors and translators type straight quotes; print has curly ones ("a “living drug”", "won’t").
+# Link targets and web addresses are left as typed.
+_AS_TYPED = re.compile(r"\]\([^)]*\)|<[^>\s]*>|[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+_OPENS_AFTER = r"(^|[\s(\[{\u2014\u2013/-])"
+
+
+def curly_quotes(text: str) -> str:
+    """``text`` with its straight quotes and apostrophes as typographic ones: an apostrophe inside
+    a word (won't, Crohn's) and a closing quote become ’ and ”, an opening one ‘ and “ (after a
+    space, a bracket or a dash, or at the start)."""
+    if "'" not in text and '"' not in text:
+        return text
+    parts, last = [], 0
+    for found in _AS_TYPED.finditer(text):
+        parts += [_curl(text[last:found.start()]), found.group()]
+        last = found.end()
+    return "".join(parts + [_curl(text[last:])])
+
+
+def _curl(text: str) -> str:
+    text = re.sub(r"(?<=\w)'(?=\w)", "\u2019", text)
+    text = re.sub(_OPENS_AFTER + "'", "\\1\u2018", text)
+    text = re.sub(_OPENS_AFTER + '"', "\\1\u201c", text)
+    return text.replace("'", "\u2019").replace('"', "\u201d")

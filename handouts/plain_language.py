@@ -59,7 +59,7 @@ class Checklist:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    return [s.strip() for s in re.split(r"(?<=[.!?][\u201d\u2019)])\s+|(?<=[.!?])\s+|\n+", text) if s.strip()]
 
 
 def load_terms(registry: Registry) -> list[tuple[str, list[str]]]:

@@ -18,7 +18,7 @@ from handouts.registry import Registry, shown_path
 from handouts.yamlsrc import load_yaml
 
 FORMULAS = {"smog": "at most", "flesch_kincaid": "at most", "fernandez_huerta": "at least"}
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?][\u201d\u2019)])\s+|(?<=[.!?])\s+")   # a stop, or a stop and a closing quote
 
 
 @dataclass

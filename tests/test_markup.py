@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pdfread import needs
 
 from handouts import model as m
 from handouts.errors import MarkupError
@@ -71,3 +72,40 @@ def test_typed_text_comes_back_as_text(text):
     assert "".join(shown.split()) == "".join(text.split())
     for block in blocks:
         assert all(isinstance(node, m.Text) for node in _nodes(block.content))
+
+
+@pytest.mark.parametrize("typed, printed", [
+    ('call CAR-T a "living drug."', "call CAR-T a \u201cliving drug.\u201d"),
+    ("bleeding that won't stop", "bleeding that won\u2019t stop"),
+    ("Crohn's disease", "Crohn\u2019s disease"),
+    ('"Near" means', "\u201cNear\u201d means"),
+    ("'single' quote", "\u2018single\u2019 quote"),
+    ('CAR-T को "जीवित दवा" कहते', "CAR-T को \u201cजीवित दवा\u201d कहते"),
+    ('see [x](https://a.example/c "t") and "y"', 'see [x](https://a.example/c "t") and \u201cy\u201d'),
+    ("<https://a.example/it's>", "<https://a.example/it's>"),
+])
+def test_straight_quotes_are_printed_curly_but_addresses_stay_as_typed(typed, printed):
+    from handouts.markup import curly_quotes
+
+    assert curly_quotes(typed) == printed
+
+
+@needs("pdftotext")
+def test_the_handouts_print_no_straight_quote(tmp_path):
+    """pdftotext over the English and Spanish journey and comparison: the “living drug”, the
+    “brake” and every apostrophe are typographic (they were typed straight)."""
+    import subprocess
+
+    from handouts.document import prepare
+    from handouts.registry import Registry
+    from handouts.render import render
+
+    seen = ""
+    for module in ("car-t-journey", "immunotherapy-vs-car-t", "car-t-side-effects"):
+        for locale in ("en", "es"):
+            path = tmp_path / f"{module}.{locale}.pdf"
+            path.write_bytes(render(prepare(Registry(), module, locale=locale)))
+            text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+            assert "'" not in text and '"' not in text, (module, locale)
+            seen += text
+    assert "\u201cliving drug.\u201d" in seen and "won\u2019t" in seen
