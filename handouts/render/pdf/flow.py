@@ -100,10 +100,13 @@ def shaded_box(flow: list, styles: Styles, width: float, fill_name: str = "shade
     return grid([[item] for item in flow], [width], styles, [
         ("BACKGROUND", (0, 0), (-1, -1), styles.colours[fill_name]),
         (side, (0, 0), (0, -1), 3, styles.colours[rule]),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("LEFTPADDING", (0, 0), (-1, -1), BOX_PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), BOX_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), styles.space),
         ("TOPPADDING", (0, 0), (-1, 0), 6), ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
     ], splitByRow=1)
+
+
+BOX_PADDING = 8   # points inside a shaded box, each side
 
 
 def mirrored(cells: list, widths: list, rtl: bool):
@@ -466,7 +469,7 @@ def contact_lines(node: m.ContactBlock, styles: Styles, width: float, parent: St
         flow.append(tagged(plain_para(node.clinic, styles.body.but(space_after=0)), sub(parent, "P")))
     # lines to write on only where a number is missing; printed numbers need no room for a pen
     lined = label_rows([(row.label, row.number or "") for row in node.rows], styles, width,
-                       lined=any(not row.number for row in node.rows), parent=parent)
+                       lined=any(not row.number for row in node.rows), parent=parent, numbers=True)
     flow.append(lined)
     if node.address:
         flow.append(tagged(TextBlock([(node.address.strip(), False, False, None)], styles.small.but(space_after=0)),
@@ -554,13 +557,16 @@ class PictureWithCaption(KeepTogether):
 
 
 def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: float | None = None,
-               parent: StructNode | None = None, private: bool = False, icons=()) -> Table:
+               parent: StructNode | None = None, private: bool = False, icons=(), numbers: bool = False) -> Table:
     """Label: value rows; with ``lined``, an empty line to write on after each label (rows with
     nothing to write are at least ``row_height`` apart, room for a pen; a printed number needs none).
     Each row is one paragraph to a screen reader: the label, then the number. ``private`` values
     (a patient's details) are kept out of the shaping cache. ``icons`` (a pictogram or None a row)
-    stand before the labels."""
+    stand before the labels. ``numbers``: the values are phone numbers, printed larger and bold
+    so they are easy to read off and dial (where the page has room: not on a card)."""
     icons = icons or (None,) * len(rows)
+    value_style = styles.body.but(size=styles.body.size * NUMBER_SCALE, leading=styles.body.leading * NUMBER_SCALE,
+                                  bold=True) if numbers else styles.body
     labels = [plain_para(label, styles.body) for label, _ in rows]
     for para_, icon in zip(labels, icons):  # tagged below, each before its row
         if icon is not None:
@@ -571,7 +577,7 @@ def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: floa
         if icon is not None:
             para_.icon_struct = sub(parent, "Figure", alt=icon.alt)
         line = sub(parent, "P")
-        block = value_block(value, styles.body, widths[1] - 1, private) if value else ""
+        block = value_block(value, value_style, widths[1] - 1, private) if value else ""
         row, _ = mirrored([tagged(para_, line), tagged(block, line) if block else ""], widths, styles.rtl)
         cells.append(row)
     _, widths = mirrored([None, None], widths, styles.rtl)
@@ -590,6 +596,7 @@ def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: floa
     return table_
 
 
+NUMBER_SCALE = 1.2      # a printed phone number on a sheet: this much larger than the body text
 SMALLEST_VALUE = 0.75   # of the body size: a typed word too wide for its line is set this much smaller at most
 
 
@@ -642,7 +649,6 @@ def write_on_lines(node: m.WriteOnLines, ctx: Context) -> list:
                        row_height=FIELD_GAP if ctx.compact else None, parent=ctx.parent)]
 
 
-BLANK = "_" * 18
 
 
 @handles(m.ContactBlock)
@@ -661,9 +667,9 @@ def contact_block(node: m.ContactBlock, ctx: Context) -> list:
     flow = [tagged(plain_para(node.title, styles.body_bold), sub(section, "H3"))]
     if node.clinic:
         flow.append(tagged(plain_para(node.clinic, styles.body), sub(section, "P")))
-    for row in node.rows:
-        flow.append(tagged(TextBlock([(row.label + " ", False, False, None), (row.number or BLANK, True, False, None)],
-                                     styles.body), sub(section, "P")))
+    # each number printed large, or a line drawn to write it on (not typed underscores, read aloud)
+    flow.append(label_rows([(row.label, row.number or "") for row in node.rows], styles, ctx.width - 2 * BOX_PADDING,
+                           lined=any(not row.number for row in node.rows), parent=section, numbers=True))
     if node.address:
         flow.append(tagged(TextBlock([(node.address.strip(), False, False, None)], styles.small), sub(section, "P")))
     return [KeepTogether([Spacer(1, 6), shaded_box(flow, styles, ctx.width)])]
