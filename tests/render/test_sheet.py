@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pdfread import page_size_mm, pdf_fonts, pdf_text
+import pytest
+from pdfread import needs, page_size_mm, pdf_fonts, pdf_text
 from pypdf import PdfReader
 
 from handouts.build import build_handouts
@@ -85,3 +86,30 @@ def test_a_page_may_end_early_before_a_picture_but_not_before_text():
     assert PageFill(fills=[0.9, 0.2, 0.95, 0.5], picture_first={3}).problems(rules) == []
     problems = PageFill(fills=[0.9, 0.2, 0.95, 0.5], picture_first={2}).problems(rules)
     assert problems == ["page 2 of 4 is 20% full (the layout wants 30% or more)"]
+
+
+@needs("pdftotext")
+@pytest.mark.parametrize("locale", ["en", "ar", "zh-Hans"])
+def test_printed_phone_numbers_are_larger_than_their_labels(tmp_path, locale):
+    """A number on a sheet is read off and dialled: poppler finds it taller than its label's words."""
+    import re
+    import subprocess
+
+    from handouts.clinic import load_clinic
+    from handouts.document import prepare
+    from handouts.registry import Registry
+    from handouts.render import render
+
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text('name: Clinic\nphones:\n  daytime: "555-0100"\n  after_hours: "555-0199"\n', encoding="utf-8")
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(render(prepare(Registry(), "car-t-journey", locale=locale, clinic=load_clinic(profile))))
+    words = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(path), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    boxes = [(float(y1) - float(y0), word) for y0, y1, word in
+             re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', words)]
+    numbers = [height for height, word in boxes if "555-01" in word]
+    assert len(numbers) >= 2, boxes[:5]
+    body = sorted(height for height, word in boxes if len(word) > 3 and "555" not in word)
+    median = body[len(body) // 2]
+    assert min(numbers) >= 1.15 * median, (numbers, median)
