@@ -164,8 +164,9 @@ class Watch:
         self.expected[url] = 422
         with self.page.expect_response(lambda r: r.url == url and r.request.method == "POST") as answer:
             self.page.click(SUBMIT)
-        self.page.wait_for_load_state("load")
         assert answer.value.status == 422, f"{url}: {answer.value.status}"
+        # the page's script shows the answer in place of the page once it has read it: wait for that
+        self.page.wait_for_selector(".errors[role=alert]", timeout=10000)
         return answer.value
 
 
