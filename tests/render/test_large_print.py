@@ -181,3 +181,13 @@ def test_a_comparison_label_never_ends_a_page_in_large_print(large, locale, pape
     assert found >= 2 * len(table.rows), found          # the labels are found where they are printed
     stranded = [number for number, page in enumerate(pages, start=1) if page and page[-1] in labels]
     assert stranded == [], stranded
+
+
+@pytest.mark.parametrize("module,locale,large_print", [("car-t-journey", "es", True), ("car-t-journey", "vi", True),
+                                                       ("immunotherapy-vs-car-t", "es", False)])
+def test_a_profile_with_every_field_set_keeps_the_emergency_box_on_page_1(run, fixtures, module, locale, large_print):
+    # with a logo beside it, a large-print title wrapped onto more lines and a 22 mm logo over a long
+    # name and address made the header taller: "the emergency box does not fit on the first page"
+    args = ["build", module, "-l", locale, "-c", fixtures / "clinics" / "full.yaml"]
+    result = run(*args, *(["--large-print"] if large_print else []))
+    assert result.exit_code == 0, result.output

@@ -264,6 +264,10 @@ def raise_emergency_fit(handout: Handout, box, what: str):
                         "(or the key points above the box); it is never split")
 
 
+LOGO_MM = 14   # the logo's height at most: taller, beside a long name and address, it pushed a Spanish
+# sheet's emergency box off page 1
+
+
 def title_block(handout: Handout, styles: Styles, width: float, root: StructNode | None = None) -> list:
     """Title, subtitle and (when given) the clinic's name and logo at the top of the first page. The
     logo is an artifact: the clinic's name is printed beside it."""
@@ -274,11 +278,14 @@ def title_block(handout: Handout, styles: Styles, width: float, root: StructNode
     fur = doc.furniture
     if not (fur.logo or fur.clinic):
         return heading
-    if not fur.logo and styles.body.size >= 14:
-        return heading  # large print: the title keeps the full width; the centre is in the "who to call" box
+    if styles.body.size >= 14:
+        # large print: the title keeps the full width, and the clinic is named in the "who to call"
+        # box. A logo beside an 18 pt title wrapped it onto more lines and pushed the emergency box
+        # off page 1 in Spanish and Vietnamese; the large-print sheet goes without it.
+        return heading
     side = []
     if fur.logo:
-        side.append(logo_image(fur.logo, max_width=width * 0.25, max_height=22 * 72 / 25.4))
+        side.append(logo_image(fur.logo, max_width=width * 0.25, max_height=LOGO_MM * 72 / 25.4))
     if fur.clinic:
         side.append(tagged(plain_para(fur.clinic, styles.small.but(align="end")), sub(root, "P")))
     if fur.contacts is not None and fur.contacts.address:  # under the name (the emergency box has the numbers)
@@ -290,6 +297,8 @@ def title_block(handout: Handout, styles: Styles, width: float, root: StructNode
     return [grid([cells], widths, styles, [
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        # the logo flush with the page's edge, above the name and address set against it
+        ("ALIGN", (1 - heading_col, 0), (1 - heading_col, 0), "LEFT" if styles.rtl else "RIGHT"),
         # a gutter between a long title and the clinic's name
         ("RIGHTPADDING" if not styles.rtl else "LEFTPADDING", (heading_col, 0), (heading_col, 0), 12)])]
 
