@@ -307,6 +307,29 @@ def check(strict, clinic, content, layouts):
     click.echo(f"ok: {len(report.checked)} handouts checked, no problems")
 
 
+@main.command()
+@click.argument("target", required=False, default="build", type=click.Path())
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="PDFs checked at once (default: the cores).")
+def preflight(target, jobs):
+    """Check built PDFs page by page (TARGET: a folder or a PDF; default: build); list each
+    problem as file:page: problem, and exit 1 when there is any."""
+    import os
+    from pathlib import Path
+
+    from handouts.preflight import pdf_files, preflight
+
+    paths = pdf_files(Path(target))
+    found = preflight(Path(target), jobs=jobs or os.cpu_count() or 1)
+    for finding in found:
+        click.echo(str(finding))
+    if found:
+        failed = len({finding.path for finding in found})
+        click.echo(f"preflight: {len(found)} problems in {failed} of {len(paths)} PDFs", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {len(paths)} PDFs checked, no problems")
+
+
 @main.group()
 def i18n():
     """Translation catalogues: extract the English, update each language, show progress."""

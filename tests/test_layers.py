@@ -19,7 +19,7 @@ LAYERS = [
     ("model", {"model", "markup", "document", "patient"}),
     ("checks", {"readability", "plain_language"}),
     ("render", {"render"}),
-    ("batch", {"batch", "manifest"}),
+    ("batch", {"batch", "manifest", "preflight"}),
     ("api", {"build", "check", "listing", "cli", "__main__", "serve"}),
 ]
 

@@ -1,0 +1,216 @@
+"""``handouts preflight``: each rule finds the defect it names in a small PDF that has it, and the
+rules that hold today find nothing over the whole catalogue, with and without a full clinic profile."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.preflight import pdf_files, preflight
+from handouts.preflight import rules as r
+from handouts.preflight.pages import PdfFacts
+
+FONT = Path(__file__).parents[1] / "handouts" / "fonts" / "NotoSans-Regular.ttf"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def canvas(path: Path) -> Canvas:
+    if "PreflightSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("PreflightSans", str(FONT)))
+    page = Canvas(str(path), pagesize=(210 * mm, 297 * mm), invariant=1)
+    page.setFont("PreflightSans", 12)
+    return page
+
+
+def findings(path: Path, rule) -> list[str]:
+    doc = PdfFacts(path)
+    try:
+        return [message for _, message in rule(doc)]
+    finally:
+        doc.close()
+
+
+# -- each rule on a PDF that breaks it, and on one that does not -----------------------------------
+
+@pytest.mark.parametrize("text,lacking", [("Fever", False), ("Fever \ufffd", True), ("Fever 发烧", True)])
+def test_a_character_the_font_lacks_is_found(tmp_path, text, lacking):
+    path = tmp_path / "glyphs.pdf"
+    page = canvas(path)
+    page.drawString(72, 700, text)   # NotoSans has no 发: ReportLab draws code 0 for it
+    page.save()
+    found = findings(path, r.missing_glyphs)
+    assert bool(found) is lacking
+    assert all("a character the font lacks" in message for message in found)
+
+
+@pytest.mark.parametrize("leading,touches", [(12, True), (18, False)])
+def test_lines_whose_ink_touches_are_found(tmp_path, leading, touches):
+    path = tmp_path / "lines.pdf"
+    page = canvas(path)   # 12 pt type: the j's tails reach down into the accents of the line below
+    page.drawString(72, 700, "jujuju gaje")
+    page.drawString(72, 700 - leading, "ÉÉÉÉÉÉ ÁÉÍ")
+    page.save()
+    assert bool(findings(path, r.touching_lines)) is touches
+
+
+def test_an_unembedded_font_is_found(tmp_path):
+    path = tmp_path / "helvetica.pdf"
+    page = canvas(path)
+    page.setFont("Helvetica", 12)
+    page.drawString(72, 700, "Call now")
+    page.save()
+    assert findings(path, r.unembedded_fonts) == ["the font Helvetica is not embedded"]
+
+
+@pytest.mark.parametrize("first,second,broken", [
+    ("https://example.org/car-t-jo", "urney.en.html", True),     # inside a word
+    ("https://example.org/car-t-", "journey.en.html", True),     # at its own hyphen
+    ("https://example.org/", "car-t-journey.en.html", False),    # after a slash
+])
+def test_an_address_broken_inside_a_word_is_found(tmp_path, first, second, broken):
+    path = tmp_path / "address.pdf"
+    page = canvas(path)
+    page.drawString(72, 700, first)
+    page.drawString(72, 685, second)
+    page.linkURL(first + second, (72, 680, 300, 712))
+    page.save()
+    assert bool(findings(path, r.broken_addresses)) is broken
+
+
+def test_a_qr_code_must_read_as_the_address_printed_beside_it(tmp_path):
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    def sheet(path, printed):
+        page = canvas(path)
+        widget = QrCodeWidget("https://example.org/a.en.html")
+        scale = [30 * mm / widget.barWidth, 0, 0, 30 * mm / widget.barHeight, 0, 0]
+        drawing = Drawing(30 * mm, 30 * mm, transform=scale)
+        drawing.add(widget)
+        renderPDF.draw(drawing, page, 72, 600)
+        page.drawString(72, 580, printed)
+        page.linkURL(printed, (72, 575, 300, 595))
+        page.save()
+
+    sheet(tmp_path / "same.pdf", "https://example.org/a.en.html")
+    sheet(tmp_path / "other.pdf", "https://example.org/b.en.html")
+    assert findings(tmp_path / "same.pdf", r.qr_codes) == []
+    assert findings(tmp_path / "other.pdf", r.qr_codes) == [
+        "a QR code reads 'https://example.org/a.en.html', which is not printed beside it"]
+
+
+def test_a_page_left_nearly_empty_in_mid_document_is_found(tmp_path):
+    path = tmp_path / "pages.pdf"
+    page = canvas(path)
+    for lines in (50, 4, 50):
+        for line in range(lines):
+            page.drawString(72, 780 - 14 * line, "A line of text.")
+        page.showPage()
+    page.save()
+    assert findings(path, r.page_fill) == ["the page is only 7% full"]   # 4 lines of 50
+
+
+def card_sheet(path: Path, inset_mm: float):
+    """Two cards side by side with crop marks, text ``inset_mm`` inside the first card's cut."""
+    page = canvas(path)
+    w, h, gap, x0, y0 = 85.6 * mm, 54 * mm, 6 * mm, 16 * mm, 200 * mm
+    xs = [x0, x0 + w, x0 + w + gap, x0 + 2 * w + gap]
+    page.setLineWidth(0.3)
+    for x in xs:
+        page.line(x, y0 + h + 1.5 * mm, x, y0 + h + 5.5 * mm)
+        page.line(x, y0 - 1.5 * mm, x, y0 - 5.5 * mm)
+    for y in (y0, y0 + h):
+        page.line(x0 - 1.5 * mm, y, x0 - 5.5 * mm, y)
+        page.line(xs[-1] + 1.5 * mm, y, xs[-1] + 5.5 * mm, y)
+    page.drawString(x0 + inset_mm * mm, y0 + 30 * mm, "Call now")
+    page.save()
+
+
+@pytest.mark.parametrize("inset,problem", [(2.0, True), (5.0, False)])
+def test_card_ink_inside_the_safe_margin_is_found(tmp_path, inset, problem):
+    path = tmp_path / "cards.pdf"
+    card_sheet(path, inset)
+    assert r.card_rects(PdfFacts(path).pages[0]) != []
+    found = findings(path, r.card_margins)
+    assert bool(found) is problem
+    assert all(message.startswith("card 1: ink") for message in found)
+
+
+# -- the command -------------------------------------------------------------------------------
+
+def test_the_command_lists_problems_by_file_and_page_and_exits_1(run, tmp_path):
+    path = tmp_path / "build" / "bad.pdf"
+    path.parent.mkdir()
+    page = canvas(path)
+    page.setFont("Helvetica", 12)
+    page.drawString(72, 700, "Call now")
+    page.save()
+    result = run("preflight")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == "build/bad.pdf:1: the font Helvetica is not embedded"
+
+
+@pytest.mark.parametrize("target,says", [("nowhere", "no such file or folder"), ("empty", "no PDF in this folder")])
+def test_nothing_to_check_is_one_line(run, tmp_path, target, says):
+    (tmp_path / "empty").mkdir()
+    result = run("preflight", target)
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1 and says in result.output
+
+
+# -- the catalogue -----------------------------------------------------------------------------
+
+# The rules every PDF of the catalogue keeps today. Issue 19 is open for the others, which still
+# find problems (see the README): a card's ink 3 mm from its cut, not 3.5; ink of Arabic lines
+# touching; a page under 30 % full before a tall large-print diagram; a last page of only the QR
+# block in large-print Chinese; a large-print heading last on a page; a Letter card sheet's QR
+# code that PDFium's rendering does not read at 150 dpi with the longest address.
+HOLDING = [r.missing_glyphs, r.split_text, r.broken_addresses, r.lone_letters, r.unembedded_fonts]
+
+
+@pytest.fixture(scope="module", params=["no profile", "full profile"])
+def catalogue(request, tmp_path_factory):
+    from click.testing import CliRunner
+
+    from handouts.cli import main
+
+    out = tmp_path_factory.mktemp("catalogue")
+    args = ["build", "--all", "-o", str(out), "-j", "2"]
+    if request.param == "full profile":
+        args += ["-c", str(FIXTURES / "clinics" / "full.yaml")]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_catalogue_keeps_the_rules_that_hold(catalogue):
+    listed = json.loads((catalogue / "manifest.json").read_text())
+    paths = pdf_files(catalogue)
+    assert len(paths) == len([entry for entry in listed["items"] if entry["format"] == "pdf"]) > 0
+    assert [str(finding) for finding in preflight(catalogue, jobs=2, rules=HOLDING)] == []
+
+
+def test_the_full_profile_sets_every_field():
+    import yaml
+
+    from handouts.jsonschema import schema_text
+
+    fields = json.loads(schema_text("clinic"))["properties"]
+    profile = yaml.safe_load((FIXTURES / "clinics" / "full.yaml").read_text())
+    assert set(profile) == set(fields) - {"paper"}   # the catalogue is built on both papers
+    assert set(profile["phones"]) == set(fields["phones"]["properties"])
+
+
+def test_a_file_that_is_not_a_pdf_is_one_line(run, tmp_path):
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\nthis is not a PDF")
+    result = run("preflight", "broken.pdf")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: broken.pdf: not a PDF that can be read")
+    assert len(result.output.strip().splitlines()) == 1
