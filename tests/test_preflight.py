@@ -214,3 +214,23 @@ def test_a_file_that_is_not_a_pdf_is_one_line(run, tmp_path):
     assert result.exit_code == 1
     assert result.output.startswith("Error: broken.pdf: not a PDF that can be read")
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("write_in,problem", [(True, False), (False, True)])
+def test_a_running_footer_is_not_content_but_write_in_lines_are(tmp_path, write_in, problem):
+    path = tmp_path / "footer.pdf"
+    page = canvas(path)
+    for number, lines in enumerate((50, 12, 50), 1):
+        for line in range(lines):
+            page.drawString(72, 780 - 14 * line, "A line of text.")
+        if number == 2 and write_in:   # lines to write on, as an artifact, down to the foot of the frame
+            page._code.append("/Artifact BMC")
+            for y in range(600, 90, -40):
+                page.line(72, y, 500, y)
+            page._code.append("EMC")
+        page._code.append("/Artifact BMC")
+        page.drawString(72, 40, f"Page {number} of 3")
+        page._code.append("EMC")
+        page.showPage()
+    page.save()
+    assert bool(findings(path, r.page_fill)) is problem   # page 2 is a quarter full without its lines

@@ -164,12 +164,14 @@ def split_text(doc: PdfFacts) -> Iterator[Finding]:
 
 def page_fill(doc: PdfFacts) -> Iterator[Finding]:
     """A page other than the last less than 30 % full, or a last page that holds only the QR
-    block. Fullness is the height its content spans over the height the fullest page spans."""
+    block. Fullness is the height its content spans (the running footer aside) over the height
+    the fullest page spans."""
     if len(doc.pages) < 2 or card_grid(doc.pages[0]) is not None:
         return
+    furniture = running_furniture(doc)
     spans = []
     for page in doc.pages:
-        tops = [d.bounds for d in page.drawn if not d.artifact and d.bounds[3] > d.bounds[1]]
+        tops = [d.bounds for d in page.drawn if _band(d) not in furniture]
         spans.append((max(b[3] for b in tops), min(b[1] for b in tops)) if tops else None)
     filled = [span for span in spans if span]
     if not filled:
@@ -183,6 +185,21 @@ def page_fill(doc: PdfFacts) -> Iterator[Finding]:
     on_last = [element for element in doc.elements if last in element.pages]
     if any(_is_qr(element) for element in on_last) and all(_in_qr_block(element, doc) for element in on_last):
         yield last + 1, "the last page holds only the QR block"
+
+
+def _band(drawn) -> tuple[int, int]:
+    return round(drawn.bounds[1]), round(drawn.bounds[3])
+
+
+def running_furniture(doc: PdfFacts) -> set:
+    """The heights (bottom, top) at which an artifact is drawn on at least half the pages: the
+    running footer and header, whatever their words ("Page 6 of 11"), and the footer tagged once
+    on the last page at the same height. Write-in lines and other artifacts count as content."""
+    counts: dict = {}
+    for page in doc.pages:
+        for band in {_band(drawn) for drawn in page.drawn if drawn.artifact}:
+            counts[band] = counts.get(band, 0) + 1
+    return {band for band, count in counts.items() if count >= max(2, len(doc.pages) / 2)}
 
 
 def _is_qr(element) -> bool:
