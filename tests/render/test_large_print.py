@@ -191,3 +191,17 @@ def test_a_profile_with_every_field_set_keeps_the_emergency_box_on_page_1(run, f
     args = ["build", module, "-l", locale, "-c", fixtures / "clinics" / "full.yaml"]
     result = run(*args, *(["--large-print"] if large_print else []))
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_a_boxs_title_never_ends_a_page(run, tmp_path, locale, paper):
+    # the large-print checklist left "Key points" alone at the foot of page 2, its points on page 3
+    from handouts.preflight.pages import PdfFacts
+    from handouts.preflight.rules import stranded_headings
+
+    result = run("build", "questions-to-ask", "-l", locale, "-p", paper, "--large-print")
+    assert result.exit_code == 0, result.output
+    doc = PdfFacts(tmp_path / "build" / f"questions-to-ask.{locale}.{paper}.large-print.pdf")
+    assert any(element.role == "H2" for element in doc.elements)
+    assert list(stranded_headings(doc)) == []

@@ -91,13 +91,17 @@ def grid(rows, widths, styles: Styles, commands=(), **options) -> Table:
     return table
 
 
-def shaded_box(flow: list, styles: Styles, width: float, fill_name: str = "shade", rule: str = "accent") -> Table:
+def shaded_box(flow: list, styles: Styles, width: float, fill_name: str = "shade", rule: str = "accent",
+               titled: bool = False) -> Table:
     """Flowables in a tinted box with a rule on the start side: key points, notices, contacts.
 
-    One row per flowable, so a long box (large print) can break across pages between them.
+    One row per flowable, so a long box (large print) can break across pages between them; a
+    ``titled`` box never breaks between its title and the row under it (large print left "Key
+    points" alone at the foot of page 2 of the checklist).
     """
     side = "LINEAFTER" if styles.rtl else "LINEBEFORE"
-    return grid([[item] for item in flow], [width], styles, [
+    keep = [("NOSPLIT", (0, 0), (0, 1))] if titled and len(flow) > 1 else []
+    return grid([[item] for item in flow], [width], styles, [*keep,
         ("BACKGROUND", (0, 0), (-1, -1), styles.colours[fill_name]),
         (side, (0, 0), (0, -1), 3, styles.colours[rule]),
         ("LEFTPADDING", (0, 0), (-1, -1), BOX_PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), BOX_PADDING),
@@ -348,7 +352,7 @@ def callout(node: m.Callout, ctx: Context) -> list:
             flow += list_items(block, styles.body, section)
         else:
             flow += flowables(block, ctx.under(section))
-    return [shaded_box(flow, styles, ctx.width), Spacer(1, 4)]
+    return [shaded_box(flow, styles, ctx.width, titled=bool(node.title)), Spacer(1, 4)]
 
 
 RUN_IN_FROM = 14   # from this body size (large print), the emergency signs run on in one paragraph
