@@ -99,6 +99,7 @@ class Element:
     role: str
     parts: list[tuple[int, int]]
     alt: str | None = None
+    parent: tuple | None = None   # the parent element's object number, to tell which belong together
 
     @property
     def pages(self) -> list[int]:
@@ -227,10 +228,10 @@ class PdfFacts:
         root = self.qpdf.Root.get("/StructTreeRoot")
         found: list[Element] = []
         if root is not None:
-            self._walk(root.get("/K"), None, found)
+            self._walk(root.get("/K"), None, found, None)
         return found
 
-    def _walk(self, kids, page, found: list[Element]) -> None:
+    def _walk(self, kids, page, found: list[Element], parent) -> None:
         if kids is None:
             return
         if not isinstance(kids, pikepdf.Array):
@@ -249,8 +250,8 @@ class PdfFacts:
                     parts.append((at, int(part.MCID)))
             if parts:
                 alt = str(kid.Alt) if "/Alt" in kid else None
-                found.append(Element(str(kid.S)[1:], parts, alt))
-            self._walk(inner, here, found)
+                found.append(Element(str(kid.S)[1:], parts, alt, parent))
+            self._walk(inner, here, found, kid.objgen)
 
     @cached_property
     def element_at(self) -> dict:

@@ -183,7 +183,8 @@ def page_fill(doc: PdfFacts) -> Iterator[Finding]:
             yield index + 1, f"the page is only {share:.0%} full"
     last = len(doc.pages) - 1
     on_last = [element for element in doc.elements if last in element.pages]
-    if any(_is_qr(element) for element in on_last) and all(_in_qr_block(element, doc) for element in on_last):
+    blocks = {element.parent for element in on_last if _is_qr(element)}
+    if on_last and all(element.parent in blocks for element in on_last):
         yield last + 1, "the last page holds only the QR block"
 
 
@@ -205,15 +206,6 @@ def running_furniture(doc: PdfFacts) -> set:
 def _is_qr(element) -> bool:
     """A QR code's figure: its alternative text is the address it holds."""
     return element.role == "Figure" and bool(element.alt) and element.alt.startswith(("https://", "http://"))
-
-
-def _in_qr_block(element, doc: PdfFacts) -> bool:
-    """The code, or a line of the words beside it: what to do (one short line) or the address."""
-    if element.role == "Figure":
-        return _is_qr(element)
-    text = "".join(doc.pages[page].text_of(mcid) for page, mcid in element.parts).strip()
-    links = {uri for page in element.pages for uri in doc.pages[page].links}
-    return element.role in ("P", "Link") and (text in links or len(text) < 80)
 
 
 # -- cards -------------------------------------------------------------------------------------
