@@ -205,3 +205,20 @@ def test_a_boxs_title_never_ends_a_page(run, tmp_path, locale, paper):
     doc = PdfFacts(tmp_path / "build" / f"questions-to-ask.{locale}.{paper}.large-print.pdf")
     assert any(element.role == "H2" for element in doc.elements)
     assert list(stranded_headings(doc)) == []
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("module,locale", [("car-t-journey", "es"), ("car-t-journey", "en"),
+                                           ("immunotherapy-vs-car-t", "vi"), ("immunotherapy-vs-car-t", "hi")])
+def test_a_caption_stays_whole_with_its_picture_and_no_page_before_it_is_left_empty(run, tmp_path, module, locale,
+                                                                                    paper):
+    # large print: a timeline and its caption are taller than a page; the caption ran on to the next
+    # page (16 PDFs), or the picture moved and left the page before it 7-20 % full (8 PDFs)
+    from handouts.preflight.pages import PdfFacts
+    from handouts.preflight.rules import page_fill, split_text
+
+    result = run("build", module, "-l", locale, "-p", paper, "--large-print")
+    assert result.exit_code == 0, result.output
+    doc = PdfFacts(tmp_path / "build" / f"{module}.{locale}.{paper}.large-print.pdf")
+    assert [element.role for element in doc.elements].count("Caption") >= 1
+    assert list(split_text(doc)) + list(page_fill(doc)) == []

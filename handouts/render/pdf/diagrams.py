@@ -39,6 +39,7 @@ BARS = (("daily", "cell"), ("stay_near", "medicine"), ("no_driving", "lab"))
 # runs on past the axis's last week, to the tip of its arrow, and ends in an arrowhead of its own.
 OPEN_ENDED, TAIL_WEEKS, BAND_BEYOND = ("stay_near", "no_driving"), 0.6, 0.035
 DATE_LABEL_W, DATE_LINE_W = 0.55, 0.35
+GAP_FLOOR = 0.25  # a timeline's gaps between rows close up to this share of their height, no further
 LABEL_END = 0.98  # where the timeline's start-aligned labels may run to
 
 
@@ -76,6 +77,7 @@ class Diagram(Flowable):
         self.bold_style = self.label_style.but(bold=True)
         self.where, self.path, self.line = where, path, line
         self.spaceBefore, self.spaceAfter = 6, 4
+        self.max_height: float | None = None   # a timeline's height at most (it keeps what its rows need)
 
     # -- geometry -----------------------------------------------------------------------------
     def wrap(self, available_width, available_height):
@@ -88,7 +90,7 @@ class Diagram(Flowable):
             self.height = available_width * PANEL_ASPECT
         self._scale = 1 / (self.span[1] - self.span[0])  # design width -> drawing width
         if self.kind == "timeline":
-            self.height = self._timeline_rows(self.height)
+            self.height = self._timeline_rows(min(self.height, self.max_height or self.height))
         self._placed = [(box, self._fit(box)) for box in self.boxes() if self._shows(box)]
         return self.width, self.height
 
@@ -199,7 +201,8 @@ class Diagram(Flowable):
         label("fever", LABEL_END - self._fever_x(), 3)
         space("", lead * 0.12)
         space("band", lead * 0.5)
-        space("", lead * 0.75, True)
+        space("", self._drop_radius() * 2.2)   # the infusion's drop stands on the axis: clear of the band
+        space("", lead * 0.75 - self._drop_radius() * 2.2, True)
         space("axis_line", 0)
         space("", lead * 0.45)  # the ticks and the infusion marker hang below the axis
         tick_w = self._tick_width()
@@ -211,6 +214,13 @@ class Diagram(Flowable):
         label("axis", x1 - x0, 2)
         space("", 2)
         needed = sum(height for _, height, _ in rows)
+        if self.max_height is not None and needed > self.max_height:
+            # too tall for a page with its caption (large print): the gaps between rows close up,
+            # to no less than GAP_FLOOR of their usual height
+            flexible = sum(height for _, height, flex in rows if flex)
+            keep = max(GAP_FLOOR, 1 - (needed - self.max_height) / flexible) if flexible else 1.0
+            rows = [(name, height * keep if flex else height, flex) for name, height, flex in rows]
+            needed = sum(height for _, height, _ in rows)
         total = max(minimum, needed)
         share = (total - needed) / sum(1 for *_, flexible in rows if flexible)
         top, self._rows = total, {}

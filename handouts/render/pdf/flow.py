@@ -126,7 +126,9 @@ def heading(node: m.Heading, ctx: Context) -> list:
     style = styles.title if node.level == 1 else styles.heading
     if ctx.compact:
         style = style.but(space_before=0)
-    return [tagged(para(node.content, style), ctx.tag(f"H{min(node.level, 6)}"))]
+    block = tagged(para(node.content, style), ctx.tag(f"H{min(node.level, 6)}"))
+    block.starts_section = node.level <= 2   # a picture never floats past it
+    return [block]
 
 
 @handles(m.Paragraph)
@@ -492,6 +494,7 @@ def checklist_group(node: m.ChecklistGroup, ctx: Context) -> list:
     box = float(settings["box_pt"])
     rows, widths = [], [box + 10, ctx.width - box - 10]
     heading = tagged(para(node.heading, styles.heading), ctx.tag("H2"))
+    heading.starts_section = True
     listing = ctx.tag("L")
     for question in node.questions:
         entry = sub(listing, "LI")
@@ -526,7 +529,14 @@ def figure(node: m.Figure, ctx: Context) -> list:
     for picture in pictures:
         picture.wrap(ctx.width, ctx.page_height)  # labels are fitted now, so one too long is reported plainly
         picture.struct = shown
-    caption = [tagged(plain_para(node.alt, styles.caption), ctx.tag("P"))]
+    # The caption is kept whole with its picture. In large print a timeline and its whole caption
+    # are taller than a page: the caption is then its first sentence (what the picture is), and
+    # the rest follows as a paragraph that may go on to the next page like any other.
+    description = node.alt[len(node.name):].strip() if styles.body.size >= RUN_IN_FROM and \
+        node.alt.startswith(node.name) else ""
+    caption = [tagged(plain_para(node.name if description else node.alt, styles.caption), ctx.tag("Caption"))]
+    if description:
+        caption.append(tagged(plain_para(description, styles.caption), ctx.tag("P")))
     if node.how_to:
         caption.append(tagged(para(node.how_to, styles.body), ctx.tag("P")))
     if one_column:  # each panel with what follows it, never a picture alone at a page's foot
@@ -534,30 +544,65 @@ def figure(node: m.Figure, ctx: Context) -> list:
     return [PictureWithCaption([*pictures, *caption])]
 
 
-class PictureWithCaption(KeepTogether):
-    """A picture kept with its caption. When a tall one (most of a page) does not fit in what is left
-    of a page, but the picture and the caption's first lines do, the caption runs on to the next
-    page: moving a picture nearly a page tall (a large-print timeline) would leave the page before it
-    mostly empty."""
+FLOAT_WHILE_UNDER = 0.5   # a picture floats past text while its page is less full than this
 
-    MIN_LINES = 2    # lines of the caption that stay under the picture
-    TALL = 0.6       # only a picture with its caption this share of a page tall or more runs on
+
+class PictureWithCaption(KeepTogether):
+    """A picture kept whole with its caption: the caption is never split and never leaves its
+    picture. A timeline too tall for a page with its caption gives up the spare room between its
+    rows; what follows the caption (a how-to line) may go on to the next page. The picture floats:
+    when it does not fit in what is left of a page less than half full, the text after it is set
+    first (``MeasuredDocTemplate.filterFlowables``), so no page is left mostly empty before it."""
+
+    floats = True
+
+    def _parts(self):
+        at = next(index for index, part in enumerate(self._content) if isinstance(part, TextBlock))
+        return self._content[:at], self._content[at], self._content[at + 1:]
+
+    def wrap(self, available_width, available_height):
+        frame = getattr(self, "_frame", None)
+        if frame is not None:
+            self._fit_page(available_width, frame._aH)
+        return super().wrap(available_width, available_height)
+
+    def _fit_page(self, width: float, page: float) -> None:
+        """Shrink a timeline (to no less than its rows need) until it and its caption fit a page."""
+        from handouts.render.pdf.diagrams import Diagram
+
+        pictures, caption, _ = self._parts()
+        timelines = [p for p in pictures if isinstance(p, Diagram) and p.kind == "timeline"]
+        for picture in timelines:
+            picture.max_height = None
+        need = sum(p.wrap(width, page)[1] + p.getSpaceBefore() + p.getSpaceAfter() for p in pictures) + \
+            caption.wrap(width, page)[1] + caption.getSpaceBefore()
+        if need > page and timelines:
+            picture = timelines[0]
+            picture.max_height = picture.height - (need - page) - 1
+            picture.wrap(width, page)
 
     def split(self, available_width, available_height):
-        at = next(index for index, part in enumerate(self._content) if isinstance(part, TextBlock))
-        pictures, caption, rest = self._content[:at], self._content[at], self._content[at + 1:]
-        self.wrap(available_width, available_height)  # KeepTogether's own: the height of all, in _H
-        total = self._H
-        used = sum(p.wrapOn(self.canv, available_width, available_height)[1] + p.getSpaceBefore() +
-                   p.getSpaceAfter() for p in pictures)
-        room = available_height - used - caption.getSpaceBefore()
+        # (a KeepTogether always splits: its content is then set one by one, or after a frame break)
+        pictures, caption, rest = self._parts()
+        self.wrap(available_width, available_height)
         frame = getattr(self, "_frame", None)
-        tall = frame is not None and total > frame._height * self.TALL
-        if tall and total > available_height and room >= caption.style.leading * self.MIN_LINES:
-            parts = caption.split(available_width, room)
-            if len(parts) == 2:
-                return [*pictures, *parts, *rest]
+        if self._H > available_height and frame is not None:
+            # the picture and caption stay whole; what follows them may go on. On a page less than
+            # half full (nothing could float past the picture), a timeline closes up to fit it.
+            tries = [frame._aH] + ([available_height] if available_height >= frame._aH * (1 - FLOAT_WHILE_UNDER)
+                                   else [])
+            for page in tries:
+                self._fit_page(available_width, page)
+                if self._height_of([*pictures, caption], available_width, available_height) <= available_height:
+                    return [*pictures, caption, *rest]
+            self._fit_page(available_width, frame._aH)
         return super().split(available_width, available_height)
+
+    def _height_of(self, parts: list, width: float, height: float) -> float:
+        keep = KeepTogether(parts)
+        keep.canv = self.canv
+        keep.wrap(width, height)
+        return keep._H
 
 
 def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: float | None = None,

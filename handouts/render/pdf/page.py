@@ -11,14 +11,14 @@ import io
 from dataclasses import dataclass, field
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, Image, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Frame, Image, KeepTogether, PageTemplate, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
 import handouts
 from handouts.document import Handout
 from handouts.errors import ContentError, FitError
 from handouts.render.pdf.diagrams import Diagram
-from handouts.render.pdf.flow import EmergencyBox, grid, plain_para, sub, tagged
+from handouts.render.pdf.flow import FLOAT_WHILE_UNDER, EmergencyBox, grid, plain_para, sub, tagged
 from handouts.render.pdf.styles import Styles
 from handouts.render.pdf.tags import StructNode, Tagger, artifact_page, pagination, tag_pdf
 from handouts.render.pdf.text import TextBlock
@@ -100,6 +100,21 @@ class MeasuredDocTemplate(BaseDocTemplate):
         self.picture_first: set[int] = set()  # pages whose first content is a picture
         self._opened: set[int] = set()
 
+    def filterFlowables(self, flowables):
+        """Let the text after a floating picture go first while the picture does not fit in what is
+        left of a page less than half full; never text that starts a section, never past one."""
+        first, frame = flowables[0] if flowables else None, getattr(self, "frame", None)
+        if not getattr(first, "floats", False) or frame is None or len(flowables) < 2 or \
+                not movable(flowables[1]):
+            return
+        free = frame._y - frame._y1p
+        if free < frame._aH * (1 - FLOAT_WHILE_UNDER):
+            return
+        first._frame, first.canv = frame, self.canv
+        _, height = first.wrap(frame._getAvailableWidth(), free)
+        if height + first.getSpaceBefore() > free:
+            flowables[0], flowables[1] = flowables[1], first
+
     def afterFlowable(self, flowable):
         if self.frame is None or isinstance(flowable, Spacer):  # space is not content
             return
@@ -111,6 +126,14 @@ class MeasuredDocTemplate(BaseDocTemplate):
                 self.picture_first.add(page)
         bottom = self.frame._y + flowable.getSpaceAfter()  # where it ends, not the space kept after it
         self.lowest[page] = min(self.lowest.get(page, bottom), bottom)
+
+
+def movable(flowable) -> bool:
+    """Text that may be set before a floating picture: a paragraph, a list item, a step; not a
+    heading that starts a section (nor a group it heads), a box, a table or another picture."""
+    head = flowable._content[0] if isinstance(flowable, KeepTogether) and flowable._content else flowable
+    return isinstance(flowable, (TextBlock, KeepTogether)) and not getattr(flowable, "floats", False) and \
+        not getattr(head, "starts_section", False)
 
 
 @dataclass
