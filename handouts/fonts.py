@@ -12,7 +12,7 @@ from pathlib import Path
 
 from handouts.errors import ContentError, FontError, UnknownNameError
 from handouts.registry import FONT_DIR, Registry, shown_path
-from handouts.schema import Bool, Choice, ListOf, Str, validate_record
+from handouts.schema import Bool, Choice, ListOf, Number, Str, validate_record
 from handouts.yamlsrc import load_yaml
 
 STYLES = ("regular", "bold", "italic", "bold_italic")
@@ -21,6 +21,9 @@ FAMILY_FIELDS = {style: Str(required=True) for style in STYLES} | {
     "scripts": ListOf(item=Str(), min_items=1, doc="ISO 15924 script codes it covers (default [Latn])"),
     "shaping": Bool(doc="true for scripts that need HarfBuzz shaping (Arabic, Devanagari)"),
     "line_breaking": Choice(values=("words", "cjk"), doc="cjk breaks lines between characters"),
+    "leading_scale": Number(minimum=1.0, maximum=1.5,
+                            doc="the layouts' line spacing times this, for a script whose marks reach "
+                                "far above and below (Arabic): no ink of one line touches the next"),
 }
 
 
@@ -33,6 +36,7 @@ class FontFamily:
     scripts: tuple = ("Latn",)
     shaping: bool = False
     cjk: bool = False
+    leading_scale: float = 1.0   # the layout's leading times this (see FAMILY_FIELDS)
 
     def face(self, style: str = "regular") -> str:
         return f"{self.name.replace(' ', '')}-{style}"
@@ -63,7 +67,8 @@ def font_families(registry: Registry) -> dict[str, FontFamily]:
                                     hint=f"put the file beside {shown} or fix the name")
                 files[style] = found
             families[family] = FontFamily(family, files, tuple(entry.get("scripts") or ("Latn",)),
-                                          bool(entry.get("shaping")), entry.get("line_breaking") == "cjk")
+                                          bool(entry.get("shaping")), entry.get("line_breaking") == "cjk",
+                                          float(entry.get("leading_scale", 1.0)))
     return families
 
 

@@ -281,3 +281,18 @@ def test_chinese_never_breaks_a_line_just_before_the_fever_threshold():
     allowed, _ = break_opportunities(text, cjk=True)
     assert text[at - 1] == "\u2060" and is_wide(text[at - 2])  # 发烧达 + WORD JOINER + 38
     assert at not in allowed and at - 1 not in allowed  # not before the word joiner, not after it
+
+
+@pytest.mark.parametrize("module,paper", [("car-t-journey", "a4"), ("car-t-journey", "letter"),
+                                          ("immunotherapy-vs-car-t", "letter")])
+def test_arabic_lines_on_a_sheet_do_not_touch(run, tmp_path, module, paper):
+    # at the layouts' 1.3 the dots under yeh and jeem reached the hamza over alef on the next line:
+    # 7 places on the A4 journey, 4 on Letter (preflight's glyph boxes, PDFium)
+    from handouts.preflight.pages import PdfFacts
+    from handouts.preflight.rules import touching_lines
+
+    result = run("build", module, "-l", "ar", "-p", paper)
+    assert result.exit_code == 0, result.output
+    doc = PdfFacts(tmp_path / "build" / f"{module}.ar.{paper}.pdf")
+    assert sum(len(page.lines) for page in doc.pages) > 100
+    assert list(touching_lines(doc)) == []

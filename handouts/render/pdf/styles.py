@@ -25,11 +25,14 @@ class Styles:
     """Every text style a handout uses, from the layout's type sizes, colours and spacing."""
 
     def __init__(self, layout: Layout, family: FontFamily, *, rtl: bool, language: str, scale: float = 1.0,
-                 links: bool = True, spacing: float = 1.0):
+                 links: bool = True, spacing: float = 1.0, open_lines: bool = True):
         self.layout = layout
         self.faces = faces_of(family)
         self.rtl = rtl
-        self.leading = layout.values["type_pt"].get("leading", 1.3)
+        # Arabic's marks reach further above and below than Latin's: its family's scale opens the lines
+        # of a page's text (not a card's, whose every line is counted, nor a diagram's labels)
+        set_leading = layout.values["type_pt"].get("leading", 1.3)
+        self.leading = set_leading * (family.leading_scale if open_lines else 1.0)
         self.colours = {name: colors.HexColor(value) for name, value in layout.values["colours"].items()}
         text = self.colours["text"]
         space = layout.mm("spacing_mm", "paragraph") * spacing  # spacing < 1: a tighter second try
@@ -39,10 +42,11 @@ class Styles:
         base = dict(faces=self.faces, rtl=rtl, cjk=family.cjk, language=language, links=links,
                     link_colour=self.colours.get("link", colors.HexColor("#0b4f8a")))
 
-        def style(size_name, colour=text, bold=False, **extra) -> TextStyle:
+        def style(size_name, colour=text, bold=False, leading=None, **extra) -> TextStyle:
             size = layout.pt(size_name) * scale
             settings = dict(space_after=space) | extra
-            return TextStyle(size=size, leading=size * self.leading, colour=colour, bold=bold, **base, **settings)
+            return TextStyle(size=size, leading=size * (leading or self.leading), colour=colour, bold=bold, **base,
+                             **settings)
 
         accent = self.colours["accent"]
         self.title = style("title", accent, True)
@@ -59,7 +63,7 @@ class Styles:
         self.cell_bold = style("body", bold=True, space_after=0)
         indent = layout.pt("body") * 1.3
         self.step = style("body", indent_start=indent)
-        self.label = style("small", space_after=0)
+        self.label = style("small", space_after=0, leading=set_leading)
         self.caption = style("small", self.colours["muted"])
 
     @property
@@ -72,4 +76,4 @@ def styles_for(handout, links: bool = True, spacing: float = 1.0) -> Styles:
     """The styles of one prepared handout (``links=False`` for text drawn into a card face;
     ``spacing`` scales the space between paragraphs and before headings)."""
     return Styles(handout.layout, handout.font, rtl=handout.rtl, language=handout.locale, links=links,
-                  spacing=spacing)
+                  spacing=spacing, open_lines=handout.layout.renderer != "card")
