@@ -34,7 +34,7 @@ CARDS = ("car-t-side-effects", "immunotherapy-side-effects")
 ITEMS = [(module, locale, paper, variant) for module in MODULES for locale in LOCALES
          for paper in ("a4", "letter") for variant in ("standard", "large-print")]
 ROLES = {"Document", "Sect", "H1", "H2", "H3", "H4", "P", "L", "LI", "Lbl", "LBody", "Table", "TR", "TH", "TD",
-         "Figure", "Form", "Link", "Span"}
+         "Figure", "Caption", "Form", "Link", "Span"}
 
 
 @pytest.fixture(scope="module")
