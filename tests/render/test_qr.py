@@ -153,3 +153,19 @@ def test_a_bad_web_address_is_one_line_at_its_line(run, tmp_path, address, says)
     assert any(line.startswith("error: clinic.yaml:3: web") or "clinic.yaml:3: web" in line for line in lines), lines
     assert says in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("locale", ["zh-Hans", "en"])
+def test_a_letter_card_sheets_code_reads_at_150_dpi_in_pdfium_too(run, fixtures, tmp_path, locale):
+    # with the full profile's long address the code is 15.6 mm under the cards: at error correction
+    # M, PDFium's rendering of the zh-Hans sheet did not read at 150 dpi (poppler's did at 100)
+    from handouts.preflight.pages import PdfFacts
+    from handouts.preflight.rules import qr_codes
+
+    out = tmp_path / "out"
+    result = run("build", "immunotherapy-side-effects", "-l", locale, "-p", "letter",
+                 "-c", fixtures / "clinics" / "full.yaml", "-o", out)
+    assert result.exit_code == 0, result.output
+    doc = PdfFacts(out / f"immunotherapy-side-effects.{locale}.letter.pdf")
+    assert any(element.role == "Figure" and (element.alt or "").startswith("https://") for element in doc.elements)
+    assert list(qr_codes(doc)) == []

@@ -36,7 +36,9 @@ class QrCode(Flowable):
         return self.size, self.size
 
     def drawing(self) -> Drawing:
-        widget = QrCodeWidget(self.value, barLevel="M", barBorder=self.border)
+        # Error correction M (15 % of the code may be lost); a code squeezed under a Letter sheet's
+        # cards uses L (7 %): one version smaller, so its squares are larger and it reads at 150 dpi
+        widget = QrCodeWidget(self.value, barLevel="M" if self.size >= SIZE else "L", barBorder=self.border)
         x1, y1, x2, y2 = widget.getBounds()
         drawing = Drawing(self.size, self.size, transform=[self.size / (x2 - x1), 0, 0, self.size / (y2 - y1), 0, 0],
                           initialFontName=self.font_name)
