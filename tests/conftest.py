@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,13 @@ def edit(content_copy):
         return path
 
     return replace
+
+
+@pytest.fixture(scope="session")
+def bundled_catalogue(tmp_path_factory) -> Path:
+    """Every bundled handout, built once per run by the command a CI pipeline runs (``--strict``),
+    for the tests that only read it (tagging, safety layout, preflight): one build, not three."""
+    out = tmp_path_factory.mktemp("bundled-catalogue")
+    subprocess.run([sys.executable, "-m", "handouts", "build", "--all", "-j", "2", "-o", str(out), "--strict"],
+                   check=True, capture_output=True)
+    return out

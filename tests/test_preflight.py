@@ -188,33 +188,32 @@ def test_nothing_to_check_is_one_line(run, tmp_path, target, says):
 # Hindi) card's lines touching.
 HOLDING = [r.missing_glyphs, r.stranded_headings, r.split_text, r.broken_addresses, r.lone_letters,
            r.unembedded_fonts, r.qr_codes]
-# without a profile the page fill holds too; with the full profile, one large-print Chinese page
-# before a timeline is 20 % full (the timeline cannot close up enough to fit under its five lines)
-HOLDING_WITHOUT_PROFILE = [*HOLDING, r.page_fill]
+# Without a profile the page fill holds too; with the full profile, one large-print Chinese page
+# before a timeline is 20 % full (the timeline cannot close up enough to fit under its five lines).
 
 
 @pytest.fixture(scope="module", params=["no profile", "full profile"])
 def catalogue(request, tmp_path_factory):
+    """The catalogue as built (shared, conftest.py), and again with the full clinic profile."""
     from click.testing import CliRunner
 
     from handouts.cli import main
 
-    out = tmp_path_factory.mktemp(request.param.replace(" ", "-"))
-    args = ["build", "--all", "-o", str(out), "-j", "2"]
-    if request.param == "full profile":
-        args += ["-c", str(FIXTURES / "clinics" / "full.yaml")]
+    if request.param == "no profile":
+        return request.getfixturevalue("bundled_catalogue"), [*HOLDING, r.page_fill]
+    out = tmp_path_factory.mktemp("full-profile")
+    args = ["build", "--all", "-o", str(out), "-j", "2", "-c", str(FIXTURES / "clinics" / "full.yaml")]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return out
+    return out, HOLDING
 
 
 def test_the_catalogue_keeps_the_rules_that_hold(catalogue):
-    listed = json.loads((catalogue / "manifest.json").read_text())
-    paths = pdf_files(catalogue)
+    out, rules = catalogue
+    listed = json.loads((out / "manifest.json").read_text())
+    paths = pdf_files(out)
     assert len(paths) == len([entry for entry in listed["items"] if entry["format"] == "pdf"]) > 0
-    assert catalogue.name.startswith(("no-profile", "full-profile"))
-    rules = HOLDING_WITHOUT_PROFILE if catalogue.name.startswith("no-profile") else HOLDING
-    assert [str(finding) for finding in preflight(catalogue, jobs=2, rules=rules)] == []
+    assert [str(finding) for finding in preflight(out, jobs=2, rules=rules)] == []
 
 
 def test_the_full_profile_sets_every_field():

@@ -38,11 +38,8 @@ ROLES = {"Document", "Sect", "H1", "H2", "H3", "H4", "P", "L", "LI", "Lbl", "LBo
 
 
 @pytest.fixture(scope="module")
-def catalogue(tmp_path_factory):
-    out = tmp_path_factory.mktemp("tagged")
-    subprocess.run([sys.executable, "-m", "handouts", "build", "--all", "-j", "2", "-o", str(out)],
-                   check=True, capture_output=True)
-    return out
+def catalogue(bundled_catalogue):
+    return bundled_catalogue   # every bundled handout, built once (conftest.py)
 
 
 def pdf_of(out, module, locale, paper, variant):
