@@ -8,7 +8,7 @@ uncached (the same, with the per-process shaping and Markdown caches emptied fir
 tagged PDF's structure tree costs (ms and bytes per PDF, tagged against untagged), the whole
 catalogue's wall time at -j2 (a fresh process, --force, into a new folder, SOURCE_DATE_EPOCH set;
 with --serial at -j1 too), a no-op rebuild's time (``--all`` again into the same folder, median
-of --repeat) and each run's peak resident memory. Figures depend on the machine: compare them on
+of --repeat), each run's peak resident memory, and ``handouts preflight -j2`` over that catalogue. Figures depend on the machine: compare them on
 one. It prints figures and checks nothing: timings do not belong in the tests.
 """
 
@@ -162,7 +162,23 @@ def whole_catalogue(repeat: int, serial: bool) -> list[str]:
                      f"peak RSS {peak:.0f} MiB")
         size = sum(p.stat().st_size for p in out.glob("*.pdf"))
         lines.append(f"  catalogue size: {size / 1024 / 1024:.1f} MiB in {len(list(out.glob('*.pdf')))} PDFs")
+        lines.append(timed_preflight(out, env))
     return lines
+
+
+def timed_preflight(out: Path, env: dict) -> str:
+    """``handouts preflight -j2`` over the catalogue just built, in a fresh process: its wall time
+    and how many problem lines it printed (it exits 1 while it finds any; that is not a failure here)."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "handouts", "preflight", "-j", "2", str(out)], env=env,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.exit(f"handouts preflight failed:\n{done.stderr}")
+    count = len(list(out.glob("*.pdf")))
+    problems = len(done.stdout.splitlines()) if done.returncode else 0
+    return (f"  preflight -j2: {seconds:6.2f} s for {count} PDFs ({seconds / count * 1000:.0f} ms each), "
+            f"{problems} problem lines")
 
 
 def main() -> int:
