@@ -64,3 +64,13 @@ def bundled_catalogue(tmp_path_factory) -> Path:
     subprocess.run([sys.executable, "-m", "handouts", "build", "--all", "-j", "2", "-o", str(out), "--strict"],
                    check=True, capture_output=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def full_profile_catalogue(tmp_path_factory) -> Path:
+    """Every bundled handout built with a clinic profile that sets every field (fixtures/clinics/
+    full.yaml: name, short name, three phones, address, logo, web address, a setting), once per run."""
+    out = tmp_path_factory.mktemp("full-profile-catalogue")
+    subprocess.run([sys.executable, "-m", "handouts", "build", "--all", "-j", "2", "-o", str(out),
+                    "-c", str(FIXTURES / "clinics" / "full.yaml")], check=True, capture_output=True)
+    return out

@@ -193,19 +193,12 @@ HOLDING = [r.missing_glyphs, r.stranded_headings, r.split_text, r.broken_address
 
 
 @pytest.fixture(scope="module", params=["no profile", "full profile"])
-def catalogue(request, tmp_path_factory):
-    """The catalogue as built (shared, conftest.py), and again with the full clinic profile."""
-    from click.testing import CliRunner
-
-    from handouts.cli import main
-
+def catalogue(request):
+    """The catalogue as built, and with the full clinic profile (both shared: conftest.py), and
+    the rules each keeps."""
     if request.param == "no profile":
         return request.getfixturevalue("bundled_catalogue"), [*HOLDING, r.page_fill]
-    out = tmp_path_factory.mktemp("full-profile")
-    args = ["build", "--all", "-o", str(out), "-j", "2", "-c", str(FIXTURES / "clinics" / "full.yaml")]
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return out, HOLDING
+    return request.getfixturevalue("full_profile_catalogue"), HOLDING
 
 
 def test_the_catalogue_keeps_the_rules_that_hold(catalogue):
