@@ -8,8 +8,9 @@ uncached (the same, with the per-process shaping and Markdown caches emptied fir
 tagged PDF's structure tree costs (ms and bytes per PDF, tagged against untagged), the whole
 catalogue's wall time at -j2 (a fresh process, --force, into a new folder, SOURCE_DATE_EPOCH set;
 with --serial at -j1 too), a no-op rebuild's time (``--all`` again into the same folder, median
-of --repeat), each run's peak resident memory, and ``handouts preflight -j2`` over that catalogue. Figures depend on the machine: compare them on
-one. It prints figures and checks nothing: timings do not belong in the tests.
+of --repeat), each run's peak resident memory, and ``handouts preflight -j2`` over that
+catalogue. Figures depend on the machine: compare them on one. It prints figures and checks
+nothing: timings do not belong in the tests.
 """
 
 from __future__ import annotations
