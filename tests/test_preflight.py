@@ -4,6 +4,7 @@ rules that hold today find nothing over the whole catalogue, with and without a 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,34 @@ def test_a_last_page_of_only_the_qr_block_is_found(with_text, problem):
     text = [Element("P", [(1, 0)], parent=(8, 0))] if with_text else []
     doc = SimpleNamespace(pages=[page(700), page(300)], elements=[Element("P", [(0, 0)], parent=(8, 0)), *text, *block])
     assert bool(list(r.page_fill(doc))) is problem
+
+
+@pytest.fixture
+def without_the_no_break_rule(monkeypatch):
+    """The renderer as it was before it kept a lone capital with its word ("células / T"): its
+    per-process cache of shaped paragraphs (which holds their break opportunities) emptied before
+    and after, so no other test sees a paragraph broken without the rule."""
+    from handouts.render import textlayout
+
+    textlayout.shape_paragraph.cache_clear()
+    monkeypatch.setattr(textlayout, "lone_letter_bounds", lambda text: set())
+    yield
+    textlayout.shape_paragraph.cache_clear()
+
+
+def test_a_lone_capital_at_a_line_end_is_found(without_the_no_break_rule, tmp_path):
+    # the rule holds over the whole catalogue (below); here it finds what the renderer's no-break
+    # rule prevents, so that "holds" cannot mean "never fires"
+    from handouts.document import prepare
+    from handouts.registry import Registry
+    from handouts.render import render
+
+    found = []
+    for module, locale in (("immunotherapy-vs-car-t", "es"), ("car-t-journey", "vi")):
+        path = tmp_path / f"{module}.{locale}.pdf"
+        path.write_bytes(render(prepare(Registry(), module, locale=locale)))
+        found += findings(path, r.lone_letters)
+    assert found and all(re.match(r"a lone '[A-Z0-9]' (ends|starts) the line", message) for message in found)
 
 
 def card_sheet(path: Path, inset_mm: float):
