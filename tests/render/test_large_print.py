@@ -222,3 +222,27 @@ def test_a_caption_stays_whole_with_its_picture_and_no_page_before_it_is_left_em
     doc = PdfFacts(tmp_path / "build" / f"{module}.{locale}.{paper}.large-print.pdf")
     assert [element.role for element in doc.elements].count("Caption") >= 1
     assert list(split_text(doc)) + list(page_fill(doc)) == []
+
+
+@pytest.mark.parametrize("module,locale,large_print", [("immunotherapy-vs-car-t", "en", True),
+                                                       ("car-t-side-effects", "hi", False)])
+def test_a_wrapped_phone_number_starts_on_its_labels_line(run, fixtures, tmp_path, module, locale, large_print):
+    # the outside print review: "After hours:" stood beside the second line of "555-0199 (ask for the
+    # / on-call oncologist)", so the first line read as a second daytime number (sheet and card)
+    import re
+    import subprocess
+
+    args = ["build", module, "-l", locale, "-p", "letter", "-c", fixtures / "clinics" / "full.yaml", "-o", "out"]
+    result = run(*args, *(["--large-print"] if large_print else []))
+    assert result.exit_code == 0, result.output
+    [pdf] = (tmp_path / "out").glob("*.pdf")
+    words = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    page = next(p for p in words.split("<page ") if "555-0199" in p)
+    boxes = [(float(x0), float(y1), word) for x0, y1, word in
+             re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page)]
+    number = next((x, y) for x, y, word in boxes if word == "555-0199")
+    wrapped = next(y for x, y, word in boxes if word == "oncologist)" and abs(x - number[0]) < 200)
+    assert wrapped - number[1] > 4                                  # the number does wrap
+    # the label ("After hours:", its last word ending in a colon) is on the number's first line
+    assert any(word.endswith(":") and abs(y - number[1]) < 3 and x < number[0] for x, y, word in boxes), \
+        [(word, y) for x, y, word in boxes if word.endswith(":")]

@@ -637,6 +637,16 @@ def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: floa
     if lined:  # a line to write on, with room above it; rows grow when a label wraps
         commands += [("LINEBELOW", (value_col, 0), (value_col, -1), 0.4, styles.colours["rule"]),
                      ("TOPPADDING", (0, 0), (-1, -1), styles.body.leading * 0.5)]
+    # A printed value that wraps ("555-0199 (ask for the / on-call oncologist)") starts on its
+    # label's line, not the row's last: bottom-aligned, its first line stood under the label before,
+    # as if a second number of that row. The label is moved down by the larger number's extra leading.
+    label_col = 1 - value_col
+    top = styles.body.leading * 0.5 if lined else 0.0
+    for index, (_, value) in enumerate(rows):
+        if value:
+            commands += [("VALIGN", (0, index), (-1, index), "TOP"),
+                         ("TOPPADDING", (label_col, index), (label_col, index),
+                          top + max(0.0, value_style.leading - styles.body.leading))]
     # a label that still takes two lines makes its row grow: never text over the next row's line
     heights = [None if value or not one_line(para_, width * share, styles.body.leading) else row_height
                for (_, value), para_ in zip(rows, labels)] if row_height else None
