@@ -127,10 +127,12 @@ def test_a_last_page_of_only_the_qr_block_is_found(with_text, problem):
     def page(top):
         return SimpleNamespace(drawn=[Drawn("text", (72, 100, 500, top), "P", 0)], links=[], index=0)
 
-    block = [Element("Figure", [(1, 1)], "https://example.org/a.en.html", parent=(9, 0)),
-             Element("P", [(1, 2)], parent=(9, 0)), Element("P", [(1, 3)], parent=(9, 0))]
-    text = [Element("P", [(1, 0)], parent=(8, 0))] if with_text else []
-    doc = SimpleNamespace(pages=[page(700), page(300)], elements=[Element("P", [(0, 0)], parent=(8, 0)), *text, *block])
+    block = [Element("Figure", [(1, 1)], "https://example.org/a.en.html", (9, 0), ((8, 0), (9, 0))),
+             Element("P", [(1, 2)], None, (9, 0), ((8, 0), (9, 0))),
+             Element("Link", [(1, 3)], None, (10, 0), ((8, 0), (9, 0), (10, 0)))]   # the address, in its P
+    text = [Element("P", [(1, 0)], None, (8, 0), ((8, 0),))] if with_text else []
+    doc = SimpleNamespace(pages=[page(700), page(300)],
+                          elements=[Element("P", [(0, 0)], None, (8, 0), ((8, 0),)), *text, *block])
     assert bool(list(r.page_fill(doc))) is problem
 
 

@@ -100,6 +100,7 @@ class Element:
     parts: list[tuple[int, int]]
     alt: str | None = None
     parent: tuple | None = None   # the parent element's object number, to tell which belong together
+    ancestors: tuple = ()         # the object numbers of every element above it
 
     @property
     def pages(self) -> list[int]:
@@ -228,10 +229,10 @@ class PdfFacts:
         root = self.qpdf.Root.get("/StructTreeRoot")
         found: list[Element] = []
         if root is not None:
-            self._walk(root.get("/K"), None, found, None)
+            self._walk(root.get("/K"), None, found, ())
         return found
 
-    def _walk(self, kids, page, found: list[Element], parent) -> None:
+    def _walk(self, kids, page, found: list[Element], above: tuple) -> None:
         if kids is None:
             return
         if not isinstance(kids, pikepdf.Array):
@@ -250,8 +251,8 @@ class PdfFacts:
                     parts.append((at, int(part.MCID)))
             if parts:
                 alt = str(kid.Alt) if "/Alt" in kid else None
-                found.append(Element(str(kid.S)[1:], parts, alt, parent))
-            self._walk(inner, here, found, kid.objgen)
+                found.append(Element(str(kid.S)[1:], parts, alt, above[-1] if above else None, above))
+            self._walk(inner, here, found, (*above, kid.objgen))
 
     @cached_property
     def element_at(self) -> dict:

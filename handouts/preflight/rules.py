@@ -182,10 +182,20 @@ def page_fill(doc: PdfFacts) -> Iterator[Finding]:
         if share < FULL_AT_LEAST:
             yield index + 1, f"the page is only {share:.0%} full"
     last = len(doc.pages) - 1
-    on_last = [element for element in doc.elements if last in element.pages]
+    page = doc.pages[last]
+    # the footer tagged once, on the last page, is furniture too: not what the page holds
+    on_last = [element for element in doc.elements
+               if last in element.pages and not _furniture(element, page, furniture)]
     blocks = {element.parent for element in on_last if _is_qr(element)}
-    if on_last and all(element.parent in blocks for element in on_last):
+    if on_last and all(blocks & set(element.ancestors) for element in on_last):
         yield last + 1, "the last page holds only the QR block"
+
+
+def _furniture(element, page, furniture: set) -> bool:
+    """Whether everything ``element`` draws on ``page`` is at the running footer's heights."""
+    bands = [_band(drawn) for _, mcid in element.parts for drawn in page.drawn if drawn.mcid == mcid]
+    bands = [band for band in bands if band[1] > band[0]]   # an empty glyph marking a span's end is no ink
+    return bool(bands) and all(band in furniture for band in bands)
 
 
 def _band(drawn) -> tuple[int, int]:
