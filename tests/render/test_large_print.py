@@ -246,3 +246,18 @@ def test_a_wrapped_phone_number_starts_on_its_labels_line(run, fixtures, tmp_pat
     # the label ("After hours:", its last word ending in a colon) is on the number's first line
     assert any(word.endswith(":") and abs(y - number[1]) < 3 and x < number[0] for x, y, word in boxes), \
         [(word, y) for x, y, word in boxes if word.endswith(":")]
+
+
+@pytest.mark.parametrize("module,locale,paper", [("immunotherapy-vs-car-t", "en", "a4"),
+                                                 ("car-t-journey", "zh-Hans", "letter")])
+def test_the_qr_block_does_not_end_a_large_print_sheet_alone(run, fixtures, tmp_path, module, locale, paper):
+    # with a web address, 19 large-print PDFs ended with a page holding only the QR block (an outside
+    # review of the pages; preflight, once it left the footer tagged on the last page out)
+    from handouts.preflight.pages import PdfFacts
+    from handouts.preflight.rules import page_fill
+
+    result = run("build", module, "-l", locale, "-p", paper, "--large-print", "-c", fixtures / "clinics" / "full.yaml")
+    assert result.exit_code == 0, result.output
+    doc = PdfFacts(tmp_path / "build" / f"{module}.{locale}.{paper}.large-print.pdf")
+    assert any(element.role == "Figure" and (element.alt or "").startswith("https://") for element in doc.elements)
+    assert not [message for _, message in page_fill(doc) if "QR block" in message]

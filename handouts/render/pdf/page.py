@@ -99,6 +99,8 @@ class MeasuredDocTemplate(BaseDocTemplate):
         self.lowest: dict[int, float] = {}
         self.picture_first: set[int] = set()  # pages whose first content is a picture
         self._opened: set[int] = set()
+        self.online_page: int | None = None      # the page of the QR block
+        self.content_pages: set[int] = set()     # pages with something drawn on them but the QR block
 
     def filterFlowables(self, flowables):
         """Let the text after a floating picture go first while the picture does not fit in what is
@@ -119,7 +121,12 @@ class MeasuredDocTemplate(BaseDocTemplate):
         if self.frame is None or isinstance(flowable, Spacer):  # space is not content
             return
         page = self.canv.getPageNumber()
-        drawn = getattr(flowable, "height", 0) or getattr(flowable, "width", 0)  # not a break or a marker
+        # not a break or a marker (a Table keeps its size in _height)
+        drawn = getattr(flowable, "height", 0) or getattr(flowable, "width", 0) or getattr(flowable, "_height", 0)
+        if drawn and getattr(flowable, "online", False):
+            self.online_page = page
+        elif drawn:
+            self.content_pages.add(page)
         if drawn and page not in self._opened:
             self._opened.add(page)
             if isinstance(flowable, Diagram):
@@ -146,6 +153,7 @@ class PageFill:
     # pages that open with a picture: a picture is never split, so the page before it may end early
     # (the rule is for text left stranded, and a picture nearly a page tall strands nothing)
     picture_first: set = field(default_factory=set)
+    online_alone: bool = False   # the QR block is the only content of its page
 
     def problems(self, rules: dict) -> list[str]:
         """What breaks the layout's page rules, in words a maintainer can act on."""
@@ -228,6 +236,7 @@ def build_pdf(handout: Handout, story: list, styles: Styles, measure: PageFill |
         pages = max(doc.lowest) if doc.lowest else 1
         measure.fills = [(top - doc.lowest.get(page, top)) / frame._height for page in range(1, pages + 1)]
         measure.picture_first = set(doc.picture_first)
+        measure.online_alone = doc.online_page is not None and doc.online_page not in doc.content_pages
     return tag_pdf(buffer.getvalue(), root, lang=handout.locale)
 
 
@@ -243,18 +252,32 @@ def laid_out(handout: Handout, make) -> bytes:
     fails."""
     rules = handout.layout.values.get("pages") or {}
     best = None
-    for spacing in TIGHTER:
+
+    def attempt(spacing: float, pulled: int):
         flow, styles, root = make(spacing)
+        pull_online(flow, pulled)
         measure = PageFill()
         # found before the build, which consumes the story
         boxes = [part for item in flow for part in getattr(item, "_content", [item]) if isinstance(part, EmergencyBox)]
         try:
-            data = build_pdf(handout, flow, styles, measure, root)
+            return build_pdf(handout, flow, styles, measure, root), measure, boxes
         except LayoutError:
             tall = [box for box in boxes if box.wrap(text_width(handout), 1e6)[1] > measure.frame_height]
             if tall:  # the box is taller than a page: say which text to shorten, not ReportLab's words
                 raise_emergency_fit(handout, tall[0], "is taller than a page")
             raise
+
+    for spacing in TIGHTER:
+        data, measure, boxes = attempt(spacing, 0)
+        for pulled in range(1, PULL_ONLINE + 1):   # not a last page of only the QR block, if it can be helped
+            if not measure.online_alone:
+                break
+            tried = attempt(spacing, pulled)
+            better = not tried[1].online_alone and len(tried[1].fills) <= len(measure.fills) and \
+                len(tried[1].problems(rules)) <= len(measure.problems(rules)) and \
+                emptiest(tried[1]) >= min(emptiest(measure), 0.35)
+            if better:   # else it stays last, alone: a page half empty in mid-document is worse
+                data, measure, boxes = tried
         if spacing != TIGHTER[-1] and misfit(boxes):
             continue
         check_emergency_boxes(handout, boxes)
@@ -267,6 +290,30 @@ def laid_out(handout: Handout, make) -> bytes:
     handout.warnings += [f"{handout.module.shown}: {handout.document.module} [{handout.locale}, {handout.paper.name}, "
                          f"{handout.variant}]: {problem}" for problem in problems]
     return data
+
+
+PULL_ONLINE = 3   # flowables the QR block may be set before, to keep it off a page of its own
+
+
+def emptiest(measure) -> float:
+    """How full the emptiest page but the last is (1 for a single page)."""
+    return min(measure.fills[:-1], default=1.0)
+
+
+def pull_online(flow: list, pulled: int) -> None:
+    """Set the QR block (the story's last part) ``pulled`` flowables earlier, spaces not counted:
+    alone on the last page, it goes up beside what was before it. Only the drawing order moves;
+    the structure tree, made with the story, still reads it last."""
+    at = next((index for index, item in enumerate(flow) if getattr(item, "online", False)), None)
+    if at is None or not pulled:
+        return
+    block = flow.pop(at)
+    to = at
+    while pulled and to > 0:
+        to -= 1
+        if not isinstance(flow[to], Spacer):
+            pulled -= 1
+    flow.insert(to, block)
 
 
 def misfit(boxes: list) -> list:

@@ -74,4 +74,6 @@ def online_block(handout: Handout, styles: Styles, width: float, parent: StructN
         ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
     table.spaceBefore = styles.space * 2
-    return [KeepTogether([table])]
+    kept = KeepTogether([table])
+    table.online = kept.online = True   # the page layout keeps it off a last page of its own
+    return [kept]
