@@ -24,6 +24,10 @@ FAMILY_FIELDS = {style: Str(required=True) for style in STYLES} | {
     "leading_scale": Number(minimum=1.0, maximum=1.5,
                             doc="the layouts' line spacing times this, for a script whose marks reach "
                                 "far above and below (Arabic): no ink of one line touches the next"),
+    "min_leading": Number(minimum=1.0, maximum=2.0,
+                          doc="the least line spacing, times the type size, at which no ink of one line "
+                              "touches the next (handouts preflight measures it): a layout's closer "
+                              "lines (a wallet card's) are opened to it"),
 }
 
 
@@ -37,6 +41,7 @@ class FontFamily:
     shaping: bool = False
     cjk: bool = False
     leading_scale: float = 1.0   # the layout's leading times this (see FAMILY_FIELDS)
+    min_leading: float = 1.0     # and never less than this
 
     def face(self, style: str = "regular") -> str:
         return f"{self.name.replace(' ', '')}-{style}"
@@ -68,7 +73,7 @@ def font_families(registry: Registry) -> dict[str, FontFamily]:
                 files[style] = found
             families[family] = FontFamily(family, files, tuple(entry.get("scripts") or ("Latn",)),
                                           bool(entry.get("shaping")), entry.get("line_breaking") == "cjk",
-                                          float(entry.get("leading_scale", 1.0)))
+                                          float(entry.get("leading_scale", 1.0)), float(entry.get("min_leading", 1.0)))
     return families
 
 

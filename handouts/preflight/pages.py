@@ -33,6 +33,7 @@ def _pdfium():
 
 MM = 72 / 25.4
 Box = tuple[float, float, float, float]   # left, bottom, right, top, in points
+SAME_BASELINE = 1.0   # points: text objects whose baselines differ less are on one line
 
 
 @dataclass
@@ -44,6 +45,30 @@ class Line:
     chars: list[str] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
     mcids: list[int | None] = field(default_factory=list)   # each character's marked content, if tagged
+    baselines: list[float] = field(default_factory=list)    # the baseline of each character's text object
+    sizes: list[float] = field(default_factory=list)        # each character's font size, in points
+
+    @property
+    def baseline(self) -> float:
+        return sorted(self.baselines)[len(self.baselines) // 2]
+
+    @property
+    def size(self) -> float:
+        return max(self.sizes)
+
+    def by_baseline(self) -> list["Line"]:
+        """This line split where its characters sit on different baselines: PDFium reads two lines
+        whose ink overlaps (a label drawn over the one above it) as one line."""
+        groups: dict[float, Line] = {}
+        for char, box, mcid, baseline, size in zip(self.chars, self.boxes, self.mcids, self.baselines, self.sizes):
+            key = next((k for k in groups if abs(k - baseline) < SAME_BASELINE), baseline)
+            part = groups.setdefault(key, Line())
+            part.chars.append(char)
+            part.boxes.append(box)
+            part.mcids.append(mcid)
+            part.baselines.append(baseline)
+            part.sizes.append(size)
+        return list(groups.values())
 
     @property
     def text(self) -> str:
@@ -133,13 +158,16 @@ class Page:
             if char == "\r":
                 continue
             handle = ctypes.cast(raw.FPDFText_GetTextObject(text.raw, index), ctypes.c_void_p).value
-            if handle not in self._mcids:
+            if handle not in self._text_objects:
                 continue   # drawn inside a form: PDFium places some of those characters wrongly
+            mcid, baseline = self._text_objects[handle]
             line.chars.append(char)
             line.boxes.append(text.get_charbox(index, loose=False))
-            line.mcids.append(self._mcids[handle])
+            line.mcids.append(mcid)
+            line.baselines.append(baseline)
+            line.sizes.append(raw.FPDFText_GetFontSize(text.raw, index))
         lines.append(line)
-        return [line for line in lines if line.chars]
+        return [part for line in lines if line.chars for part in line.by_baseline()]
 
     @cached_property
     def drawn(self) -> list[Drawn]:
@@ -158,14 +186,17 @@ class Page:
         return found
 
     @cached_property
-    def _mcids(self) -> dict:
-        """The page's own text objects (not those inside forms) and the MCID of each, or None."""
+    def _text_objects(self) -> dict:
+        """The page's own text objects (not those inside forms): the MCID of each (or None) and
+        its baseline (the y of its text matrix)."""
         _, raw = _pdfium()
         found = {}
         for obj in self._page.get_objects(max_depth=1):
             if obj.type == 1:
                 mcid = raw.FPDFPageObj_GetMarkedContentID(obj.raw)
-                found[ctypes.cast(obj.raw, ctypes.c_void_p).value] = mcid if mcid >= 0 else None
+                matrix = raw.FS_MATRIX()
+                raw.FPDFPageObj_GetMatrix(obj.raw, ctypes.byref(matrix))
+                found[ctypes.cast(obj.raw, ctypes.c_void_p).value] = (mcid if mcid >= 0 else None, matrix.f)
         return found
 
     def text_of(self, mcid: int) -> str:

@@ -23,6 +23,8 @@ FULL_AT_LEAST = 0.30  # a page other than the last is at least this full
 QR_DPI = 150          # a QR code reads at this resolution (a phone's camera, an office scanner)
 CARD_DPI = 150
 TOUCH = 0.05          # points of overlap below which two glyph boxes only meet
+OVERPRINTED = 0.9     # of the type size: lines whose baselines are closer are drawn over each other,
+RAISED = 0.3          # unless closer than this: a mark the font raises (the damma over an Arabic letter)
 INKED = 250           # a grey level darker than this is ink (white is 255)
 
 
@@ -51,12 +53,18 @@ def _overlap(a: Box, b: Box) -> bool:
 
 def touching_lines(doc: PdfFacts) -> Iterator[Finding]:
     """Ink of two different lines overlapping: the glyph boxes of one line reach into the next
-    (Arabic dots into the hamza below, a descender into a capital)."""
+    (Arabic dots into the hamza below, a descender into a capital), or two lines drawn over each
+    other, closer than their type allows, where their glyphs happen to miss."""
     for page in doc.pages:
         lines = [line for line in page.lines if line.ink is not None]
         for number, line in enumerate(lines):
             for other in lines[number + 1:]:
                 if not _overlap(line.ink, other.ink):
+                    continue
+                size = max(line.size, other.size)
+                if RAISED * size <= abs(line.baseline - other.baseline) < OVERPRINTED * size:
+                    yield page.index + 1, (f"two lines drawn over each other: '{short(line.text, 30)}' and "
+                                           f"'{short(other.text, 30)}'")
                     continue
                 hit = next(((a, b) for a, box in line.placed for b, box2 in other.placed if _overlap(box, box2)), None)
                 if hit:
@@ -254,8 +262,8 @@ def card_margins(doc: PdfFacts) -> Iterator[Finding]:
         cards = card_rects(page)
         if not cards:
             continue
-        image = page.image(CARD_DPI)
         scale = CARD_DPI / 72
+        image = without_bleed(page.image(CARD_DPI), cards, page.height, scale)
         for number, card in enumerate(cards, 1):
             inked = _ink_box(image, card, page.height, scale, inset=0.2 * MM)
             if inked is None:
@@ -276,6 +284,51 @@ def card_margins(doc: PdfFacts) -> Iterator[Finding]:
             if gutter[2] - gutter[0] > 2 * 0.2 * MM and gutter[3] - gutter[1] > 2 * 0.2 * MM and \
                     _ink_box(image, gutter, page.height, scale, inset=0.2 * MM, skip=cards) is not None:
                 yield page.index + 1, "ink between the cards, where the sheet is cut away"
+
+
+BLEED_AT_LEAST = 1.0  # mm: a band that runs this far past a cut is bleed, not ink near the cut
+
+
+def without_bleed(image, cards: list[Box], page_height: float, scale: float):
+    """The page image with each card's bleeding bands made white: a row of ink that runs solid
+    from a card's edge across its whole safe margin, and on past the edge, at least
+    ``BLEED_AT_LEAST`` mm over a cut or up to a fold (an edge two cards share). Such a band is
+    edge to edge on the cut card wherever the guillotine falls; text and a band that stops short
+    of the edge stay ink. Top and bottom edges are read on the image turned on its side."""
+    from PIL import Image
+
+    erased = _erase_side_bands(image.copy(), cards, page_height, scale)
+    turned = erased.transpose(Image.Transpose.TRANSPOSE)
+    # turned, a pixel's x is its row from the top, its y its column: each card's box turns with it
+    width = image.width / scale
+    sideways = [(page_height - top, width - right, page_height - bottom, width - left)
+                for left, bottom, right, top in cards]
+    return _erase_side_bands(turned, sideways, width, scale).transpose(Image.Transpose.TRANSPOSE)
+
+
+def _erase_side_bands(image, cards: list[Box], page_height: float, scale: float):
+    pixels = image.load()
+    safe, beyond = round(SAFE_MM * MM * scale), round(BLEED_AT_LEAST * MM * scale)
+    edges = {round(c[0] * scale) for c in cards} & {round(c[2] * scale) for c in cards}   # folds
+    inked = lambda x, y: 0 <= x < image.width and pixels[x, y] < INKED  # noqa: E731
+    for left, bottom, right, top in cards:
+        rows = range(round((page_height - top) * scale) + 1, round((page_height - bottom) * scale) - 1)
+        for edge, inward in ((round(left * scale), 1), (round(right * scale) - 1, -1)):
+            fold = (edge if inward == 1 else edge + 1) in edges
+            for y in rows:
+                if not all(inked(edge + inward * step, y) for step in range(1, safe + 1)):
+                    continue
+                outside = 0
+                while outside < beyond and inked(edge - inward * (outside + 1), y):
+                    outside += 1
+                if not fold and outside < beyond:
+                    continue
+                for step in (inward, -inward):   # the band's run, both ways from the edge
+                    x = edge if step == inward else edge - inward
+                    while inked(x, y):
+                        pixels[x, y] = 255
+                        x += step
+    return image
 
 
 def _ink_box(image, box: Box, page_height: float, scale: float, inset: float, skip=()) -> Box | None:

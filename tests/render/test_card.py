@@ -227,3 +227,44 @@ def test_the_team_signs_are_read_before_their_recap():
     # the recap P comes right after the last list (the care team's); nothing but P before the back's
     assert roles[last_list + 1] == "/P"
     assert roles.index("/L") < last_list   # two lists: the emergency signs, then the team's
+
+
+@pytest.mark.parametrize("module,locale", [("mini-card", "en"), ("car-t-side-effects", "en"),
+                                           ("car-t-side-effects", "ar")])
+def test_the_banner_bleeds_past_the_cut_and_the_sheet_says_where_it_is_trimmed(fixtures, tmp_path, module, locale):
+    """A miscut card shows no white sliver beside its banner: the band runs 2 mm past every cut
+    (and up to a fold, no further), read back by poppler at 300 dpi, and the sheet's TrimBox and
+    BleedBox name the cards' outer cut lines and 2 mm beyond them."""
+    import subprocess
+
+    from PIL import Image
+
+    from handouts.render.pdf.card import BLEED, sheet_panels
+
+    registry = Registry.with_extra(content=[fixtures / "content"])
+    [pdf] = build_handouts([module], locale=locale, content=[fixtures / "content"], out_dir=tmp_path).written
+    handout = prepare(registry, module, locale=locale)
+    width, height = (handout.layout["card"][key] * MM for key in ("width_mm", "height_mm"))
+    placed = sheet_panels(handout)[0][1]
+    page = PdfReader(str(pdf)).pages[0]
+    left = min(x for x, _, _ in placed)
+    bottom = min(y for _, y, _ in placed)
+    right, top = max(x for x, _, _ in placed) + width, max(y for _, y, _ in placed) + height
+    assert [float(v) for v in page.trimbox] == pytest.approx([left, bottom, right, top], abs=0.01)
+    bled = [left - BLEED, bottom - BLEED, right + BLEED, top + BLEED]
+    assert [float(v) for v in page.bleedbox] == pytest.approx(bled, abs=0.01)
+    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", "-singlefile", "-f", "1", "-l", "1", str(pdf),
+                    str(tmp_path / "sheet")], check=True)
+    image = Image.open(tmp_path / "sheet.png").convert("L")
+    scale, page_height = 300 / 72, float(page.mediabox.height)
+    x, y, face = next((x, y, face) for x, y, face in placed if face.name == "front")
+    # the banner's row: 1.5 mm under the top of its text block, which starts at the padding
+    row = round((page_height - (y + height - handout.layout.mm("card", "padding_mm") - 1.5 * MM)) * scale)
+    for edge in (x, x + width):
+        # a fold: another panel of the same card meets this one at the edge
+        fold = any(abs(other_y - y) < 0.01 and min(abs(other_x - edge), abs(other_x + width - edge)) < 0.01
+                   for other_x, other_y, other in placed if other is not face)
+        past = edge + (1 * MM if edge > x else -1 * MM)
+        inside = edge + (-1 * MM if edge > x else 1 * MM)
+        assert image.getpixel((round(inside * scale), row)) < 200, "the band reaches the edge"
+        assert (image.getpixel((round(past * scale), row)) < 200) is (not fold), (edge, fold)

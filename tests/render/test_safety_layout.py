@@ -197,6 +197,15 @@ def inked_band(pdf, page_index: int, rects, keep: float) -> list[int]:
         w, h = card.size
         inner = Image.new("L", (w - 2 * k, h - 2 * k), 255)
         card.paste(inner, (k, k))  # blank out the inside: what is left is the band
+        # a banner's band that runs solid off the left or right edge (bleed) is not ink near the cut:
+        # wherever the guillotine falls it cuts through colour. Text inside it is white, and inside
+        # the band it breaks the solid run, so it still counts.
+        pixels = card.load()
+        for y in range(h):
+            for xs in (range(0, k), range(w - k, w)):
+                if all(pixels[x, y] < 200 for x in xs):
+                    for x in xs:
+                        pixels[x, y] = 255
         counts.append(sum(card.histogram()[:200]))  # pixels darker than light grey
     return counts
 
@@ -208,14 +217,14 @@ def test_wallet_card_can_be_written_on_and_cut(catalogue, module, locale, paper)
     pytest.importorskip("pymupdf")
     handout = handout_of(module, locale, paper, "standard")
     pdf = pdf_of(catalogue, module, locale, paper, "standard")
-    keep = 3 * MM
+    keep = 3.5 * MM   # 3 mm, and half a millimetre for a guillotine that wanders
     rule = handout.layout.values["colours"]["rule"].lower()
     faces = set()
     for page_index in (0, 1):
         panels, spans, drawings = card_geometry(pdf, handout, page_index)
-        # each ID-1 panel keeps 3 mm clear: a card's cut lines, and a folded card's fold
+        # each ID-1 panel keeps 3.5 mm clear: a card's cut lines, and a folded card's fold
         ink = inked_band(pdf, page_index, [rect for rect, _ in panels], keep)
-        assert ink == [0] * len(panels), f"ink within 3 mm of a panel's edge (dark pixels per panel): {ink}"
+        assert ink == [0] * len(panels), f"ink within 3.5 mm of a panel's edge (dark pixels per panel): {ink}"
         for rect, face in panels:
             faces.add(face.name)
             on_card = [(r, size, text) for r, size, text in spans if r.intersects(rect)]

@@ -82,7 +82,8 @@ def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, si
     face's ``section`` of the structure tree) once more, tagged, as the card a screen reader reads."""
     card_w, card_h = size
     # Nothing is drawn on the cut line or near it (no outline: a guillotine never cuts exactly on
-    # it, and leaves grey arcs); the padding keeps every mark at least 3 mm inside.
+    # it, and leaves grey arcs) but the banner's band, which runs across it; the padding keeps
+    # every other mark 4 mm inside, so a cut 1 mm off still leaves 3 mm.
     pad = handout.layout.mm("card", "padding_mm")
     # a line box is shorter than its glyphs' ascenders and descenders: keep those inside the padding too
     inner_w, inner_h = card_w - 2 * pad, card_h - 2 * pad - 2 * GLYPH_OVERHANG
@@ -93,15 +94,54 @@ def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, si
         footer_node = StructNode("P")  # read after the face's content, though drawn first
         tagged(footer, footer_node)
         _, fh = footer.wrap(inner_w, inner_h)
-        footer.drawOn(canvas, pad, bottom)
         bottom += fh + 0.8
         inner_h -= fh + 0.8
-    ctx = Context(styles, inner_w, inner_h, compact=True, lines=handout.document.folded, parent=section)
-    flow = face_flowables(canvas, handout, face, ctx, inner_h)
-    if footer is not None and section is not None:
-        section.kids.append(footer_node)
+    left, right = bleed_sides(handout, face)
+    flow = squeezed_flowables(canvas, handout, face, styles, inner_w, inner_h, section, (pad + left, pad + right))
+    if footer is not None:
+        footer.drawOn(canvas, pad, pad + GLYPH_OVERHANG)
+        if section is not None:
+            section.kids.append(footer_node)
     Frame(pad, bottom, inner_w, inner_h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
           showBoundary=0).addFromList(flow, canvas)
+
+
+CARD_SPACING = (1.0, 0.8, 0.6)   # of the layout's space between blocks: closed up in steps on a face that is full
+
+
+def squeezed_flowables(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, width: float, height: float,
+                       section: StructNode | None, bleed: tuple[float, float]) -> list:
+    """A face's flowables at the layout's spacing or, where they do not fit (a long clinic name
+    wraps the banner), with the space between blocks closed up: the text itself is never made
+    smaller, and what does not fit even then is a ``FitError``."""
+    kept = len(section.kids) if section is not None else 0
+
+    def at(spacing: float) -> list:
+        spaced = styles if spacing == 1.0 else styles_for(handout, links=False, spacing=spacing)
+        ctx = Context(spaced, width, height, compact=True, lines=handout.document.folded, parent=section, bleed=bleed)
+        return face_flowables(canvas, handout, face, ctx, height)
+
+    for spacing in CARD_SPACING[:-1]:
+        try:
+            return at(spacing)
+        except FitError:
+            if section is not None:  # the try's structure elements go with it
+                del section.kids[kept:]
+    return at(CARD_SPACING[-1])
+
+
+BLEED = 2 * mm   # how far the banner's band runs past a cut: a cut up to 2 mm off still shows no white edge
+
+
+def bleed_sides(handout: Handout, face: m.Face) -> tuple[float, float]:
+    """How far a face's banner runs past its panel's left and right edges: ``BLEED`` across a cut,
+    nothing at a fold (a folded card's band ends where the card bends, and wraps no further)."""
+    for _, shown in sheet_sides(handout):
+        names = [each.name for each in shown]
+        if face.name in names:
+            index = names.index(face.name)
+            return (BLEED if index == 0 else 0.0, BLEED if index == len(names) - 1 else 0.0)
+    return BLEED, BLEED
 
 
 def card_positions(handout: Handout, panels: int = 1) -> list[tuple[float, float]]:
@@ -129,6 +169,12 @@ def card_positions(handout: Handout, panels: int = 1) -> list[tuple[float, float
             row_gap -= 0.25 * mm
             y0 = grid_bottom(handout, rows * h + (rows - 1) * row_gap)
     return [(x0 + c * (w + gap), y0 + (rows - 1 - r) * (h + row_gap)) for r in range(rows) for c in range(cols)]
+
+
+def grid_box(positions, size) -> list[float]:
+    """The box around every card of the sheet: left, bottom, right, top."""
+    return [min(x for x, _ in positions), min(y for _, y in positions),
+            max(x for x, _ in positions) + size[0], max(y for _, y in positions) + size[1]]
 
 
 MIN_ROW_GAP = 3 * mm   # still room to cut each card on its own line
@@ -235,9 +281,13 @@ def render_card(handout: Handout) -> bytes:
     canvas.setProducer(info["producer"])
     canvas.setKeywords(info["keywords"])
     canvas.setViewerPreference("DisplayDocTitle", "true")
+    # the cards' outer cut lines, and the band's bleed past them, for a print shop's imposition tools
+    trim = grid_box(positions, (size[0] * panels, size[1]))
+    canvas.setTrimBox(trim)
+    canvas.setBleedBox([trim[0] - BLEED, trim[1] - BLEED, trim[2] + BLEED, trim[3] + BLEED])
     faces = handout.document.faces
     for face in faces:
-        canvas.beginForm(face.name, 0, 0, *size)
+        canvas.beginForm(face.name, -BLEED, 0, size[0] + BLEED, size[1])
         draw_face(canvas, handout, face, styles, size)
         canvas.endForm()
     # the first card is drawn itself and tagged, a section a face in reading order (whatever page

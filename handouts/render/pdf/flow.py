@@ -39,6 +39,7 @@ class Context:
     body_style: TextStyle | None = None   # body text here (steps and table cells have their own)
     parent: StructNode | None = None      # the structure element new blocks go under (tagged PDF)
     banner: str = "H1"        # a card's banner: its title; under an alert sheet's own title, a section's
+    bleed: tuple[float, float] | None = None   # a card's banner band: how far it reaches past the text, left and right
 
     @property
     def body(self) -> TextStyle:
@@ -337,12 +338,16 @@ def callout(node: m.Callout, ctx: Context) -> list:
         top, bottom = 2, 2.5
         if theirs:  # a translated card's banner in the staff's language: under it, in body-size type,
             body = styles.layout.pt("body")  # set close, in a box padded a little less: the front is full
-            cell.append(tagged(para(theirs, style.but(size=body, leading=body * 1.1)), heading))
+            close = body * max(1.1, styles.min_leading)   # as close as the script allows
+            cell.append(tagged(para(theirs, style.but(size=body, leading=close)), heading))
             top, bottom = 1.5, 1.5
-        box = grid([[cell]], [ctx.width], styles, [
+        left, right = ctx.bleed or (3, 3)
+        box = grid([[cell]], [ctx.width + (left + right if ctx.bleed else 0)], styles, [
             ("BACKGROUND", (0, 0), (-1, -1), styles.colours["accent"]),
             ("TOPPADDING", (0, 0), (-1, -1), top), ("BOTTOMPADDING", (0, 0), (-1, -1), bottom),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)])
+            ("LEFTPADDING", (0, 0), (-1, -1), left), ("RIGHTPADDING", (0, 0), (-1, -1), right)])
+        if ctx.bleed:
+            box = Bleeding(box, left)
         box.spaceAfter = styles.space
         # on a sheet (large print), the banner never ends a page: it goes with the lines under it
         box.keepWithNext = not ctx.compact
@@ -355,6 +360,23 @@ def callout(node: m.Callout, ctx: Context) -> list:
         else:
             flow += flowables(block, ctx.under(section))
     return [shaded_box(flow, styles, ctx.width, titled=bool(node.title)), Spacer(1, 4)]
+
+
+class Bleeding(Flowable):
+    """A card's banner band, wider than the text it holds: it runs across the cut (and stops at a
+    fold), so a card cut 1 or 2 mm off still has a band from edge to edge, where a band that
+    stopped inside the cut showed an uneven frame. Its text stays in the card's safe area."""
+
+    def __init__(self, box: Table, left: float):
+        super().__init__()
+        self.box, self.left = box, left
+
+    def wrap(self, available_width, available_height):
+        _, height = self.box.wrap(available_width, available_height)
+        return available_width, height
+
+    def draw(self):
+        self.box.drawOn(self.canv, -self.left, 0)
 
 
 RUN_IN_FROM = 14   # from this body size (large print), the emergency signs run on in one paragraph
@@ -606,13 +628,15 @@ class PictureWithCaption(KeepTogether):
 
 
 def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: float | None = None,
-               parent: StructNode | None = None, private: bool = False, icons=(), numbers: bool = False) -> Table:
+               parent: StructNode | None = None, private: bool = False, icons=(), numbers: bool = False,
+               printed_room: float = 0.5) -> Table:
     """Label: value rows; with ``lined``, an empty line to write on after each label (rows with
     nothing to write are at least ``row_height`` apart, room for a pen; a printed number needs none).
     Each row is one paragraph to a screen reader: the label, then the number. ``private`` values
     (a patient's details) are kept out of the shaping cache. ``icons`` (a pictogram or None a row)
     stand before the labels. ``numbers``: the values are phone numbers, printed larger and bold
-    so they are easy to read off and dial (where the page has room: not on a card)."""
+    so they are easy to read off and dial (where the page has room: not on a card). ``printed_room``:
+    the room above a row whose value is printed, in lines (a card needs no room for a pen there)."""
     icons = icons or (None,) * len(rows)
     value_style = styles.body.but(size=styles.body.size * NUMBER_SCALE, leading=styles.body.leading * NUMBER_SCALE,
                                   bold=True) if numbers else styles.body
@@ -632,7 +656,7 @@ def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: floa
     _, widths = mirrored([None, None], widths, styles.rtl)
     value_col = 0 if styles.rtl else 1
     commands = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_GAP), ("TOPPADDING", (0, 0), (-1, -1), 0),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]
     if lined:  # a line to write on, with room above it; rows grow when a label wraps
         commands += [("LINEBELOW", (value_col, 0), (value_col, -1), 0.4, styles.colours["rule"]),
@@ -641,20 +665,22 @@ def label_rows(rows, styles: Styles, width: float, lined: bool, row_height: floa
     # label's line, not the row's last: bottom-aligned, its first line stood under the label before,
     # as if a second number of that row. The label is moved down by the larger number's extra leading.
     label_col = 1 - value_col
-    top = styles.body.leading * 0.5 if lined else 0.0
+    top = styles.body.leading * printed_room if lined else 0.0
     for index, (_, value) in enumerate(rows):
         if value:
             commands += [("VALIGN", (0, index), (-1, index), "TOP"),
+                         ("TOPPADDING", (value_col, index), (value_col, index), top),
                          ("TOPPADDING", (label_col, index), (label_col, index),
                           top + max(0.0, value_style.leading - styles.body.leading))]
     # a label that still takes two lines makes its row grow: never text over the next row's line
-    heights = [None if value or not one_line(para_, width * share, styles.body.leading) else row_height
+    heights = [None if value or not one_line(para_, width * share - CELL_GAP, styles.body.leading) else row_height
                for (_, value), para_ in zip(rows, labels)] if row_height else None
     table_ = grid(cells, widths, styles, commands, rowHeights=heights)
     table_.spaceAfter = styles.space
     return table_
 
 
+CELL_GAP = 1           # points after a label, before its line: the label wraps in its column less this
 NUMBER_SCALE = 1.2      # a printed phone number on a sheet: this much larger than the body text
 SMALLEST_VALUE = 0.75   # of the body size: a typed word too wide for its line is set this much smaller at most
 
@@ -692,7 +718,7 @@ def label_share(labels, width: float, leading: float) -> float:
     """The share of the width the labels take: the narrowest that holds each on one line (a card's
     two-language labels, "Nombre / Name:", need more than one language's), else the widest."""
     for share in LABEL_SHARES:
-        if all(one_line(para_, width * share, leading) for para_ in labels):
+        if all(one_line(para_, width * share - CELL_GAP, leading) for para_ in labels):
             return share
     return LABEL_SHARES[-1]
 
@@ -718,7 +744,8 @@ def contact_block(node: m.ContactBlock, ctx: Context) -> list:
         flow = [tagged(plain_para(node.title, styles.body_bold), ctx.tag("H2"))] if ctx.lines and node.title else []
         flow += [tagged(plain_para(node.clinic, styles.body_bold), ctx.tag("P"))] if node.clinic else []
         rows = label_rows([(row.label, row.number or "") for row in node.rows], styles, ctx.width, lined=True,
-                          row_height=PEN_GAP, parent=ctx.parent, icons=[row.icon for row in node.rows])
+                          row_height=PEN_GAP, parent=ctx.parent, icons=[row.icon for row in node.rows],
+                          printed_room=0.25)
         # room under the last line for the pen, when it is left blank to write on
         rows.spaceAfter = styles.space * (1.5 if not node.rows[-1].number else 1.0)
         return flow + [rows]

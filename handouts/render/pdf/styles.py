@@ -30,9 +30,11 @@ class Styles:
         self.faces = faces_of(family)
         self.rtl = rtl
         # Arabic's marks reach further above and below than Latin's: its family's scale opens the lines
-        # of a page's text (not a card's, whose every line is counted, nor a diagram's labels)
+        # of a page's text (not a card's, whose every line is counted), and no layout sets them closer
+        # than the family's least leading, at which no ink of one line touches the next
         set_leading = layout.values["type_pt"].get("leading", 1.3)
-        self.leading = set_leading * (family.leading_scale if open_lines else 1.0)
+        self.min_leading = family.min_leading
+        self.leading = max(set_leading * (family.leading_scale if open_lines else 1.0), family.min_leading)
         self.colours = {name: colors.HexColor(value) for name, value in layout.values["colours"].items()}
         text = self.colours["text"]
         space = layout.mm("spacing_mm", "paragraph") * spacing  # spacing < 1: a tighter second try
