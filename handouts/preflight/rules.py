@@ -215,10 +215,11 @@ def running_furniture(doc: PdfFacts) -> set:
     running footer and header, whatever their words ("Page 6 of 11"), and the footer tagged once
     on the last page at the same height. Write-in lines and other artifacts count as content."""
     counts: dict = {}
-    for page in doc.pages:
+    before = doc.pages[:-1]   # the last page's footer is tagged, not an artifact: the others say where it runs
+    for page in before:
         for band in {_band(drawn) for drawn in page.drawn if drawn.artifact}:
             counts[band] = counts.get(band, 0) + 1
-    return {band for band, count in counts.items() if count >= max(2, len(doc.pages) / 2)}
+    return {band for band, count in counts.items() if count >= max(min(2, len(before)), len(before) / 2)}
 
 
 def _is_qr(element) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handouts import model as m
 from handouts.document import Handout
 
 
@@ -16,14 +17,32 @@ def render_flowing(handout: Handout) -> bytes:
     width = text_width(handout)
     stacked = bool(handout.layout["table"].get("stacked") if "table" in handout.layout.values else False)
 
-    def make(spacing: float):
+    groups = [block for block in handout.document.blocks if isinstance(block, m.ChecklistGroup)]
+
+    def make(spacing: float, room: bool = False):
         styles = styles_for(handout, spacing=spacing)
         root = new_root()
         ctx = Context(styles, width, handout.paper.size[1], stacked=stacked, parent=root)
         flow = title_block(handout, styles, width, root) + story(handout.document.blocks, ctx)
-        return flow + online_block(handout, styles, width, root), styles, root
+        online = online_block(handout, styles, width, root)
+        if room:   # the page the QR block would have alone: "Notes", lines, then the code
+            flow += writing_room(groups[0].notes_label, styles, online, root)
+        return flow + online, styles, root
 
-    return laid_out(handout, make)
+    return laid_out(handout, make, writing_room=bool(groups))
+
+
+def writing_room(label: str, styles, online: list, root) -> list:
+    """"Notes" and lines to write on, as many as the page has room for above the QR block."""
+    from handouts.render.pdf.checklist import WritingRoom
+    from handouts.render.pdf.flow import plain_para, sub, tagged
+
+    node = sub(root, "P")
+    if root is not None:   # read before the QR block's section, as it is drawn
+        root.kids.insert(len(root.kids) - 1, root.kids.pop())
+    gap = float(styles.layout["checklist"]["note_gap_pt"])
+    title = tagged(plain_para(label, styles.small), node)
+    return [WritingRoom(title, gap, styles.colours["rule"], online)]
 
 
 def render_pdf(handout: Handout) -> bytes:

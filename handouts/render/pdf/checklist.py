@@ -48,3 +48,40 @@ class NoteLines(Flowable):
         for i in range(self.count):
             y = i * self.gap
             self.canv.line(0, y, self.width, y)
+
+
+class WritingRoom(Flowable):
+    """A label ("Notes") and lines for notes that fill what a page has left but the room the
+    flowables ``after`` them take (the QR block): a checklist whose QR block would stand alone on
+    its last page gives that page to the reader to write on. With room for fewer than ``LEAST``
+    lines it goes to the next page whole (it never splits)."""
+
+    LEAST = 2
+
+    def __init__(self, title, gap: float, colour, after: list):
+        super().__init__()
+        self.title, self.gap, self.after = title, gap, after
+        self.lines = NoteLines(self.LEAST, gap, colour)
+
+    def wrap(self, available_width, available_height):
+        _, self.title_height = self.title.wrap(available_width, available_height)
+        # (a KeepTogether says it is endless, to be split: its parts say how tall it is)
+        parts = [part for block in self.after for part in getattr(block, "_content", [block])]
+        reserve = sum(part.wrapOn(self.canv, available_width, MEASURING)[1] + part.getSpaceBefore() for part in parts)
+        room = available_height - reserve - self.title_height
+        if available_height < MEASURING and room < self.LEAST * self.gap:
+            return available_width, available_height + 1   # not here: on the next page
+        self.lines.count = self.LEAST if available_height >= MEASURING else int(room // self.gap)
+        _, lines = self.lines.wrap(available_width, available_height)
+        self.width, self.height = available_width, self.title_height + lines
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        return []
+
+    def draw(self):
+        self.title.drawOn(self.canv, 0, self.height - self.title_height)
+        self.lines.drawOn(self.canv, 0, 0)
+
+
+MEASURING = 1e5   # an available height this large is a container measuring, not a page

@@ -17,7 +17,6 @@ from reportlab.platypus.doctemplate import LayoutError
 import handouts
 from handouts.document import Handout
 from handouts.errors import ContentError, FitError
-from handouts.render.pdf.diagrams import Diagram
 from handouts.render.pdf.flow import FLOAT_WHILE_UNDER, EmergencyBox, grid, plain_para, sub, tagged
 from handouts.render.pdf.styles import Styles
 from handouts.render.pdf.tags import StructNode, Tagger, artifact_page, pagination, tag_pdf
@@ -97,8 +96,6 @@ class MeasuredDocTemplate(BaseDocTemplate):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.lowest: dict[int, float] = {}
-        self.picture_first: set[int] = set()  # pages whose first content is a picture
-        self._opened: set[int] = set()
         self.online_page: int | None = None      # the page of the QR block
         self.content_pages: set[int] = set()     # pages with something drawn on them but the QR block
 
@@ -127,10 +124,6 @@ class MeasuredDocTemplate(BaseDocTemplate):
             self.online_page = page
         elif drawn:
             self.content_pages.add(page)
-        if drawn and page not in self._opened:
-            self._opened.add(page)
-            if isinstance(flowable, Diagram):
-                self.picture_first.add(page)
         bottom = self.frame._y + flowable.getSpaceAfter()  # where it ends, not the space kept after it
         self.lowest[page] = min(self.lowest.get(page, bottom), bottom)
 
@@ -150,9 +143,6 @@ class PageFill:
 
     fills: list = field(default_factory=list)
     frame_height: float = 0.0
-    # pages that open with a picture: a picture is never split, so the page before it may end early
-    # (the rule is for text left stranded, and a picture nearly a page tall strands nothing)
-    picture_first: set = field(default_factory=set)
     online_alone: bool = False   # the QR block is the only content of its page
 
     def problems(self, rules: dict) -> list[str]:
@@ -160,7 +150,7 @@ class PageFill:
         found = []
         last = len(self.fills)
         for number, fill in enumerate(self.fills, start=1):
-            if number < last and fill < rules.get("min_fill", 0) and number + 1 not in self.picture_first:
+            if number < last and fill < rules.get("min_fill", 0):
                 found.append(f"page {number} of {last} is {fill:.0%} full (the layout wants "
                              f"{rules['min_fill']:.0%} or more)")
         if last > 1 and self.fills[-1] < rules.get("min_last_fill", 0):
@@ -235,7 +225,6 @@ def build_pdf(handout: Handout, story: list, styles: Styles, measure: PageFill |
         top = frame._y2
         pages = max(doc.lowest) if doc.lowest else 1
         measure.fills = [(top - doc.lowest.get(page, top)) / frame._height for page in range(1, pages + 1)]
-        measure.picture_first = set(doc.picture_first)
         measure.online_alone = doc.online_page is not None and doc.online_page not in doc.content_pages
     return tag_pdf(buffer.getvalue(), root, lang=handout.locale)
 
@@ -243,18 +232,19 @@ def build_pdf(handout: Handout, story: list, styles: Styles, measure: PageFill |
 TIGHTER = (1.0, 0.6, 0.3)   # spacing tried in turn when a page rule is broken: tighten before giving up
 
 
-def laid_out(handout: Handout, make) -> bytes:
+def laid_out(handout: Handout, make, writing_room: bool = False) -> bytes:
     """The story of ``make(spacing) -> (flow, styles, root)`` on pages, tagged under ``root``, checked:
     the emergency box whole on page 1, and the layout's page rules. Either, broken, is first met by
     tightening the spacing (a clinic's name, address and printed numbers can push the box off page
     1 of a Spanish sheet on Letter by a few points). An emergency box that still does not fit fails
     the build, naming what to shorten; a page rule still broken is a warning, which ``--strict``
-    fails."""
+    fails. With ``writing_room``, ``make(spacing, room=True)`` sets lines to write on before the
+    QR block, for a QR block that neither moving up nor tighter spacing keeps off a page of its own."""
     rules = handout.layout.values.get("pages") or {}
     best = None
 
-    def attempt(spacing: float, pulled: int):
-        flow, styles, root = make(spacing)
+    def attempt(spacing: float, pulled: int, room: bool = False):
+        flow, styles, root = make(spacing, room=True) if room else make(spacing)
         pull_online(flow, pulled)
         measure = PageFill()
         # found before the build, which consumes the story
@@ -277,6 +267,10 @@ def laid_out(handout: Handout, make) -> bytes:
                 len(tried[1].problems(rules)) <= len(measure.problems(rules)) and \
                 emptiest(tried[1]) >= min(emptiest(measure), 0.35)
             if better:   # else it stays last, alone: a page half empty in mid-document is worse
+                data, measure, boxes = tried
+        if writing_room and measure.online_alone:   # its page gets lines to write on, and the code under them
+            tried = attempt(spacing, 0, room=True)
+            if not tried[1].online_alone and len(tried[1].fills) <= len(measure.fills):
                 data, measure, boxes = tried
         if spacing != TIGHTER[-1] and misfit(boxes):
             continue
