@@ -110,6 +110,7 @@ class Drawn:
     mcid: int | None
     text: str = ""
     baseline: float | None = None   # a text object's origin's height
+    handle: int | None = None       # a text object's PDFium handle, which its characters name
 
     @property
     def artifact(self) -> bool:
@@ -146,7 +147,7 @@ class Page:
     @cached_property
     def lines(self) -> list[Line]:
         _, raw = _pdfium()
-        text = self._page.get_textpage()
+        text = self._textpage
         lines, line = [], Line()
         for index in range(text.count_chars()):
             code = raw.FPDFText_GetUnicode(text.raw, index)
@@ -172,32 +173,29 @@ class Page:
     @cached_property
     def drawn(self) -> list[Drawn]:
         _, raw = _pdfium()
-        text = self._page.get_textpage()
+        text = self._textpage
         found = []
         for obj in self._page.get_objects(max_depth=1):
             marks = [_mark_name(raw, raw.FPDFPageObj_GetMark(obj.raw, k))
                      for k in range(raw.FPDFPageObj_CountMarks(obj.raw))]
             mcid = raw.FPDFPageObj_GetMarkedContentID(obj.raw)
-            words = _object_text(raw, obj.raw, text.raw) if obj.type == 1 else ""
+            texts = obj.type == 1
             found.append(Drawn(KINDS.get(obj.type, "other"), tuple(obj.get_bounds()),
                                "Artifact" if "Artifact" in marks else (marks[-1] if marks else None),
-                               mcid if mcid >= 0 else None, words,
-                               obj.get_matrix().f if obj.type == 1 else None))
+                               mcid if mcid >= 0 else None, _object_text(raw, obj.raw, text.raw) if texts else "",
+                               obj.get_matrix().f if texts else None,
+                               ctypes.cast(obj.raw, ctypes.c_void_p).value if texts else None))
         return found
 
     @cached_property
     def _text_objects(self) -> dict:
-        """The page's own text objects (not those inside forms): the MCID of each (or None) and
-        its baseline (the y of its text matrix)."""
-        _, raw = _pdfium()
-        found = {}
-        for obj in self._page.get_objects(max_depth=1):
-            if obj.type == 1:
-                mcid = raw.FPDFPageObj_GetMarkedContentID(obj.raw)
-                matrix = raw.FS_MATRIX()
-                raw.FPDFPageObj_GetMatrix(obj.raw, ctypes.byref(matrix))
-                found[ctypes.cast(obj.raw, ctypes.c_void_p).value] = (mcid if mcid >= 0 else None, matrix.f)
-        return found
+        """The page's own text objects (not those inside forms), by handle: the MCID of each (or
+        None) and its baseline."""
+        return {drawn.handle: (drawn.mcid, drawn.baseline) for drawn in self.drawn if drawn.handle is not None}
+
+    @cached_property
+    def _textpage(self):
+        return self._page.get_textpage()
 
     def text_of(self, mcid: int) -> str:
         return "".join(d.text for d in self.drawn if d.mcid == mcid)

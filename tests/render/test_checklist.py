@@ -37,6 +37,7 @@ def test_a_qr_block_left_alone_on_the_last_page_gets_lines_to_write_on_above_it(
     from handouts.preflight.pages import PdfFacts
     from handouts.registry import Registry
     from handouts.render.pdf import writing_room
+    from handouts.render.pdf.flow import sub
     from handouts.render.pdf.page import laid_out, text_width
     from handouts.render.pdf.qr import online_block
     from handouts.render.pdf.styles import styles_for
@@ -61,8 +62,9 @@ def test_a_qr_block_left_alone_on_the_last_page_gets_lines_to_write_on_above_it(
     def make(spacing: float, room: bool = False):
         styles = styles_for(handout, spacing=spacing)
         root = new_root()
+        node = sub(root, "P") if room else None
         online = online_block(handout, styles, width, root)
-        notes = writing_room("Notes", styles, online, root) if room else []
+        notes = writing_room("Notes", styles, online, node) if room else []
         return [FullPage(), *notes, *online], styles, root
 
     found = {}

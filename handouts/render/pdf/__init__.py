@@ -24,22 +24,21 @@ def render_flowing(handout: Handout) -> bytes:
         root = new_root()
         ctx = Context(styles, width, handout.paper.size[1], stacked=stacked, parent=root)
         flow = title_block(handout, styles, width, root) + story(handout.document.blocks, ctx)
+        notes = ctx.tag("P") if room else None   # read before the QR block, as it is drawn
         online = online_block(handout, styles, width, root)
         if room:   # the page the QR block would have alone: "Notes", lines, then the code
-            flow += writing_room(groups[0].notes_label, styles, online, root)
+            flow += writing_room(groups[0].notes_label, styles, online, notes)
         return flow + online, styles, root
 
     return laid_out(handout, make, writing_room=bool(groups))
 
 
-def writing_room(label: str, styles, online: list, root) -> list:
-    """"Notes" and lines to write on, as many as the page has room for above the QR block."""
+def writing_room(label: str, styles, online: list, node) -> list:
+    """"Notes" (tagged as ``node``) and lines to write on, as many as the page has room for above
+    the QR block."""
     from handouts.render.pdf.checklist import WritingRoom
-    from handouts.render.pdf.flow import plain_para, sub, tagged
+    from handouts.render.pdf.flow import plain_para, tagged
 
-    node = sub(root, "P")
-    if root is not None:   # read before the QR block's section, as it is drawn
-        root.kids.insert(len(root.kids) - 1, root.kids.pop())
     gap = float(styles.layout["checklist"]["note_gap_pt"])
     title = tagged(plain_para(label, styles.small), node)
     return [WritingRoom(title, gap, styles.colours["rule"], online)]

@@ -82,8 +82,8 @@ def draw_face(canvas: Canvas, handout: Handout, face: m.Face, styles: Styles, si
     face's ``section`` of the structure tree) once more, tagged, as the card a screen reader reads."""
     card_w, card_h = size
     # Nothing is drawn on the cut line or near it (no outline: a guillotine never cuts exactly on
-    # it, and leaves grey arcs) but the banner's band, which runs across it; the padding keeps
-    # every other mark 4 mm inside, so a cut 1 mm off still leaves 3 mm.
+    # it, and leaves grey arcs) but the banner's band, which runs across it; the padding (3.75 mm)
+    # keeps every other mark clear of the 3.5 mm a guillotine may wander into.
     pad = handout.layout.mm("card", "padding_mm")
     # a line box is shorter than its glyphs' ascenders and descenders: keep those inside the padding too
     inner_w, inner_h = card_w - 2 * pad, card_h - 2 * pad - 2 * GLYPH_OVERHANG
