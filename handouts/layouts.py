@@ -58,6 +58,10 @@ LAYOUT_FIELDS = {
     }),
     "margins_mm": Record(doc="the page margins, in millimetres",
                          fields={k: _mm(f"the {k} margin") for k in ("top", "bottom", "left", "right")}),
+    "measure_em": Number(minimum=20, maximum=80,
+                         doc="the longest line of running text (paragraphs, lists, captions, checklist questions), in "
+                             "ems of its own type: 30-34 gives the 50-70 characters a line a reader follows best. "
+                             "Boxes and tables keep the width the margins leave; without it, so does all text"),
     "type_pt": Record(doc="type sizes in points. Body text needs at least 11 pt; on a wallet card (renderer card) "
                           "every size needs at least 6.5 pt", fields={
         "title": _pt("the title (on a wallet card, the banner)"),

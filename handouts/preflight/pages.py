@@ -127,6 +127,7 @@ class Element:
     alt: str | None = None
     parent: tuple | None = None   # the parent element's object number, to tell which belong together
     ancestors: tuple = ()         # the object numbers of every element above it
+    lineage: tuple = ()           # the roles of every element above it, the root's first
 
     @property
     def pages(self) -> list[int]:
@@ -258,10 +259,10 @@ class PdfFacts:
         root = self.qpdf.Root.get("/StructTreeRoot")
         found: list[Element] = []
         if root is not None:
-            self._walk(root.get("/K"), None, found, ())
+            self._walk(root.get("/K"), None, found, (), ())
         return found
 
-    def _walk(self, kids, page, found: list[Element], above: tuple) -> None:
+    def _walk(self, kids, page, found: list[Element], above: tuple, roles: tuple) -> None:
         if kids is None:
             return
         if not isinstance(kids, pikepdf.Array):
@@ -280,8 +281,8 @@ class PdfFacts:
                     parts.append((at, int(part.MCID)))
             if parts:
                 alt = str(kid.Alt) if "/Alt" in kid else None
-                found.append(Element(str(kid.S)[1:], parts, alt, above[-1] if above else None, above))
-            self._walk(inner, here, found, (*above, kid.objgen))
+                found.append(Element(str(kid.S)[1:], parts, alt, above[-1] if above else None, above, roles))
+            self._walk(inner, here, found, (*above, kid.objgen), (*roles, str(kid.S)[1:]))
 
     @cached_property
     def element_at(self) -> dict:

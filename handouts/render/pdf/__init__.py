@@ -23,7 +23,7 @@ def render_flowing(handout: Handout) -> bytes:
         styles = styles_for(handout, spacing=spacing)
         root = new_root()
         ctx = Context(styles, width, handout.paper.size[1], stacked=stacked, parent=root)
-        flow = title_block(handout, styles, width, root) + story(handout.document.blocks, ctx)
+        flow = measured(title_block(handout, styles, width, root) + story(handout.document.blocks, ctx), handout)
         notes = ctx.tag("P") if room else None   # read before the QR block, as it is drawn
         online = online_block(handout, styles, width, root)
         if room:   # the page the QR block would have alone: "Notes", lines, then the code
@@ -31,6 +31,34 @@ def render_flowing(handout: Handout) -> bytes:
         return flow + online, styles, root
 
     return laid_out(handout, make, writing_room=bool(groups))
+
+
+def measured(flow: list, handout: Handout) -> list:
+    """``flow`` with its running text kept to the layout's measure: about 65 characters a line,
+    which a reader follows from one line to the next more easily than the page's 85-95. Running
+    text is every paragraph, list and heading outside a box or table (inside what is kept together
+    too: a step, a picture's caption) and a checklist's questions (their table says so with
+    ``running_text``). Boxes, tables and pictures keep the full width, so the emergency box still
+    fits on page 1."""
+    from reportlab.platypus import KeepTogether, Table
+
+    from handouts.render.pdf.text import TextBlock
+
+    ems = handout.layout.values.get("measure_em")
+    if not ems:
+        return flow
+
+    def walk(flowables):
+        for flowable in flowables:
+            if isinstance(flowable, TextBlock):
+                flowable.measure_em = float(ems)
+            elif isinstance(flowable, KeepTogether):
+                walk(flowable._content)
+            elif isinstance(flowable, Table) and getattr(flowable, "running_text", False):
+                walk(cell for row in flowable._cellvalues for cell in row)
+
+    walk(flow)
+    return flow
 
 
 def writing_room(label: str, styles, online: list, node) -> list:

@@ -532,6 +532,7 @@ def checklist_group(node: m.ChecklistGroup, ctx: Context) -> list:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
         ("ALIGN", (-1, 0), (-1, -1), "RIGHT") if styles.rtl else ("ALIGN", (0, 0), (0, -1), "LEFT"),
     ])
+    grid_table.running_text = True   # the questions are read like paragraphs: kept to the measure
     gap = float(settings["note_gap_pt"])
     notes = [tagged(plain_para(node.notes_label, styles.small), ctx.tag("P")),
              NoteLines(node.note_lines, gap, styles.colours["rule"])] if node.note_lines else []
@@ -566,7 +567,7 @@ def figure(node: m.Figure, ctx: Context) -> list:
     return [PictureWithCaption([*pictures, *caption])]
 
 
-FLOAT_WHILE_UNDER = 0.5   # a picture floats past text while its page is less full than this
+FLOAT_WHILE_UNDER = 0.6   # a picture floats past text while its page is less full than this
 
 
 class PictureWithCaption(KeepTogether):

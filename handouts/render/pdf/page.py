@@ -156,6 +156,8 @@ class PageFill:
         if last > 1 and self.fills[-1] < rules.get("min_last_fill", 0):
             found.append(f"the last page ({last}) is only {self.fills[-1]:.0%} full (the layout wants "
                          f"{rules['min_last_fill']:.0%} or more)")
+        if last > 1 and self.online_alone:
+            found.append(f"the last page ({last}) holds only the QR block")
         return found
 
 

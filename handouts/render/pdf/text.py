@@ -183,6 +183,7 @@ class TextBlock(Flowable):
         self.bullet_struct = None
         self.struct_drawn = False
         self.private = False       # a patient's detail: shaped without the shaping cache (see Paragraph)
+        self.measure_em = None     # the longest line in ems of its type, bullet indent included (see ``column``)
 
     @property
     def shaped(self) -> Paragraph:
@@ -192,8 +193,16 @@ class TextBlock(Flowable):
                                      language=style.language, private=self.private)
         return self._shaped
 
+    def column(self, available_width: float) -> tuple[float, float]:
+        """Where the text's column starts from the left of the space given, and how wide it is: all
+        of it, or no wider than ``measure_em`` at the start side (the right in right-to-left text), so
+        running text keeps a readable line length while tables and boxes use the page's width. In
+        ems of the paragraph's own type, so a smaller caption's lines are shorter too."""
+        width = min(available_width, self.measure_em * self.style.size) if self.measure_em else available_width
+        return (available_width - width if self.style.rtl else 0.0), width
+
     def wrap(self, available_width, available_height):
-        inner = available_width - self.style.indent_start - self.style.indent_end
+        inner = self.column(available_width)[1] - self.style.indent_start - self.style.indent_end
         if not self._fixed and self._width_for != inner:
             first = max(inner - self.icon_room(), 1.0) if self.icon else None
             self._lines = self.shaped.lines(max(inner, 1.0), first)
@@ -214,6 +223,7 @@ class TextBlock(Flowable):
                          self._lines[:fits], self._shaped)
         head.icon, head.icon_struct, head.icon_scale = self.icon, self.icon_struct, self.icon_scale
         tail = TextBlock(self.runs, self.style.but(space_before=0), None, self._lines[fits:], self._shaped)
+        head.measure_em = tail.measure_em = self.measure_em
         head.struct = tail.struct = self.struct  # both halves are one paragraph to a screen reader
         head.bullet_struct = self.bullet_struct
         return [head, tail]
@@ -224,8 +234,9 @@ class TextBlock(Flowable):
 
     def draw(self):
         style, canvas = self.style, self.canv
-        inner = self.width - style.indent_start - style.indent_end
-        left = style.indent_end if style.rtl else style.indent_start
+        offset, column = self.column(self.width)
+        inner = column - style.indent_start - style.indent_end
+        left = offset + (style.indent_end if style.rtl else style.indent_start)
         first = None
         # drawn again (a table's header row repeated on the next page): a copy, not more content
         fresh = not self.struct_drawn
