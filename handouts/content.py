@@ -74,6 +74,9 @@ DIAGRAM_LABELS = {
 _DIAGRAM = Record(fields={
     "kind": Choice(required=True, values=tuple(DIAGRAM_LABELS)),
     "alt": Text(required=True, markdown=False, doc="what the picture shows, for readers who cannot see it"),
+    "name": Text(markdown=False, doc="what the picture is, in a few words (\"Diagram of the five CAR-T steps\"): "
+                                     "a screen reader says it before it reads the caption (alt), so it must not "
+                                     "repeat it; never printed. Without it, the picture is called \"Diagram\""),
     "how_to_use": Text(doc="one line on what to do with the picture"),
     "labels": Record(required=True, fields={key: Text(markdown=False) for keys in DIAGRAM_LABELS.values()
                                             for key in keys}),

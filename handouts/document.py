@@ -490,7 +490,8 @@ def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title
                 labels += ticks
             origin = sources.get(f"{where}.diagram.alt", m.Source())
             blocks.append(m.Figure(spec["kind"], labels, spec["alt"], replace(origin, key=f"{where}.diagram"),
-                                   values, how_to(words, spec.get("how_to_use"))))
+                                   values, how_to(words, spec.get("how_to_use")),
+                                   spec.get("name") or words["diagram"]))
         for number, step in enumerate(part.get("steps") or [], start=1):
             blocks.append(m.Step(number, m.text(step["title"]), tuple(step["text"]),
                                  sources.get(f"{where}.steps[{number}].title", m.Source()), words["your_date"]))

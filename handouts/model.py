@@ -258,6 +258,7 @@ class Figure:
     source: Source = Source()
     values: tuple = ()         # (key, number) pairs a diagram is drawn from (a timeline's weeks)
     how_to: tuple = ()         # inlines: what to do with the picture
+    called: str = ""           # what a screen reader calls it ("Diagram"): its caption, read next, describes it
 
     @property
     def value_map(self) -> dict:
@@ -265,9 +266,9 @@ class Figure:
 
     @property
     def name(self) -> str:
-        """What the picture is, for its text alternative: the caption's first sentence ("Two
-        pictures.", "A timeline that starts on the day of your infusion."). The caption printed
-        under it says the rest, so a screen reader does not read the whole description twice."""
+        """What the picture is: the caption's first sentence ("Two pictures.", "A timeline that
+        starts on the day of your infusion."), the whole caption where large print cannot keep the
+        rest under the picture."""
         found = re.search(r"[.!?](\s|$)|[。！？।]", self.alt)
         return self.alt[:found.end()].strip() if found else self.alt
 

@@ -240,10 +240,11 @@ def test_every_diagram_is_a_named_svg():
         assert len(svgs) == len(figures) >= 2
         for svg, figure in zip(svgs, figures):
             assert svg.attrs["role"] == "img"
-            # named by what it is (the caption's first sentence), not by the whole caption read twice
-            assert svg.attrs["aria-label"] == figure.name and len(figure.name) < len(figure.alt)
+            # named by what kind of thing it is, not by its caption (or the caption's first sentence)
+            # read twice
+            assert svg.attrs["aria-label"] == figure.called and figure.called not in figure.alt
             [caption] = [kid for kid in svg.parent.children if getattr(kid, "tag", "") == "figcaption"]
-            assert caption.text() == figure.alt and figure.alt.startswith(figure.name)
+            assert caption.text() == figure.alt and not caption.text().startswith(figure.called)
             assert svg.parent.tag == "figure"
             # the same labels as the PDF, every one of them drawn
             drawn = "".join(text.text() for text in svg.iter("text"))
@@ -445,3 +446,31 @@ def test_draft_notice_near_the_top_and_furniture_in_the_page():
     assert "Draft translation" in english.text()
     [footer] = list(tree.root.iter("footer"))
     assert fur.version in footer.text() and fur.reviewed in footer.text() and fur.notice in footer.text()
+
+
+CYCLE = """  - heading: The steps in a picture
+    diagram:
+      kind: car-t-cycle
+      alt: A circle of five steps. It starts and ends with you.
+      labels: {you: You, step1: "1. One", step2: "2. Two", step3: "3. Three", step4: "4. Four", step5: "5. Five"}
+  - heading: Steps
+"""
+
+
+@pytest.mark.parametrize("name", [None, "Diagram of five steps"])
+def test_a_diagram_is_called_by_its_name_or_diagram_never_by_its_caption(content_copy, edit, name):
+    """A screen reader says a diagram's name, then reads its caption: the module's ``name:`` when
+    it has one, else the common word ("Diagram"), in the PDF's /Alt and the twin's aria-label."""
+    import pikepdf
+
+    from handouts.render.pdf import render_pdf
+
+    edit("mini-sheet", "  - heading: Steps\n",
+         CYCLE.replace("      alt:", f"      name: {name}\n      alt:") if name else CYCLE)
+    handout = prepare(Registry.with_extra(content=[content_copy]), "mini-sheet")
+    [svg] = [svg for svg in parse(render_html(handout)).root.iter("svg") if svg.attrs.get("class") != "pictogram"]
+    assert svg.attrs["aria-label"] == (name or "Diagram")
+    with pikepdf.open(io.BytesIO(render_pdf(handout))) as pdf:
+        alts = [str(element.Alt) for element in pdf.Root.StructTreeRoot.K[0].K
+                if isinstance(element, pikepdf.Dictionary) and element.get("/S") == "/Figure"]
+    assert alts == [name or "Diagram"]

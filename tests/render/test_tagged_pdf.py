@@ -330,8 +330,10 @@ def test_catalogue_pages_figures_and_marked_content(built, module, locale, paper
         diagrams = [b for b in handout_of(module, locale, paper, variant).document.walk() if isinstance(b, m.Figure)]
         if diagrams:
             assert figures >= 1
-            # a diagram's /Alt names it; its caption, printed and tagged under it, is not read twice
-            assert {d.name for d in diagrams} <= set(alts) and not {d.alt for d in diagrams} & set(alts)
+            # a diagram's /Alt says what it is ("Diagram", in the handout's language); its caption,
+            # printed and tagged under it (in large print only its first sentence), is not read twice
+            assert {d.called for d in diagrams} <= set(alts) and all(d.called for d in diagrams)
+            assert not ({d.alt for d in diagrams} | {d.name for d in diagrams}) & set(alts)
         for index, page in enumerate(pdf.pages):
             assert page.obj.Tabs == "/S"
             assert int(page.obj.StructParents) == index
