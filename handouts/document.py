@@ -13,7 +13,7 @@ from datetime import date
 
 from handouts import model as m
 from handouts.clinic import Clinic
-from handouts.content import CARD_FACES, Module
+from handouts.content import CARD_FACES, Module, unknown_kind
 from handouts.errors import ContentError, FontError
 from handouts.facts import (
     PLACEHOLDERS,
@@ -625,10 +625,12 @@ def build_document(module: Module, localized: Localized, locale: str, words: dic
         blocks += sheet_blocks(data, sources, words, fur, data["title"], settings or {}, locale, emergency_first)
     elif module.kind == "checklist":
         blocks += checklist_blocks(module, data, sources, words, fur, note_lines, emergency_first)
-    else:
+    elif module.kind == "card":
         whole = emergency_blocks(data, sources, words, fur, split=True) if emergency_first else []
         blocks = [*whole, *blocks]
         faces = card_faces(module, data, sources, words, fur, whole_page=bool(whole), staff=staff)
+    else:   # a kind the schema knows and this builder does not: never drawn as some other kind
+        raise unknown_kind(module.kind, module.shown, module.data.line_of("kind"))
     if emergency_first:  # large print: what to do in an emergency comes first, before the notice and key points
         blocks = [block for block in blocks if isinstance(block, m.Emergency)] + \
             [block for block in blocks if not isinstance(block, m.Emergency)]
@@ -671,6 +673,8 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
                                hint="name one with 'large_print: <layout>' in the layout")
         layout = load_layout(layout.values["large_print"], registry)
         wanted = LARGE_RENDERER_FOR_KIND
+    if module.kind not in wanted:   # the schema admits it, no renderer draws it
+        raise unknown_kind(module.kind, module.shown, module.data.line_of("kind"))
     if layout.renderer != wanted[module.kind]:
         raise ContentError(f"layout '{layout.name}' draws {layout.renderer}s, but this module is a {module.kind}",
                            path=module.shown, line=module.data.line_of("layout"),

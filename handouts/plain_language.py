@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from handouts import model as m
+from handouts.content import unknown_kind
 from handouts.readability import FOR_CLINICIANS
 from handouts.registry import Registry, shown_path
 from handouts.yamlsrc import load_yaml
@@ -145,11 +146,13 @@ def check_document(registry: Registry, document: m.Document) -> Checklist:
         groups = [b for b in blocks if isinstance(b, m.ChecklistGroup)]
         result.items.append(Item("Has headings", bool(groups) and all(m.plain(g.heading) for g in groups)))
         result.items.append(Item("Defines the medical terms it uses", None, "no glossary on this kind"))
-    else:  # card
+    elif kind == "card":
         headed = any(isinstance(b, m.Heading) or (isinstance(b, m.Callout) and b.role == "banner") for b in blocks)
         result.items.append(Item("Has a summary or key points", None, "a wallet card is itself a summary"))
         result.items.append(Item("Has headings", headed))
         result.items.append(Item("Defines the medical terms it uses", None, "no glossary on this kind"))
+    else:   # never scored as some other kind
+        raise unknown_kind(kind, document.source.path, document.source.line)
 
     sentences = [s for text in prose for s in _sentences(text)]
     actions = [s for s in sentences if s.lower().startswith(ACTION_VERBS) or re.search(r"\bcall (your|the|us)\b",

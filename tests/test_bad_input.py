@@ -163,3 +163,23 @@ def test_an_emergency_box_too_tall_for_the_first_page_fails_naming_the_module(ru
     line = _one_line_error(result, "mini-sheet/module.yaml:")
     assert "the emergency box" in line and "shorten emergency.call_emergency" in line
     assert not list(content_copy.parent.glob("build/*.pdf"))
+
+
+def test_a_kind_the_schema_admits_but_nothing_builds_is_one_line_with_file_and_line(content_copy, edit, monkeypatch,
+                                                                                     run, tmp_path):
+    """A kind added to the schema before its builder (as a new kind is, while it is written) fails
+    with the module's file and line: never drawn as some other kind, never a traceback."""
+    import re
+
+    from handouts import content
+    from handouts.schema import Choice
+
+    monkeypatch.setitem(content.META_FIELDS, "kind", Choice(required=True, values=(*content.KINDS, "diary")))
+    monkeypatch.setattr(content, "KINDS", (*content.KINDS, "diary"))
+    monkeypatch.setitem(content.KIND_FIELDS, "diary", content.KIND_FIELDS["comparison"])
+    edit("mini-sheet", "kind: comparison", "kind: diary")
+    result = run("build", "mini-sheet", "--content", content_copy, "-o", tmp_path / "out", "-j", "1")
+    assert result.exit_code == 1, result.output
+    [line] = [text for text in result.output.splitlines() if "diary" in text]
+    assert re.search(r"mini-sheet/module\.yaml:3: unknown kind 'diary'", line), line
+    assert "Traceback" not in result.output and not list((tmp_path / "out").glob("*.pdf"))

@@ -59,3 +59,16 @@ def test_a_cards_lines_for_clinicians_are_not_checked_as_the_patients_text(conte
         registry = Registry.with_extra([content_copy])
         items = _items(check_document(registry, prepare(registry, "immunotherapy-side-effects").document))
         assert items["No sentence over 25 words"].passed == (where == "doctors"), where
+
+
+def test_a_kind_the_checks_do_not_know_is_an_error_naming_the_file_not_scored_as_a_card():
+    from dataclasses import replace
+
+    import pytest
+
+    from handouts.errors import ContentError
+
+    document = prepare(Registry(), "car-t-side-effects").document
+    with pytest.raises(ContentError) as error:
+        check_document(Registry(), replace(document, kind="diary"))
+    assert "unknown kind 'diary'" in str(error.value) and "module.yaml:1:" in str(error.value)
