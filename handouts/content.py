@@ -27,17 +27,17 @@ from handouts.schema import (
 from handouts.yamlsrc import LocatedDict, load_yaml
 
 KINDS = ("comparison", "sheet", "card", "checklist")
+SOURCE_LOCALE = "en"
+LOCALES_FOLDER = "locales"   # a module's gettext catalogues live in <module>/locales/<locale>.po
+REVIEW_FILE = "review.yaml"  # beside them, who reviewed each catalogue and when
+COMMON = "_common"           # the words every handout prints around its content
+APP = "_app"                 # the words of the web app (`handouts serve`), translated like a module
 
 
 def unknown_kind(kind: str, path, line: int | None) -> ContentError:
     """The error for a kind a builder or check does not know: said, with the file and line, where
     falling through to another kind would draw a handout wrongly and quietly."""
     return ContentError(f"unknown kind '{kind}'", path=path, line=line, hint=f"use one of: {', '.join(KINDS)}")
-SOURCE_LOCALE = "en"
-LOCALES_FOLDER = "locales"   # a module's gettext catalogues live in <module>/locales/<locale>.po
-REVIEW_FILE = "review.yaml"  # beside them, who reviewed each catalogue and when
-COMMON = "_common"           # the words every handout prints around its content
-APP = "_app"                 # the words of the web app (`handouts serve`), translated like a module
 
 
 def locales_folder(folder: Path) -> Path:

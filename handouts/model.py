@@ -258,7 +258,7 @@ class Figure:
     source: Source = Source()
     values: tuple = ()         # (key, number) pairs a diagram is drawn from (a timeline's weeks)
     how_to: tuple = ()         # inlines: what to do with the picture
-    called: str = ""           # what a screen reader calls it ("Diagram"): its caption, read next, describes it
+    called: str = ""           # what a screen reader calls it (its name, else "Diagram"); the caption describes it
 
     @property
     def value_map(self) -> dict:

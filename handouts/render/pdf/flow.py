@@ -548,8 +548,8 @@ def figure(node: m.Figure, ctx: Context) -> list:
     pictures = [Diagram(node.kind, node.label_map, styles.label, rtl=styles.rtl, where=node.source.key or "diagram",
                         path=node.source.path, line=node.source.line, panel=panel, values=node.value_map)
                 for panel in ((0, 1) if one_column else (None,))]
-    # its /Alt says what kind of thing it is ("Diagram"); the caption under it, read next, says the
-    # rest: an /Alt that repeats the caption (or its first sentence) is read twice
+    # its /Alt is its short name ("Diagram of the five CAR-T steps", else "Diagram"); the caption under
+    # it, read next, says the rest: an /Alt that repeats the caption (or its first sentence) is read twice
     shown = ctx.tag("Figure", alt=node.called or node.name, quiet=True)
     for picture in pictures:
         picture.wrap(ctx.width, ctx.page_height)  # labels are fitted now, so one too long is reported plainly
