@@ -7,6 +7,7 @@ import sys
 import click
 
 from handouts import __version__
+from handouts.kinds import KINDS
 
 EXIT_CODES = """Exit codes: 0 success; 1 a problem with content, a layout, a clinic profile or a build
 (the message names the file and line); 2 a usage error (unknown option, missing argument); 3 an
@@ -54,8 +55,8 @@ def list_command(content, layouts):
 
 @main.command("new")
 @click.argument("module")
-@click.option("--kind", required=True, type=click.Choice(("sheet", "card", "checklist", "comparison")),
-              help="What the handout is: an information sheet, a wallet card, a question checklist or a comparison.")
+@click.option("--kind", required=True, type=click.Choice(tuple(KINDS)),
+              help="What the handout is: " + "; ".join(f"{name}, {kind.doc}" for name, kind in KINDS.items()) + ".")
 @click.option("--content", "content", type=click.Path(file_okay=False), default="content", show_default=True,
               help="Your folder of content modules, to write the new module in.")
 def new_command(module, kind, content):

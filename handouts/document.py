@@ -13,7 +13,7 @@ from datetime import date
 
 from handouts import model as m
 from handouts.clinic import Clinic
-from handouts.content import CARD_FACES, Module, unknown_kind
+from handouts.content import Module
 from handouts.errors import ContentError, FontError
 from handouts.facts import (
     PLACEHOLDERS,
@@ -36,7 +36,8 @@ from handouts.i18n import (
     script_name,
     translator_for,
 )
-from handouts.layouts import LARGE_RENDERER_FOR_KIND, RENDERER_FOR_KIND, Layout, Paper, load_layout, load_paper
+from handouts.kinds import kind_of, stage
+from handouts.layouts import Layout, Paper, load_layout, load_paper
 from handouts.markup import curly_quotes, to_blocks
 from handouts.output import twin_name
 from handouts.registry import Registry
@@ -447,195 +448,40 @@ def pictogram(words: dict, kind: str) -> m.Pictogram:
     return m.Pictogram(kind, words[f"pictogram_{kind}"])
 
 
-def how_to(words: dict, blocks) -> tuple:
-    """"How to use this:" and the line that says what to do with a table or picture."""
-    if not blocks:
-        return ()
-    return (m.Strong(m.text(words["how_to_use"])), m.Text(" "), *m.joined(blocks))
+@dataclass(frozen=True)
+class Parts:
+    """What a kind's ``document.build`` reads: a module's translated content, and the words,
+    furniture and settings every handout prints around it."""
 
-
-def timeline_values(settings: dict, locale: str) -> tuple:
-    """What a timeline is drawn from: the weeks of each period, and its tick labels (0, 1, 2...)
-    in the locale's notation."""
-    stay, drive = int(settings["stay_near_weeks"]), int(settings["no_driving_weeks"])
-    span = max(stay, drive, 1) + 1
-    ticks = tuple((f"tick{week}", format_number(week, locale)) for week in range(span + 1))
-    return (("stay_near", stay), ("no_driving", drive), ("daily", 1), ("span", span)), ticks
-
-
-def sheet_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, title: str, settings: dict,
-                 locale: str, split: bool = False) -> list:
-    emergency = emergency_blocks(data, sources, words, fur, split=split)
-    blocks = [summary_box(words, data["key_points"], sources.get("key_points[1]", m.Source())), *emergency]
-    comparison = data.get("comparison")
-    if comparison:
-        header = tuple((m.Paragraph(m.text(label)),) for label in [comparison["topic_label"], *comparison["columns"]])
-        rows = tuple(((m.Paragraph(m.text(row["topic"])),), tuple(row["left"]), tuple(row["right"]))
-                     for row in comparison["rows"])
-        if comparison.get("heading"):
-            blocks.append(m.Heading(2, m.text(comparison["heading"]), sources.get("comparison.heading", m.Source())))
-        blocks += comparison.get("intro") or ()  # the words the table uses, defined before it
-        blocks.append(m.Table(title, (header,), rows, sources.get("comparison.rows[1].topic", m.Source()),
-                              how_to(words, comparison.get("how_to_use"))))
-    for index, part in enumerate(data.get("sections") or [], start=1):
-        where = f"sections[{index}]"
-        blocks.append(m.Heading(2, m.text(part["heading"]), sources.get(f"{where}.heading", m.Source())))
-        blocks += part.get("body") or ()
-        if part.get("diagram"):
-            spec = part["diagram"]
-            labels = tuple((key, value) for key, value in spec["labels"].items())
-            values = ()
-            if spec["kind"] == "timeline":
-                values, ticks = timeline_values(settings, locale)
-                labels += ticks
-            origin = sources.get(f"{where}.diagram.alt", m.Source())
-            blocks.append(m.Figure(spec["kind"], labels, spec["alt"], replace(origin, key=f"{where}.diagram"),
-                                   values, how_to(words, spec.get("how_to_use")),
-                                   spec.get("name") or words["diagram"]))
-        for number, step in enumerate(part.get("steps") or [], start=1):
-            blocks.append(m.Step(number, m.text(step["title"]), tuple(step["text"]),
-                                 sources.get(f"{where}.steps[{number}].title", m.Source()), words["your_date"]))
-    if not emergency:  # a clinic's module without an emergency box still says who to call
-        blocks.append(fur.contacts)
-    entries = tuple((entry["term"], m.joined(entry["definition"])) for entry in data["glossary"])
-    blocks.append(m.Definitions(m.text(words["glossary"]), entries, sources.get("glossary[1].term", m.Source())))
-    return blocks
-
-
-def checklist_blocks(module: Module, data: dict, sources: dict, words: dict, fur: m.Furniture,
-                     default_lines: int, split: bool = False) -> list:
-    blocks = [summary_box(words, data["summary"], sources.get("summary[1]", m.Source()))] if data.get("summary") else []
-    emergency = emergency_blocks(data, sources, words, fur, split=split)
-    blocks += [*emergency, *(data.get("intro") or ())]
-    for index, group in enumerate(data["groups"], start=1):
-        questions = tuple(m.Question(f"{module.name}.g{index}.q{number}", m.text(question),
-                                     sources.get(f"groups[{index}].questions[{number}]", m.Source()))
-                          for number, question in enumerate(group["questions"], start=1))
-        lines = group.get("note_lines")
-        blocks.append(m.ChecklistGroup(m.text(group["heading"]), questions,
-                                       int(default_lines if lines is None else lines), words["notes"],
-                                       sources.get(f"groups[{index}].heading", m.Source())))
-    if not emergency:
-        blocks.append(fur.contacts)
-    return blocks
-
-
-def card_faces(module: Module, data: dict, sources: dict, words: dict, fur: m.Furniture,
-               whole_page: bool = False, staff: Staff | None = None) -> tuple:
-    """A card's front and back, and a folded card's two inside panels between them. ``whole_page``
-    (a large-print alert sheet) leaves out the parts of the emergency box (its front part, the
-    team's signs, the contacts): the page shows it whole.
-    With ``staff`` (a card in another language than emergency staff read), what says who the patient
-    is (the banner, the labels of the patient's lines) is in both languages, and the lines addressed
-    to staff (asking them to read the back, the line for doctors) are in the staff's language: the
-    card has no room to print them twice."""
-    folded = "inside_first" in data
-    faces = []
-    for face in (face for face in CARD_FACES if face in data):
-        blocks = []
-        for index, block in enumerate(data[face], start=1):
-            (kind, value), = block.items()
-            if whole_page and kind in ("emergency", "team_signs", "contacts", "calls", "note"):
-                continue
-            key = f"{face}[{index}].{kind}"
-            where = m.Source(module.shown, line_for(module, key), key)
-            if kind == "banner":
-                centre = fur.clinic and face == "front" and not whole_page  # the treating centre's name
-                # on a card in two languages, the centre is named on the staff's banner line ("I had
-                # CAR-T cell therapy · Riverside"): the front has no room for a line of its own
-                title = staff.both(m.text(value), face, index, lambda block, _: m.text(
-                    f"{block['banner']} · {fur.clinic_short}" if centre else block["banner"])) if staff \
-                    else m.text(value)
-                blocks.append(m.Callout("banner", title, (), where))
-                if centre and not staff:  # under the banner
-                    name_source = m.Source(fur.contacts.source.path, None, "short_name")
-                    blocks.append(m.Paragraph(m.text(fur.clinic_short), name_source, role="clinic"))
-            elif kind == "heading":
-                blocks.append(m.Heading(3, m.text(value), where))
-            elif kind == "text":
-                blocks += [replace(block, source=where) for block in value]
-            elif kind == "to_staff":  # for them alone, as the line for doctors is
-                content = staff.only(face, index, lambda block, _: m.joined(block["to_staff"])) \
-                    if staff else m.joined(value)
-                blocks.append(m.Paragraph(content, where, role="to_staff"))
-            elif kind == "bullets":
-                blocks.append(m.ListBlock(listed(value), source=where))
-            elif kind == "fields":
-                blocks.append(m.WriteOnLines(tuple(words["label"].format(label=label) for label in value), where))
-            elif kind == "patient":
-                keys = tuple(key for key in ("name", "product", "date") if value.get(key))
-                labels = tuple(words["label"].format(label=value[key]) for key in keys)
-                labels = tuple(staff.label(face, index, key, label) for key, label in zip(keys, labels)) \
-                    if staff else labels
-                blocks.append(m.WriteOnLines(labels, where, keys=keys))
-            elif kind == "contacts" and value:  # the centre's name is on the front, under the banner
-                contacts = replace(fur.contacts, clinic="") if fur.clinic and not whole_page else fur.contacts
-                # a folded card has room for a heading, for labels that say whose number it is, and
-                # for the calls' pictograms: a key from the signs inside to the number to call
-                blocks.append(replace(contacts, title=words["card_phones"], rows=tuple(
-                    replace(row, label=words["label"].format(label=words[f"card_{row.kind}"]),
-                            icon=pictogram(words, "emergency" if row.kind == "emergency" else "team"))
-                    for row in contacts.rows)) if folded else contacts)
-            elif kind == "fever":  # beside a thermometer
-                blocks.append(m.Paragraph(m.joined(value), where, icon=pictogram(words, "fever")))
-            elif kind == "calls" and value:  # which sign means which call, in two lines
-                blocks.append(m.Emergency(words["emergency_title"], words["calls_emergency"], (), "",
-                                          team_overleaf=words["calls_team"], source=where,
-                                          emergency_icon=pictogram(words, "emergency"),
-                                          team_icon=pictogram(words, "team")))
-            elif kind == "emergency" and value:
-                box = replace(emergency_block(data, sources, words, fur, card_front=True), source=where)
-                # folded, the team's signs face these: no line points to them
-                blocks.append(replace(box, team_overleaf="") if folded else box)
-            elif kind == "note" and value and data["emergency"].get("note"):
-                # out of the emergency box: inside it, "if you cannot reach your team" read as
-                # "try the team first" for a seizure
-                blocks.append(m.Paragraph(m.joined(data["emergency"]["note"]), sources.get("emergency.note", where)))
-            elif kind == "team_signs" and value:
-                signs = listed(data["emergency"]["call_team"])
-                recap = data["emergency"].get("recap")
-                # flat, no pictogram: the front's box has both, and here Spanish would lose a line to one
-                blocks.append(m.ListBlock(signs, source=where, lead=words["call_team"],
-                                          recap=m.joined(recap) if recap else (),
-                                          icon=pictogram(words, "team") if folded else None))
-            elif kind == "for_doctors":  # for them alone: in their language (a card has no room for two)
-                content = staff.only(face, index, lambda block, theirs: for_doctors(theirs, block["for_doctors"])) \
-                    if staff else for_doctors(words, value)
-                blocks.append(m.Paragraph(content, where, role="for_doctors"))
-        faces.append(m.Face(face, tuple(blocks)))
-    return tuple(faces)
-
-
-def for_doctors(words: dict, value) -> tuple:
-    """"For doctors:" and the card's line for them."""
-    return (m.Strong(m.text(words["for_doctors"])), m.Text(" "), *m.joined(value))
+    module: Module
+    data: dict                 # the translated, filled-in content
+    sources: dict              # key path -> where in the module (or its catalogue) it came from
+    words: dict                # the common strings, in the handout's language
+    fur: m.Furniture
+    locale: str
+    settings: dict             # every fact's value for this clinic
+    note_lines: int            # a checklist's lines for notes, by default
+    emergency_first: bool      # large print: the emergency box comes first, split where it must be
+    staff: Staff | None        # a card's lines for emergency staff in their language
+    notice: tuple              # the draft notice's box, when the layout does not print it in the footer
 
 
 def build_document(module: Module, localized: Localized, locale: str, words: dict, clinic: Clinic, *,
                    draft: bool, notice_in_footer: bool, note_lines: int = 3, settings: dict | None = None,
                    emergency_first: bool = False, staff: Staff | None = None) -> m.Document:
-    """The whole handout as a model: title, body blocks (or card faces) and furniture."""
-    data, sources = localized.data, localized.sources
+    """The whole handout as a model: title, body blocks (or card faces) and furniture. The body is
+    the kind's to build (``handouts/kinds/<kind>/document.py``)."""
+    data = localized.data
     fur = furniture(module, locale, words, clinic, draft, notice_in_footer)
-    blocks: list = []
-    if not notice_in_footer:
-        blocks.append(m.Callout("notice", (), (m.Paragraph(m.text(fur.notice)),)))
-    faces: tuple = ()
-    if module.kind in ("comparison", "sheet"):
-        blocks += sheet_blocks(data, sources, words, fur, data["title"], settings or {}, locale, emergency_first)
-    elif module.kind == "checklist":
-        blocks += checklist_blocks(module, data, sources, words, fur, note_lines, emergency_first)
-    elif module.kind == "card":
-        whole = emergency_blocks(data, sources, words, fur, split=True) if emergency_first else []
-        blocks = [*whole, *blocks]
-        faces = card_faces(module, data, sources, words, fur, whole_page=bool(whole), staff=staff)
-    else:   # a kind the schema knows and this builder does not: never drawn as some other kind
-        raise unknown_kind(module.kind, module.shown, module.data.line_of("kind"))
+    notice = () if notice_in_footer else (m.Callout("notice", (), (m.Paragraph(m.text(fur.notice)),)),)
+    build = stage(module.kind, "document", module.shown, module.data.line_of("kind")).build
+    blocks, faces = build(Parts(module, data, localized.sources, words, fur, locale, settings or {}, note_lines,
+                                emergency_first, staff, notice))
     if emergency_first:  # large print: what to do in an emergency comes first, before the notice and key points
         blocks = [block for block in blocks if isinstance(block, m.Emergency)] + \
             [block for block in blocks if not isinstance(block, m.Emergency)]
     return m.Document(module.name, module.kind, locale, is_rtl(locale), data["title"], data.get("subtitle") or "",
-                      tuple(blocks), fur, faces, m.Source(module.shown, 1))
+                      tuple(blocks), fur, tuple(faces), m.Source(module.shown, 1))
 
 
 def staff_lines(registry: Registry, module: Module, locale: str, clinic: Clinic, facts: dict, products: dict,
@@ -666,19 +512,18 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     clinic = clinic or Clinic()
     module = registry.module(module_name)
     layout = load_layout(module.layout, registry)
-    wanted = RENDERER_FOR_KIND
+    kind = kind_of(module.kind, module.shown, module.data.line_of("kind"))
+    wanted = kind.renderer
     if variant == "large-print":
         if not layout.values.get("large_print"):
             raise ContentError(f"layout '{module.layout}' has no large-print variant", path=layout.files[0],
                                hint="name one with 'large_print: <layout>' in the layout")
         layout = load_layout(layout.values["large_print"], registry)
-        wanted = LARGE_RENDERER_FOR_KIND
-    if module.kind not in wanted:   # the schema admits it, no renderer draws it
-        raise unknown_kind(module.kind, module.shown, module.data.line_of("kind"))
-    if layout.renderer != wanted[module.kind]:
+        wanted = kind.large_renderer
+    if layout.renderer != wanted:
         raise ContentError(f"layout '{layout.name}' draws {layout.renderer}s, but this module is a {module.kind}",
                            path=module.shown, line=module.data.line_of("layout"),
-                           hint=f"name a layout whose renderer is {wanted[module.kind]}")
+                           hint=f"name a layout whose renderer is {wanted}")
     translate = translator_for(module, locale)
     font = family_for_locale(layout["font"], locale, locale_script(locale), registry)
     covered = covered_characters(font)
@@ -693,7 +538,7 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     draft = translate.draft or common.draft
     checklist = layout.values.get("checklist") or {}
     staff = staff_lines(registry, module, locale, clinic, facts, products, paper, covered, font.name) \
-        if module.kind == "card" else None
+        if kind.staff_lines else None
     document = build_document(module, localized, locale, words, clinic, draft=draft,
                               notice_in_footer=layout.values.get("footer_notice", True),
                               note_lines=int(checklist.get("note_lines", 3)),

@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 
 from handouts.clinic import CLINIC_FIELDS
-from handouts.content import DIAGRAM_LABELS, KIND_FIELDS, KINDS, META_FIELDS
+from handouts.content import META_FIELDS
+from handouts.kinds import KINDS
+from handouts.kinds.parts import DIAGRAM_LABELS
 from handouts.layouts import COLOUR_PATTERN, LAYOUT_FIELDS, PAPER_FIELDS
 from handouts.project import PROJECT_FIELDS
 from handouts.schema import Bool, Choice, Date, ListOf, Number, OneOf, Record, Spec, Str, Text
@@ -116,7 +118,7 @@ def _section_rules(section: dict) -> None:
 
 
 def _kind_properties(kind: str) -> dict:
-    properties = {key: spec_schema(spec) for key, spec in KIND_FIELDS[kind].items()}
+    properties = {key: spec_schema(spec) for key, spec in KINDS[kind].fields.items()}
     for key, value in properties.items():
         if key == "sections":
             _section_rules(value["items"])
@@ -141,7 +143,7 @@ def module_schema() -> dict:
     for kind in KINDS:
         others = {key: False for key in properties if key not in META_FIELDS and key not in per_kind[kind]}
         then = {"properties": per_kind[kind] | others}
-        required = [key for key, spec in KIND_FIELDS[kind].items() if spec.required]
+        required = [key for key, spec in KINDS[kind].fields.items() if spec.required]
         if required:
             then["required"] = required
         branches.append({"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]}, "then": then})

@@ -18,10 +18,6 @@ from handouts.yamlsrc import load_yaml
 
 MM = 72 / 25.4  # points per millimetre
 
-RENDERER_FOR_KIND = {"comparison": "sheet", "sheet": "sheet", "card": "card", "checklist": "checklist"}
-# A large-print card is an alert sheet: no wallet card can hold 18 pt text.
-LARGE_RENDERER_FOR_KIND = RENDERER_FOR_KIND | {"card": "alert"}
-
 COLOUR_PATTERN = "^#[0-9A-Fa-f]{6}$"  # what ReportLab's HexColor reads as the colour people mean
 
 

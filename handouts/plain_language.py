@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from handouts import model as m
-from handouts.content import unknown_kind
+from handouts.kinds import stage
 from handouts.readability import FOR_CLINICIANS
 from handouts.registry import Registry, shown_path
 from handouts.yamlsrc import load_yaml
@@ -38,6 +38,27 @@ class Item:
     name: str
     passed: bool | None  # None: does not apply to this kind
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a kind's ``checks.items`` reads: the English document, its blocks in reading order,
+    its prose as one text, and the terms its glossary defines."""
+
+    document: m.Document
+    blocks: list
+    body: str
+    glossary_terms: list
+    registry: Registry
+
+
+def undefined_terms(reading: Reading) -> list[str]:
+    """The medical terms (``content/terms.yaml``) the text uses and its glossary does not define."""
+    glossary = " | ".join(term.lower() for term in reading.glossary_terms)
+    return [term for term, spellings in load_terms(reading.registry)
+            if any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", reading.body, re.IGNORECASE) for s in spellings)
+            and term.lower() not in glossary
+            and not any(s.lower() in glossary for s in spellings)]
 
 
 @dataclass
@@ -128,31 +149,8 @@ def check_document(registry: Registry, document: m.Document) -> Checklist:
     result = Checklist(document.module)
     blocks = list(document.walk())
 
-    if kind in ("comparison", "sheet"):
-        result.items.append(Item("Has a summary or key points",
-                                 any(isinstance(b, m.Callout) and b.role == "key_points" for b in blocks)))
-        result.items.append(Item("Has headings", any(isinstance(b, m.Heading) for b in blocks)))
-        glossary = " | ".join(term.lower() for term in glossary_terms)
-        missing = [term for term, spellings in load_terms(registry)
-                   if any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", body, re.IGNORECASE) for s in spellings)
-                   and term.lower() not in glossary
-                   and not any(s.lower() in glossary for s in spellings)]
-        result.items.append(Item("Defines the medical terms it uses", not missing,
-                                 f"not in the glossary: {', '.join(missing)}" if missing else ""))
-    elif kind == "checklist":
-        summary = any(isinstance(b, m.Paragraph) or (isinstance(b, m.Callout) and b.role == "key_points")
-                      for b in blocks)
-        result.items.append(Item("Has a summary or key points", summary, "a summary or an intro says what to do"))
-        groups = [b for b in blocks if isinstance(b, m.ChecklistGroup)]
-        result.items.append(Item("Has headings", bool(groups) and all(m.plain(g.heading) for g in groups)))
-        result.items.append(Item("Defines the medical terms it uses", None, "no glossary on this kind"))
-    elif kind == "card":
-        headed = any(isinstance(b, m.Heading) or (isinstance(b, m.Callout) and b.role == "banner") for b in blocks)
-        result.items.append(Item("Has a summary or key points", None, "a wallet card is itself a summary"))
-        result.items.append(Item("Has headings", headed))
-        result.items.append(Item("Defines the medical terms it uses", None, "no glossary on this kind"))
-    else:   # never scored as some other kind
-        raise unknown_kind(kind, document.source.path, document.source.line)
+    checks = stage(kind, "checks", document.source.path, document.source.line)
+    result.items += checks.items(Reading(document, blocks, body, glossary_terms, registry))
 
     sentences = [s for text in prose for s in _sentences(text)]
     actions = [s for s in sentences if s.lower().startswith(ACTION_VERBS) or re.search(r"\bcall (your|the|us)\b",

@@ -19,16 +19,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from handouts.content import KINDS
 from handouts.errors import HandoutsError
+from handouts.kinds import KINDS
 from handouts.output import write_output
 from handouts.project import PROJECT_FILE, find_project
 from handouts.registry import Registry, bundled_dir, refuse_installed, shown_path
 
 MODULE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_NAME = 64
-LAYOUT_FOR_KIND = {"comparison": "comparison-sheet", "sheet": "info-sheet", "card": "wallet-card",
-                   "checklist": "checklist"}
 
 HEADER = """\
 # A new {kind} module made by 'handouts new'. Every text that starts with "REPLACE:" is a
@@ -44,63 +42,6 @@ sources:
   - "REPLACE: where the facts come from"
 """
 
-SHEET_BODY = """\
-key_points:
-  - "REPLACE: the first thing to know."
-  - "REPLACE: the second thing to know."
-sections:
-  - heading: "REPLACE: a heading"
-    body: |
-      REPLACE: a short paragraph. Say what to do, and when to call your care team.
-glossary:
-  - term: "REPLACE: a medical word"
-    definition: "REPLACE: what it means, in plain words."
-"""
-
-COMPARISON_BODY = """\
-key_points:
-  - "REPLACE: the first thing to know."
-  - "REPLACE: the second thing to know."
-comparison:
-  columns: ["REPLACE: one choice", "REPLACE: the other"]
-  topic_label: Topic
-  rows:
-    - topic: "REPLACE: a point"
-      left: "REPLACE: how the first one is."
-      right: "REPLACE: how the other one is."
-sections:
-  - heading: "REPLACE: a heading"
-    body: |
-      REPLACE: a short paragraph about what this means for the reader. Ask your care team
-      which one is right for you.
-glossary:
-  - term: "REPLACE: a medical word"
-    definition: "REPLACE: what it means, in plain words."
-"""
-
-CARD_BODY = """\
-front:
-  - banner: "REPLACE: I had ..."
-  - text: "REPLACE: a line. Show this card to any nurse."
-  - patient: {name: Name, date: Date}
-back:
-  - heading: "REPLACE: Call if you have"
-  - bullets:
-      - "REPLACE: a sign to call about"
-  - contacts: true
-"""
-
-CHECKLIST_BODY = """\
-intro: |
-  REPLACE: a line to start with. Tick the questions you want to ask.
-groups:
-  - heading: "REPLACE: a topic"
-    questions:
-      - "REPLACE: a question to ask?"
-      - "REPLACE: another question?"
-"""
-
-BODIES = {"comparison": COMPARISON_BODY, "sheet": SHEET_BODY, "card": CARD_BODY, "checklist": CHECKLIST_BODY}
 PROJECT_TEXT = """\
 # handouts.yaml: what 'handouts build' run in this folder builds (see the README for every key).
 content: [{folder}]     # folders of your own modules, besides the bundled ones
@@ -143,8 +84,8 @@ def new_module(name: str, kind: str, content=Path("content"), *, today: dt.date 
     folder = content / name
     if folder.exists():
         raise HandoutsError(f"'{name}' exists already", path=shown_path(folder), hint="choose another name")
-    text = HEADER.format(kind=kind, layout=LAYOUT_FOR_KIND[kind], today=(today or dt.date.today()).isoformat())
-    write_output(folder / "module.yaml", (text + BODIES[kind]).encode("utf-8"))
+    text = HEADER.format(kind=kind, layout=KINDS[kind].layout, today=(today or dt.date.today()).isoformat())
+    write_output(folder / "module.yaml", (text + KINDS[kind].scaffold).encode("utf-8"))
     return Scaffolded(folder / "module.yaml", *_project_file(content, project))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handouts.content import KINDS
+from handouts.kinds import KINDS
 from handouts.patient import FIELDS
 from handouts.registry import Registry
 from handouts.serve.app import ERROR_PAGES

@@ -167,19 +167,19 @@ def test_an_emergency_box_too_tall_for_the_first_page_fails_naming_the_module(ru
 
 def test_a_kind_the_schema_admits_but_nothing_builds_is_one_line_with_file_and_line(content_copy, edit, monkeypatch,
                                                                                      run, tmp_path):
-    """A kind added to the schema before its builder (as a new kind is, while it is written) fails
-    with the module's file and line: never drawn as some other kind, never a traceback."""
+    """A kind registered before its builder (as a new kind is, while it is written) fails with the
+    module's file and line: never drawn as some other kind, never a traceback."""
     import re
+    from dataclasses import replace
 
-    from handouts import content
+    from handouts import content, kinds
     from handouts.schema import Choice
 
-    monkeypatch.setitem(content.META_FIELDS, "kind", Choice(required=True, values=(*content.KINDS, "diary")))
-    monkeypatch.setattr(content, "KINDS", (*content.KINDS, "diary"))
-    monkeypatch.setitem(content.KIND_FIELDS, "diary", content.KIND_FIELDS["comparison"])
-    edit("mini-sheet", "kind: comparison", "kind: diary")
+    monkeypatch.setitem(kinds.KINDS, "leaflet", replace(kinds.KINDS["comparison"], name="leaflet"))
+    monkeypatch.setitem(content.META_FIELDS, "kind", Choice(required=True, values=tuple(kinds.KINDS)))
+    edit("mini-sheet", "kind: comparison", "kind: leaflet")
     result = run("build", "mini-sheet", "--content", content_copy, "-o", tmp_path / "out", "-j", "1")
     assert result.exit_code == 1, result.output
-    [line] = [text for text in result.output.splitlines() if "diary" in text]
-    assert re.search(r"mini-sheet/module\.yaml:3: unknown kind 'diary'", line), line
+    [line] = [text for text in result.output.splitlines() if "leaflet" in text]
+    assert re.search(r"mini-sheet/module\.yaml:3: kind 'leaflet' has no document stage yet", line), line
     assert "Traceback" not in result.output and not list((tmp_path / "out").glob("*.pdf"))

@@ -12,9 +12,10 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from handouts.clinic import CLINIC_FIELDS, load_clinic
-from handouts.content import KIND_FIELDS, META_FIELDS, module_problems
+from handouts.content import META_FIELDS, module_problems
 from handouts.errors import HandoutsError
 from handouts.jsonschema import FILE_KINDS, schema_for
+from handouts.kinds import KINDS
 from handouts.layouts import LAYOUT_FIELDS, PAPER_FIELDS, layout_problems, load_paper
 from handouts.project import PROJECT_FIELDS, load_project
 from handouts.registry import Registry
@@ -24,6 +25,8 @@ ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = "modules: [mini-card]\nlocales: [en, es]\npapers: [letter]\nvariants: [standard, large-print]\nout: site\n"
 LAYOUT = "extends: base\nrenderer: sheet\ntable: {topic_width: 0.2}\n"
+
+KIND_FIELDS = {name: kind.fields for name, kind in KINDS.items()}
 
 
 def as_json(value):

@@ -14,7 +14,7 @@ import handouts
 PACKAGE = Path(handouts.__file__).parent
 LAYERS = [
     ("source", {"errors", "yamlsrc", "schema", "registry", "content", "clinic", "facts", "layouts", "fonts",
-                "project", "output", "jsonschema", "scaffold"}),
+                "project", "output", "jsonschema", "scaffold", "kinds"}),
     ("i18n", {"i18n", "translations"}),
     ("model", {"model", "markup", "document", "patient"}),
     ("checks", {"readability", "plain_language"}),
@@ -24,8 +24,16 @@ LAYERS = [
 ]
 
 
+# A kind's folder (handouts/kinds/<kind>/) holds one file per stage: its declaration and schema
+# are source, the rest sit in the layer of the stage they serve.
+KIND_STAGES = {"document": "model", "checks": "checks"}
+
+
 def layer_of(module: str) -> int:
-    top = module.split(".")[1] if module.count(".") else ""
+    parts = module.split(".")
+    if parts[1:2] == ["kinds"] and parts[-1] in KIND_STAGES:
+        return [name for name, _ in LAYERS].index(KIND_STAGES[parts[-1]])
+    top = parts[1] if len(parts) > 1 else ""
     for index, (_, names) in enumerate(LAYERS):
         if top in names:
             return index

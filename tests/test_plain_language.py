@@ -70,5 +70,22 @@ def test_a_kind_the_checks_do_not_know_is_an_error_naming_the_file_not_scored_as
 
     document = prepare(Registry(), "car-t-side-effects").document
     with pytest.raises(ContentError) as error:
-        check_document(Registry(), replace(document, kind="diary"))
-    assert "unknown kind 'diary'" in str(error.value) and "module.yaml:1:" in str(error.value)
+        check_document(Registry(), replace(document, kind="leaflet"))
+    assert "unknown kind 'leaflet'" in str(error.value) and "module.yaml:1:" in str(error.value)
+
+
+def test_a_registered_kind_without_checks_is_an_error_naming_the_file(monkeypatch):
+    """A kind is registered before its stages are written: its handouts are refused with the file,
+    never checked as another kind."""
+    from dataclasses import replace
+
+    import pytest
+
+    from handouts import kinds
+    from handouts.errors import ContentError
+
+    document = prepare(Registry(), "car-t-side-effects").document
+    monkeypatch.setitem(kinds.KINDS, "leaflet", replace(kinds.KINDS["sheet"], name="leaflet"))
+    with pytest.raises(ContentError) as error:
+        check_document(Registry(), replace(document, kind="leaflet"))
+    assert "kind 'leaflet' has no checks stage yet" in str(error.value) and "module.yaml:1:" in str(error.value)

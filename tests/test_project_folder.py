@@ -19,10 +19,11 @@ from pypdf import PdfReader
 import handouts.registry as registry_module
 from handouts.batch import BatchReport, Outcome
 from handouts.clinic import Clinic
-from handouts.content import KINDS, module_locales
+from handouts.content import module_locales
 from handouts.document import placeholder_values
 from handouts.facts import load_facts, placeholder_problem
 from handouts.i18n import translator_for
+from handouts.kinds import KINDS
 from handouts.project import PROJECT_FIELDS
 from handouts.registry import Registry, bundled_dir, bundled_is_installed, catalogue_candidates
 

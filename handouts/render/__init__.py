@@ -18,7 +18,6 @@ class Renderer:
     name: str
     format: str
     suffix: str
-    kinds: tuple
     entry: str          # "module:function", imported only when something is drawn
 
     def __call__(self, handout) -> bytes:
@@ -27,10 +26,8 @@ class Renderer:
 
 
 RENDERERS = {
-    "pdf": Renderer("pdf", "application/pdf", ".pdf", ("comparison", "sheet", "card", "checklist"),
-                    "handouts.render.pdf:render_pdf"),
-    "html": Renderer("html", "text/html", ".html", ("comparison", "sheet", "card", "checklist"),
-                     "handouts.render.html:render_html"),
+    "pdf": Renderer("pdf", "application/pdf", ".pdf", "handouts.render.pdf:render_pdf"),
+    "html": Renderer("html", "text/html", ".html", "handouts.render.html:render_html"),
 }
 
 

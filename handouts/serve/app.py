@@ -152,6 +152,7 @@ class HandoutsApp:
         from handouts.content import module_locales
         from handouts.document import prepare
         from handouts.facts import prints_product_weeks
+        from handouts.kinds import KINDS
         from handouts.layouts import load_layout
         from handouts.patient import fields_of
 
@@ -163,7 +164,8 @@ class HandoutsApp:
             if not locales:
                 continue
             layout = load_layout(module.layout, self.registry)
-            fields = fields_of(prepare(self.registry, name, locale=SOURCE_LOCALE)) if module.kind == "card" else ()
+            fields = fields_of(prepare(self.registry, name, locale=SOURCE_LOCALE)) \
+                if KINDS[module.kind].patient_details else ()
             entries[name] = Entry(name, module.kind, module.data["title"], locales,
                                   bool(layout.values.get("large_print")), fields,
                                   bool(self.products) and prints_product_weeks(module.data))

@@ -18,8 +18,8 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
-from handouts.content import DIAGRAM_LABELS
 from handouts.errors import FitError
+from handouts.kinds.parts import DIAGRAM_LABELS
 from handouts.render.pdf.tags import Marked
 from handouts.render.pdf.text import TextBlock, TextStyle, pdf_font
 
