@@ -411,15 +411,19 @@ def summary_box(words: dict, entries, source: m.Source) -> m.Callout:
 def emergency_blocks(data: dict, sources: dict, words: dict, fur: m.Furniture, split: bool) -> list:
     """The emergency box, whole; or, in large print (``split``), where 18 pt cannot hold it all on the
     first page, a box with the emergency signs (saying the team's signs are in the next box), then
-    a box with the care team's signs, then one with who to call. Each box is kept whole."""
+    a box with the care team's signs, then one with the note to the caregiver and who to call.
+    Each box is kept whole."""
     whole = emergency_block(data, sources, words, fur)
     if whole is None:
         return []
     if not split:  # the centre's name and address head the first page; the box keeps to the numbers
         return [replace(whole, contacts=replace(whole.contacts, clinic="", address=""))]
-    first = replace(whole, team_signs=(), team_overleaf=words["team_signs_below"], contacts=None)
-    second = m.Emergency(words["call_team"], "", (), "", whole.team_signs, source=whole.source, first_page=False)
-    third = m.Emergency(whole.contacts.title, "", (), "", (), contacts=replace(whole.contacts, title=""),
+    # the note to the caregiver ("No answer, or not sure? Call 911...") goes with who to call: the
+    # first page keeps its room for the emergency signs
+    first = replace(whole, team_signs=(), team_overleaf=words["team_signs_below"], contacts=None, note=())
+    second = m.Emergency(words["call_team"], "", (), "", whole.team_signs, source=whole.source,
+                         first_page=False)
+    third = m.Emergency(whole.contacts.title, "", (), "", (), whole.note, contacts=replace(whole.contacts, title=""),
                         source=whole.source, first_page=False)
     return [first, second, third]
 
@@ -464,11 +468,13 @@ class Parts:
     emergency_first: bool      # large print: the emergency box comes first, split where it must be
     staff: Staff | None        # a card's lines for emergency staff in their language
     notice: tuple              # the draft notice's box, when the layout does not print it in the footer
+    layout: dict = field(default_factory=dict)   # the layout's values (a daily log's days per table)
 
 
 def build_document(module: Module, localized: Localized, locale: str, words: dict, clinic: Clinic, *,
                    draft: bool, notice_in_footer: bool, note_lines: int = 3, settings: dict | None = None,
-                   emergency_first: bool = False, staff: Staff | None = None) -> m.Document:
+                   emergency_first: bool = False, staff: Staff | None = None,
+                   layout_values: dict | None = None) -> m.Document:
     """The whole handout as a model: title, body blocks (or card faces) and furniture. The body is
     the kind's to build (``handouts/kinds/<kind>/document.py``)."""
     data = localized.data
@@ -476,7 +482,7 @@ def build_document(module: Module, localized: Localized, locale: str, words: dic
     notice = () if notice_in_footer else (m.Callout("notice", (), (m.Paragraph(m.text(fur.notice)),)),)
     build = stage(module.kind, "document", module.shown, module.data.line_of("kind")).build
     blocks, faces = build(Parts(module, data, localized.sources, words, fur, locale, settings or {}, note_lines,
-                                emergency_first, staff, notice))
+                                emergency_first, staff, notice, layout_values or {}))
     if emergency_first:  # large print: what to do in an emergency comes first, before the notice and key points
         blocks = [block for block in blocks if isinstance(block, m.Emergency)] + \
             [block for block in blocks if not isinstance(block, m.Emergency)]
@@ -543,7 +549,8 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
                               notice_in_footer=layout.values.get("footer_notice", True),
                               note_lines=int(checklist.get("note_lines", 3)),
                               settings=settings_of(facts, clinic, products),
-                              emergency_first=bool(layout.values.get("emergency_first", False)), staff=staff)
+                              emergency_first=bool(layout.values.get("emergency_first", False)), staff=staff,
+                              layout_values=layout.values)
     warnings = [f"{where}{module.name} [{locale}]: {text}, English used" for where, text in translate.missing]
     warnings += [f"{where}_common [{locale}]: {text}, English used" for where, text in common.missing]
     return Handout(document, module, layout, load_paper(paper, registry), font, clinic, variant, draft, warnings)

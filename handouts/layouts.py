@@ -39,8 +39,8 @@ LAYOUT_FIELDS = {
     "description": Str(doc="what the layout is for, shown by 'handouts list'"),
     "abstract": Bool(doc="true for a layout that only exists to be extended"),
     "renderer": Choice(values=("sheet", "card", "checklist", "alert"),
-                       doc="what draws it: sheet (comparison and sheet modules), card (wallet cards), checklist, "
-                           "or alert (a card module in large print)"),
+                       doc="what draws it: sheet (comparison, sheet and diary modules), card (wallet cards), "
+                           "checklist, or alert (a card module in large print)"),
     "large_print": Str(doc="the layout of this one's large-print variant"),
     "footer_notice": Bool(doc="false to print the title and notice on the page, not in every footer"),
     "font": Str(doc="a font family named in fonts.yaml"),
@@ -95,6 +95,17 @@ LAYOUT_FIELDS = {
         "crop_mm": _mm("length of the crop marks"),
         "columns": Number(integer=True, minimum=1, maximum=10, doc="cards across the sheet"),
         "rows": Number(integer=True, minimum=1, maximum=20, doc="cards down the sheet"),
+    }),
+    "log": Record(doc="a daily log's tables to fill in", fields={
+        "days_per_table": Number(integer=True, minimum=1, maximum=14, doc="days in one table (a column each)"),
+        "label_width": Number(minimum=0.15, maximum=0.6, doc="the column of row labels' share of the text width"),
+        "day_width": Number(minimum=0.1, maximum=0.4, doc="in the table of handwriting and notes, the column of "
+                                                          "days' share of the text width"),
+        "box_pt": _pt("a tick box's size"),
+        "field_pt": _pt("the height of a box to write a temperature or date in"),
+        "write_pt": _pt("the height of a row to copy a sentence or write notes in"),
+        "keep_groups": Bool(doc="true to keep each group of rows (the emergency signs, the team's) on one page; "
+                                "a group taller than a page then cannot be drawn"),
     }),
     "checklist": Record(doc="tick boxes and lines for notes", fields={
         "box_pt": _pt("the tick box's size"),

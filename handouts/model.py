@@ -317,8 +317,58 @@ class Definitions:
     source: Source = Source()
 
 
+@dataclass(frozen=True)
+class Field:
+    """A place to fill in: a box to write in or, with ``tick``, a box to tick. ``id`` names it in a
+    PDF form and an HTML page; ``label`` is what a screen reader calls it ("Day 3: Morning
+    temperature"), since its row and column say it only to the eye."""
+
+    id: str
+    label: str
+    tick: bool = False
+
+
+@dataclass(frozen=True)
+class FormRow:
+    """A row of a ``FormTable``: what it is for, then one field per column."""
+
+    label: tuple               # inlines
+    fields: tuple              # Field, as many as the table has columns
+
+
+@dataclass(frozen=True)
+class FormGroup:
+    """Rows of a ``FormTable`` under a heading row that spans the table (none when ``heading`` is
+    empty). ``call`` says which call the heading asks for ("emergency" or "team"), drawn as the
+    emergency box draws it."""
+
+    heading: tuple             # inlines
+    rows: tuple                # FormRow
+    call: str = ""
+
+
+@dataclass(frozen=True)
+class FormTable:
+    """A table to fill in by hand or on screen: a header row naming the columns (``corner`` over
+    the rows' labels), then groups of rows. A daily log's days are one (a column per day); its
+    handwriting and notes another (a row per day, ``tall`` enough to write a sentence in)."""
+
+    title: tuple               # inlines: its heading, kept with it on a page ("Days 1 to 7")
+    level: int                 # the heading's level (2 or 3)
+    corner: str
+    columns: tuple             # str, one per column of fields
+    groups: tuple              # FormGroup
+    source: Source = Source()
+    tall: bool = False
+    lead: tuple = ()           # inlines read before the table and kept with it ("Copy this sentence: ...")
+
+    @property
+    def fields(self) -> tuple:
+        return tuple(f for group in self.groups for row in group.rows for f in row.fields)
+
+
 Block = Union[Heading, Paragraph, ListBlock, Step, Table, Callout, Emergency, ChecklistGroup, Figure,
-              ContactBlock, WriteOnLines, Definitions]
+              ContactBlock, WriteOnLines, Definitions, FormTable]
 
 
 # -- the document ----------------------------------------------------------------------------------
@@ -372,7 +422,7 @@ class Document:
     """One handout in one language, ready for any renderer."""
 
     module: str
-    kind: str                  # comparison, sheet, card, checklist
+    kind: str                  # the kind's name (handouts/kinds/)
     locale: str
     rtl: bool
     title: str
@@ -392,3 +442,103 @@ class Document:
         yield from self.blocks
         for face in self.faces:
             yield from face.blocks
+
+
+# -- what a reader reads -----------------------------------------------------------------------------
+
+FOR_CLINICIANS = ("for_doctors", "to_staff")  # a card's lines for emergency staff, not for the patient
+NAMES = ("clinic",)                           # a paragraph that names (a card's treating centre)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One text of a document and what it is to a reader: ``heading`` (a title of a part),
+    ``sentence`` (prose the patient reads: paragraphs, list items, the emergency signs and the note
+    to the caregiver, table answers, steps, definitions, questions, a picture's caption), ``label``
+    (a word or name that labels something: a table's column, a row of a log, a line to write on,
+    a picture's labels, a centre's name), ``term`` (a glossary's word) or ``staff`` (a card's lines
+    for clinicians, not the patient's to read)."""
+
+    role: str
+    text: str
+
+
+def passages(document: Document):
+    """Every text of a document in reading order, each with its role: the one walk that the
+    readability score, the plain-language checks and the tests share, so a text (the emergency
+    signs) is never counted by one and missed by another. The medical-advice notice and the page
+    furniture are not content and are left out."""
+
+    def inline(role, inlines):
+        text = plain(inlines)
+        if text:
+            yield Passage(role, text)
+
+    def said(role, text):
+        if text:
+            yield Passage(role, text)
+
+    def walk(blocks):
+        for block in blocks:
+            if isinstance(block, Heading):
+                yield from inline("heading", block.content)
+            elif isinstance(block, Paragraph):
+                role = "staff" if block.role in FOR_CLINICIANS else "label" if block.role in NAMES else "sentence"
+                yield from inline(role, block.content)
+            elif isinstance(block, ListBlock):
+                yield from said("label", block.lead)
+                for item in block.items:
+                    yield from inline("sentence", item)
+                yield from inline("sentence", block.recap)
+            elif isinstance(block, Emergency):  # what to do, then the signs it is for
+                yield from said("heading", block.title)
+                yield from said("label", block.emergency_heading)
+                for item in block.emergency_signs:
+                    yield from inline("sentence", item)
+                yield from said("label", block.team_heading if block.team_signs else "")
+                yield from said("sentence", block.team_overleaf)
+                for item in block.team_signs:
+                    yield from inline("sentence", item)
+                yield from inline("sentence", block.note)
+            elif isinstance(block, Step):
+                yield from inline("heading", block.title)
+                yield from walk(block.blocks)
+            elif isinstance(block, Callout):
+                if block.role != "notice":  # the medical-advice notice is furniture, not content
+                    yield from inline("heading", block.title)
+                    yield from walk(block.blocks)
+            elif isinstance(block, Table):
+                for cell in block.header[0] if block.header else ():
+                    yield from inline("label", joined(cell))
+                for row in block.rows:
+                    yield from inline("label", joined(row[0]))   # the topic column labels its row
+                    for cell in row[1:]:
+                        yield from walk(cell)
+            elif isinstance(block, ChecklistGroup):
+                yield from inline("heading", block.heading)
+                for question in block.questions:
+                    yield from inline("sentence", question.content)
+            elif isinstance(block, Figure):
+                yield from said("sentence", block.alt)
+                for _, text in block.labels:
+                    yield from said("label", text)
+            elif isinstance(block, WriteOnLines):
+                for label in block.labels:
+                    yield from said("label", label)
+            elif isinstance(block, Definitions):
+                for term, definition in block.entries:
+                    yield from said("term", term)
+                    yield from inline("sentence", definition)
+            elif isinstance(block, FormTable):
+                yield from inline("heading", block.title)
+                yield from inline("sentence", block.lead)
+                for name in (block.corner, *block.columns):
+                    yield from said("label", name)
+                for group in block.groups:
+                    yield from inline("label", group.heading)
+                    for row in group.rows:
+                        yield from inline("label", row.label)
+
+    yield from walk(document.blocks)
+    for face in document.faces:
+        yield from walk(face.blocks)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from handouts import model as m
 from handouts.kinds import stage
-from handouts.readability import FOR_CLINICIANS
 from handouts.registry import Registry, shown_path
 from handouts.yamlsrc import load_yaml
 
@@ -95,50 +94,11 @@ def load_terms(registry: Registry) -> list[tuple[str, list[str]]]:
 
 
 def texts_of(document: m.Document) -> tuple[list[str], list[str]]:
-    """(every text a patient reads but the glossary, the glossary's terms), from the model."""
-    prose: list[str] = []
-    terms: list[str] = []
-
-    def walk(blocks):
-        for block in blocks:
-            if isinstance(block, m.Heading):
-                prose.append(m.plain(block.content))
-            elif isinstance(block, m.Paragraph):
-                if block.role not in FOR_CLINICIANS:   # a card's lines for staff are not the patient's to read
-                    prose.append(m.plain(block.content))
-            elif isinstance(block, m.ListBlock):
-                prose.append(block.lead)
-                prose.extend(m.plain(item) for item in block.items)
-            elif isinstance(block, m.Emergency):  # what to do, then the signs it is for
-                prose.extend([block.emergency_heading, *(m.plain(item) for item in block.emergency_signs),
-                              block.team_heading if block.team_signs else block.team_overleaf,
-                              *(m.plain(item) for item in block.team_signs), m.plain(block.note)])
-            elif isinstance(block, m.Step):
-                prose.append(m.plain(block.title))
-                walk(block.blocks)
-            elif isinstance(block, m.Callout):
-                if block.role != "notice":  # the medical-advice notice is furniture, not content
-                    prose.append(m.plain(block.title))
-                    walk(block.blocks)
-            elif isinstance(block, m.Table):
-                for row in (*block.header, *block.rows):
-                    for cell in row:
-                        walk(cell)
-            elif isinstance(block, m.ChecklistGroup):
-                prose.append(m.plain(block.heading))
-                prose.extend(m.plain(question.content) for question in block.questions)
-            elif isinstance(block, m.Figure):
-                prose.append(block.alt)
-                prose.extend(text for _, text in block.labels)
-            elif isinstance(block, m.WriteOnLines):
-                prose.extend(block.labels)
-            elif isinstance(block, m.Definitions):
-                terms.extend(term for term, _ in block.entries)
-
-    walk(document.blocks)
-    for face in document.faces:
-        walk(face.blocks)
-    return [text for text in prose if text], terms
+    """(every text a patient reads but the glossary's words, the glossary's words), from the model's
+    one walk (``model.passages``)."""
+    found = list(m.passages(document))
+    return ([p.text for p in found if p.role not in ("term", "staff")],
+            [p.text for p in found if p.role == "term"])
 
 
 def check_document(registry: Registry, document: m.Document) -> Checklist:

@@ -101,46 +101,19 @@ def targets_for(registry: Registry, module: Module, locale: str) -> dict:
     return targets
 
 
-FOR_CLINICIANS = ("for_doctors", "to_staff")  # a card's lines for emergency staff, not for the patient
-
-
 def model_sentences(document) -> list[str]:
-    """The prose a patient reads in a document model (not labels, headings, the footer or a card's
-    lines for clinicians), as plain sentences: paragraphs, list items, table answers, steps,
-    definitions and questions."""
+    """The prose a patient reads in a document model, as plain sentences: what the model's one walk
+    (``model.passages``) calls a sentence - paragraphs, list items, the emergency signs and the
+    note to the caregiver, table answers, definitions, questions, a picture's caption - not
+    headings, labels, names, the footer or a card's lines for clinicians."""
     texts = []
-
-    def add(inlines):
-        text = re.sub(r"\s+", " ", m.plain(inlines)).strip()
-        if text and text[-1].isalnum():
-            text += "."
-        if text:
-            texts.append(text)
-
-    def walk(blocks):
-        for block in blocks:
-            if isinstance(block, m.Paragraph):
-                if block.role not in FOR_CLINICIANS:
-                    add(block.content)
-            elif isinstance(block, m.ListBlock):
-                for item in block.items:
-                    add(item)
-            elif isinstance(block, (m.Step, m.Callout)):
-                walk(block.blocks)
-            elif isinstance(block, m.Table):
-                for row in block.rows:
-                    for cell in row[1:]:  # the topic column holds labels, not sentences
-                        walk(cell)
-            elif isinstance(block, m.Definitions):
-                for _, definition in block.entries:
-                    add(definition)
-            elif isinstance(block, m.ChecklistGroup):
-                for question in block.questions:
-                    add(question.content)
-
-    walk(document.blocks)
-    for face in document.faces:
-        walk(face.blocks)
+    for passage in m.passages(document):
+        if passage.role == "sentence":
+            text = re.sub(r"\s+", " ", passage.text).strip()
+            if text and text[-1].isalnum():
+                text += "."
+            if text:
+                texts.append(text)
     return texts
 
 

@@ -12,6 +12,7 @@ import sys
 import unicodedata
 
 import pytest
+from catalogue import PDFS
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
@@ -83,7 +84,7 @@ def test_noop_rebuild_writes_nothing(catalogue):
     before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in catalogue.iterdir()}
     result = build("--all", "-j", "2", "-o", catalogue)
     assert result.exit_code == 0
-    assert "0 built, 120 up to date, 0 failed, 120 in all" in result.output
+    assert f"0 built, {PDFS} up to date, 0 failed, {PDFS} in all" in result.output
     after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in catalogue.iterdir()}
     assert after == before
 
@@ -96,7 +97,8 @@ def test_noop_rebuild_starts_no_worker_and_imports_no_renderer(catalogue):
         registry = Registry()
         items = catalogue_items(registry, papers=list(registry.paper_paths()), every_locale=True, variants=VARIANTS)
         report = run_batch(Plan(out_dir=sys.argv[1]), items, jobs=2)
-        assert report.summary() == "0 built, 120 up to date, 0 failed, 120 in all", report.summary()
+        assert len(items) > 100, len(items)
+        assert report.summary() == f"0 built, {len(items)} up to date, 0 failed, {len(items)} in all", report.summary()
         heavy = {"reportlab", "babel", "markdown", "textstat", "uharfbuzz", "bidi", "multiprocessing"}
         assert not heavy & set(sys.modules), heavy & set(sys.modules)
     """
@@ -235,7 +237,7 @@ def test_project_file(tmp_path, fixtures):
 
 
 def test_the_whole_catalogue_is_byte_identical_run_after_run_and_at_any_jobs(tmp_path):
-    """Every one of the 120 PDFs, built by one process and by two workers that each built other
+    """Every PDF of the catalogue, built by one process and by two workers that each built other
     handouts first (the Hindi PDFs once differed with the order), has the same sha256."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
     sums = []
@@ -244,7 +246,7 @@ def test_the_whole_catalogue_is_byte_identical_run_after_run_and_at_any_jobs(tmp
         subprocess.run([sys.executable, "-m", "handouts", "build", "--all", "-o", str(out), *jobs],
                        check=True, capture_output=True, env=env)
         sums.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.glob("*.pdf")})
-    assert len(sums[0]) == 120
+    assert len(sums[0]) == PDFS
     assert sums[0] == sums[1] == sums[2]
 
 

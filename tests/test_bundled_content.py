@@ -13,8 +13,8 @@ from handouts.build import build_handouts
 from handouts.document import WORD_JOINER, format_date
 from handouts.registry import Registry
 
-MODULES = ["car-t-journey", "car-t-side-effects", "immunotherapy-side-effects", "immunotherapy-vs-car-t",
-           "questions-to-ask"]
+MODULES = ["car-t-daily-log", "car-t-journey", "car-t-side-effects", "immunotherapy-side-effects",
+           "immunotherapy-vs-car-t", "questions-to-ask"]
 PAPERS = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 
 
@@ -28,7 +28,7 @@ def built(tmp_path_factory):
     return paths
 
 
-def test_all_five_modules_are_bundled():
+def test_all_six_modules_are_bundled():
     assert list(Registry().module_paths()) == MODULES
 
 

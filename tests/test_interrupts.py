@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from catalogue import PDFS
 from click.testing import CliRunner
 
 from handouts import output
@@ -188,8 +189,8 @@ def test_sigkill_ends_the_workers_and_the_next_build_picks_up(tmp_path, start_bu
                            capture_output=True, text=True, env=ENV, timeout=300)
     assert again.returncode == 0, again.stderr
     kept = len(entries)  # every entry left was up to date: the build picked up from it
-    assert SUMMARY.search(again.stderr).groups() == (str(120 - kept), str(kept), "0", "120")
-    assert len(assert_consistent(out)) == 120
+    assert SUMMARY.search(again.stderr).groups() == (str(PDFS - kept), str(kept), "0", str(PDFS))
+    assert len(assert_consistent(out)) == PDFS
 
 
 def test_a_worker_without_prctl_still_dies_with_its_parent(tmp_path):

@@ -87,7 +87,9 @@ def test_no_code_outside_the_kinds_package_names_a_kind():
 def test_no_template_branches_on_a_kind():
     templates = sorted(PACKAGE.rglob("*.j2"))
     assert templates
-    pattern = re.compile(r"\b(module|document|doc|handout|entry)\.kind\s*(==|!=|in)\s*[\"'(\[]\s*[\"']?(" + "|".join(map(re.escape, KINDS)) + r")\b")
+    names = "|".join(map(re.escape, KINDS))
+    owner = r"\b(module|document|doc|handout|entry)\.kind"
+    pattern = re.compile(owner + r"\s*(==|!=|in)\s*[\"'(\[]\s*[\"']?(" + names + r")\b")
     found = [f"{path.relative_to(PACKAGE)}: {match.group(0)}"
              for path in templates for match in pattern.finditer(path.read_text(encoding="utf-8"))]
     assert found == []

@@ -24,6 +24,7 @@ with warnings.catch_warnings():   # "Using `httpx` with `starlette.testclient` i
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from handouts.registry import Registry
 from handouts.serve.app import MAX_BODY, PAGE_POLICY, TWIN_POLICY, HandoutsApp, Options, build
 from handouts.serve.session import MAX_FAILURES, SESSION_COOKIE, Sessions
 
@@ -31,8 +32,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx`")
 
 BASE = "http://127.0.0.1:8000"
 FORM = "application/x-www-form-urlencoded"
-MODULES = ("car-t-journey", "car-t-side-effects", "immunotherapy-side-effects", "immunotherapy-vs-car-t",
-           "questions-to-ask")
+MODULES = tuple(Registry().module_paths())   # every bundled handout, the daily log included
+assert len(MODULES) >= 6
 CARD = "car-t-side-effects"
 SHEET = "questions-to-ask"
 LOCALES = ("en", "ar", "es", "hi", "vi", "zh-Hans")

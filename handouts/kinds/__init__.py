@@ -24,7 +24,7 @@ from typing import Callable
 
 from handouts.errors import ContentError, Problem
 
-NAMES = ("comparison", "sheet", "card", "checklist")   # in the order they are listed to a user
+NAMES = ("comparison", "sheet", "card", "checklist", "diary")   # in the order they are listed to a user
 STAGES = ("document", "checks")
 
 

@@ -11,8 +11,8 @@ from handouts.batch import Plan, run_batch
 from handouts.build import build_handouts, catalogue_items
 from handouts.registry import Registry
 
-MODULES = ["car-t-journey", "car-t-side-effects", "immunotherapy-side-effects", "immunotherapy-vs-car-t",
-           "questions-to-ask"]
+MODULES = tuple(Registry().module_paths())   # every bundled handout, the daily log included
+assert len(MODULES) >= 6
 INCH = 72
 
 

@@ -16,8 +16,8 @@ from handouts.registry import Registry
 
 pytestmark = needs("pdftotext", "pdftoppm")
 
-MODULES = ("immunotherapy-vs-car-t", "car-t-journey", "car-t-side-effects", "immunotherapy-side-effects",
-           "questions-to-ask")
+MODULES = tuple(Registry().module_paths())   # every bundled handout, the daily log included
+assert len(MODULES) >= 6
 LOCALES = ("en", "es", "zh-Hans", "vi", "ar", "hi")
 CARDS = ("car-t-side-effects", "immunotherapy-side-effects")
 ITEMS = [(module, locale, paper, variant) for module in MODULES for locale in LOCALES

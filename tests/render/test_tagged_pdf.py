@@ -26,8 +26,8 @@ from handouts.registry import Registry
 
 pytestmark = needs("pdfinfo", "pdftoppm")
 
-MODULES = ("immunotherapy-vs-car-t", "car-t-journey", "car-t-side-effects", "immunotherapy-side-effects",
-           "questions-to-ask")
+MODULES = tuple(Registry().module_paths())   # every bundled handout, the daily log included
+assert len(MODULES) >= 6
 LOCALES = ("en", "es", "zh-Hans", "vi", "ar", "hi")
 READ_BY_POPPLER = ("en", "es", "zh-Hans", "vi")   # no shaping: one glyph per character
 CARDS = ("car-t-side-effects", "immunotherapy-side-effects")
@@ -109,8 +109,9 @@ def handout_of(module, locale, paper, variant):
 
 
 def expected(handout):
-    """From the model: the words of each heading, list item, table cell and question, in order."""
-    headings, items, cells, questions = [], [], [], []
+    """From the model: the words of each heading, list item, table cell and question, in order, and
+    the fields to fill in (a checklist's questions and a log's boxes are each a Form)."""
+    headings, items, cells, questions, fields = [], [], [], [], []
     compact = handout.document.kind == "card" and handout.variant == "standard"  # a card's long lists run on
     for block in handout.document.walk():
         if isinstance(block, m.Heading):
@@ -123,7 +124,16 @@ def expected(handout):
             cells += [m.plain(m.joined(cell)) for row in (*block.header, *block.rows) for cell in row]
         elif isinstance(block, m.ChecklistGroup):
             questions += [m.plain(q.content) for q in block.questions]
-    return headings, items, cells, questions
+            fields += [q.id for q in block.questions]
+        elif isinstance(block, m.FormTable):   # its title is a heading; a cell holding a field has no text
+            headings.append(m.plain(block.title))
+            cells += [block.corner, *block.columns]   # an empty corner is an empty TD
+            for group in block.groups:
+                cells += [m.plain(group.heading)] if group.heading else []
+                for row in group.rows:
+                    cells += [m.plain(row.label)] + [""] * len(row.fields)
+            fields += [field.id for field in block.fields]
+    return headings, items, cells, questions, fields
 
 
 def has_content(path):
@@ -133,7 +143,8 @@ def has_content(path):
         while stack:
             element = stack.pop()
             kids = [kid for kid in element.get("/K", [])]
-            if str(element.get("/S")) in ("/H1", "/H2", "/H3", "/LBody", "/TH", "/TD", "/P"):
+            empty_corner = str(element.get("/S")) == "/TD" and len(kids) == 0   # a log's corner cell
+            if str(element.get("/S")) in ("/H1", "/H2", "/H3", "/LBody", "/TH", "/TD", "/P") and not empty_corner:
                 # marked content on the element's page is a bare MCID number; elsewhere an MCR
                 yield any(isinstance(kid, int) or isinstance(kid, pikepdf.Dictionary) and
                           kid.get("/Type") in ("/MCR", "/StructElem") for kid in kids)
@@ -158,9 +169,9 @@ def test_structure_tree_holds_every_heading_item_cell_and_question(catalogue, mo
     assert levels[0] == 1, levels          # headings in order: the title first (Matterhorn 14-002)
     assert all(after <= before + 1 for before, after in zip(levels, levels[1:])), levels   # none skipped
     handout = handout_of(module, locale, paper, variant)
-    headings, items, cells, questions = expected(handout)
+    headings, items, cells, questions, fields = expected(handout)
     forms = [e for e in tree.walk() if e.role == "Form"]
-    assert len(forms) == len(questions) and all(len(form.objects) == 1 for form in forms)  # each with its field
+    assert len(forms) == len(fields) and all(len(form.objects) == 1 for form in forms)  # each with its field
     if locale not in READ_BY_POPPLER:
         # the same elements in the same order as the English of this handout: the reading order is
         # the model's, not the mirrored drawing order of a right-to-left page
@@ -192,8 +203,8 @@ def test_structure_tree_holds_every_heading_item_cell_and_question(catalogue, mo
         assert question in bodies, question
     header = [e for e in tree.walk() if e.role == "TH"]
     if cells:
-        assert all(e.attributes for e in header), "every TH has a /Scope"
-        assert {a for e in header for a in e.attributes} == {"/Scope /Column", "/Scope /Row"}
+        assert all(any(a.startswith("/Scope") for a in e.attributes) for e in header), "every TH has a /Scope"
+        assert {a for e in header for a in e.attributes if a.startswith("/Scope")} == {"/Scope /Column", "/Scope /Row"}
 
 
 # poppler spells the words of these (no shaped glyphs), and their footer is page furniture (a card's

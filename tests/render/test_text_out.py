@@ -41,8 +41,8 @@ def _headings_and_key_points(document: m.Document) -> list[str]:
     return texts
 
 
-MODULES = ("immunotherapy-vs-car-t", "car-t-journey", "car-t-side-effects", "immunotherapy-side-effects",
-           "questions-to-ask")
+MODULES = tuple(Registry().module_paths())   # every bundled handout, the daily log included
+assert len(MODULES) >= 6
 
 
 def _poppler(pdf) -> str:

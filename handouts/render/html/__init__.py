@@ -178,6 +178,8 @@ class Page:
             return Node("fields", block, id)
         if isinstance(block, m.Definitions):
             return Node("definitions", block, id, outline.section())
+        if isinstance(block, m.FormTable):
+            return Node("form", block, id, outline.section() if block.level <= 2 else outline.heading(block.level))
         raise TypeError(f"the HTML renderer has no handler for {type(block).__name__}")
 
     def table(self, block: m.Table, id: str) -> Node:

@@ -85,3 +85,32 @@ class WritingRoom(Flowable):
 
 
 MEASURING = 1e5   # an available height this large is a container measuring, not a page
+
+
+class TextField(Flowable):
+    """An AcroForm text field (type in it on screen, or write in its box in pen) that prints as
+    the empty space of its table cell: the table draws its lines. ``tooltip`` is its accessible
+    name. ReportLab names Helvetica as the field's font; ``tags.form_fonts`` gives it the
+    handout's own embedded font instead."""
+
+    def __init__(self, name: str, width: float, height: float, tooltip: str, ink, multiline: bool = False):
+        super().__init__()
+        self.name, self.field_width, self.field_height = name, width, height
+        self.tooltip, self.ink, self.multiline = tooltip, ink, multiline
+
+    def wrap(self, available_width, available_height):
+        self.field_width = min(self.field_width, available_width)
+        return self.field_width, self.field_height
+
+    struct = None   # its Form element (tagged PDF), tied to the field's widget annotation
+
+    def draw(self):
+        tagger = tagger_of(self.canv)
+        if tagger is not None:
+            tagger.annotation(self.canv, self.struct)
+        self.canv.acroForm.textfield(
+            name=self.name, tooltip=self.tooltip, x=0, y=0, width=self.field_width, height=self.field_height,
+            relative=True, borderWidth=0, fillColor=None, borderColor=None, textColor=self.ink,
+            fontSize=0,   # 0: the viewer sizes what is typed to the box
+            fieldFlags="multiline" if self.multiline else "", maxlen=0,
+        )

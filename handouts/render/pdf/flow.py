@@ -539,6 +539,98 @@ def checklist_group(node: m.ChecklistGroup, ctx: Context) -> list:
     return [KeepTogether([heading, grid_table, *notes])]  # a group stays with its notes
 
 
+@handles(m.FormTable)
+def form_table(node: m.FormTable, ctx: Context) -> list:
+    """A table to fill in: a header row of column names, a heading row over each group (the
+    emergency box's colours for the emergency call), and a row label then a field per column.
+    Each field is a Form element in its cell, named for a screen reader by its label."""
+    from handouts.render.pdf.checklist import TextField, TickBox
+
+    styles = ctx.styles
+    settings = styles.layout.values.get("log") or {}
+    box, field_height = float(settings.get("box_pt", 12)), float(settings.get("field_pt", 22))
+    write_height = float(settings.get("write_pt", 30))
+    columns = len(node.columns)
+    label_width = ctx.width * float(settings.get("day_width" if node.tall else "label_width", 0.3))
+    column_width = (ctx.width - label_width) / columns
+    padding = 2
+    title = heading(m.Heading(node.level, node.title, node.source), ctx)
+    lead = [tagged(para(node.lead, styles.body.but(space_after=0)), ctx.tag("P"))] if node.lead else []
+    table_node = ctx.tag("Table")
+    head = sub(table_node, "TR")
+    if node.corner:
+        corner = tagged(plain_para(node.corner, styles.cell_head), sub(head, "TH", scope="Column"))
+    else:   # an empty cell, tagged all the same: every row of the table has all its columns
+        sub(head, "TD", empty=True)
+        corner = ""
+    rows = [[corner, *[tagged(plain_para(name, styles.cell_head), sub(head, "TH", scope="Column"))
+                       for name in node.columns]]]
+    commands = [("BACKGROUND", (0, 0), (-1, 0), styles.colours["accent"]),
+                ("GRID", (0, 0), (-1, -1), 0.5, styles.colours["rule"]),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), padding), ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+                ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+                # the fields' columns: after the labels, which are at the right in a right-to-left handout
+                ("ALIGN", (0, 0), (columns - 1, -1), "CENTER") if styles.rtl else ("ALIGN", (1, 0), (-1, -1), "CENTER")]
+    bands = []   # the rows of the groups' headings
+    for group in node.groups:
+        first = len(rows)
+        if group.heading:
+            at = len(rows)
+            style = styles.cell_head if group.call == "emergency" else styles.cell_bold
+            group_head = tagged(para(group.heading, style), sub(sub(table_node, "TR"), "TH", scope="Row",
+                                                                 colspan=columns + 1))
+            bands.append(len(rows))
+            rows.append([group_head] + [""] * columns)
+            fill = styles.colours["warning"] if group.call == "emergency" else styles.colours["shade"]
+            commands += [("SPAN", (0, at), (-1, at)), ("BACKGROUND", (0, at), (-1, at), fill),
+                         ("ALIGN", (0, at), (-1, at), "RIGHT" if styles.rtl else "LEFT")]
+        for row in group.rows:
+            tr = sub(table_node, "TR")
+            cells = [tagged(para(row.label, styles.cell), sub(tr, "TH", scope="Row"))]
+            for spec in row.fields:
+                form = sub(sub(tr, "TD"), "Form")
+                widget = TickBox(spec.id, box, spec.label, styles.colours["text"], colors.white) if spec.tick \
+                    else TextField(spec.id, column_width - 2 * padding, write_height if node.tall else field_height,
+                                   spec.label, styles.colours["text"], multiline=node.tall)
+                cells.append(tagged(widget, form))
+            rows.append(cells)
+        # a page may end between groups, not inside one: a heading stays with its signs. Where a
+        # group is taller than a page (large print), a heading stays with its first row
+        last = len(rows) - 1 if settings.get("keep_groups") else min(first + 1, len(rows) - 1)
+        commands.append(("NOSPLIT", (0, first), (-1, last)))
+    widths = [label_width] + [column_width] * columns
+    if styles.rtl:   # the labels at the right, the first day next to them; a heading row's span
+        # shows its first cell, so its heading stays there
+        rows = [row if index in bands else row[::-1] for index, row in enumerate(rows)]
+        widths = widths[::-1]
+    table = grid(rows, widths, styles, commands, repeatRows=1, splitByRow=1)
+    return [KeptIfItFits([*title, *lead, Spacer(1, 4), table], table, 1 + len(node.groups[0].rows))]
+
+
+class KeptIfItFits(KeepTogether):
+    """A table with its heading, kept on one page where a page can hold it (a week of a log is a
+    page, its lines the next). Taller than any page (large print), it starts where it is if its
+    heading and first ``lead_rows`` fit there, and breaks between rows under its header:
+    ReportLab's KeepTogether would first move it to a new page, leaving the page before it with
+    a few lines."""
+
+    def __init__(self, flowables: list, table: Table, lead_rows: int):
+        super().__init__(flowables)
+        self.table, self.lead_rows = table, lead_rows
+
+    def split(self, available_width, available_height):
+        if getattr(self, "_wrapInfo", None) != (available_width, available_height):
+            self.wrap(available_width, available_height)
+        frame = getattr(self, "_frame", None)
+        if frame is None or self._H <= frame._height:
+            return super().split(available_width, available_height)
+        before = sum(f.wrapOn(self.canv, available_width, available_height)[1] + f.getSpaceBefore()
+                     for f in self._content if f is not self.table)
+        start = before + sum(self.table._rowHeights[:self.lead_rows])
+        return [CondPageBreak(start), *self._content]
+
+
 @handles(m.Figure)
 def figure(node: m.Figure, ctx: Context) -> list:
     from handouts.render.pdf.diagrams import SIDE_BY_SIDE, Diagram

@@ -39,6 +39,8 @@ class StructNode:
     kids: list = field(default_factory=list)
     alt: str = ""
     scope: str = ""          # TH: Column or Row
+    colspan: int = 0         # TH or TD: the columns it spans, when more than one
+    empty: bool = False      # kept with nothing in it: a table's empty corner cell, so every row has its columns
     quiet: bool = False      # what is drawn inside (a diagram's labels) is covered by this node's /Alt
     actual_text: str = ""    # what it says, where its marked content is spelled for visual readers
 
@@ -250,7 +252,7 @@ def tag_pdf(data: bytes, root: StructNode | None, *, lang: str) -> bytes:
     tree_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
 
     def element(node: StructNode, parent) -> object | None:
-        if not node.has_content():
+        if not node.has_content() and not node.empty:
             return None
         made = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent))
         # the element's page: its marked content there is named by number alone, not by an MCR
@@ -285,8 +287,12 @@ def tag_pdf(data: bytes, root: StructNode | None, *, lang: str) -> bytes:
             made.Alt = String(node.alt)
         if node.actual_text:
             made.ActualText = String(node.actual_text)
-        if node.scope:
-            made.A = Dictionary(O=Name.Table, Scope=Name("/" + node.scope))
+        if node.scope or node.colspan:
+            made.A = Dictionary(O=Name.Table)
+            if node.scope:
+                made.A.Scope = Name("/" + node.scope)
+            if node.colspan > 1:
+                made.A.ColSpan = node.colspan
         return made
 
     document = element(root, tree_root)
@@ -304,6 +310,7 @@ def tag_pdf(data: bytes, root: StructNode | None, *, lang: str) -> bytes:
         nums.append(key)
         nums.append(made)
         key += 1
+    form_fonts(pdf)
     tree_root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
     tree_root.ParentTreeNextKey = key
     pdf.Root.StructTreeRoot = tree_root
@@ -318,3 +325,38 @@ def tag_pdf(data: bytes, root: StructNode | None, *, lang: str) -> bytes:
     pdf.save(out, deterministic_id=True, compress_streams=True, fix_metadata_version=False,  # XMP as written
              object_stream_mode=pikepdf.ObjectStreamMode.generate)  # the tree's many small objects, compressed
     return out.getvalue()
+
+
+def form_fonts(pdf) -> None:
+    """Text fields typed in with the handout's own embedded font, not Helvetica.
+
+    ReportLab writes a text field whose default appearance names Helvetica, a font no PDF of ours
+    embeds. Each field now names the regular font its page already embeds (the subset whose codes
+    are the characters' own: digits, Latin letters, the degree sign), in its own ``/DA`` and the
+    form's ``/DR``; its empty appearance draws no text and needs no font. A viewer types with that
+    font what it holds and substitutes what it does not: a log is written on by hand, and its
+    HTML twin has real inputs for typing."""
+    from pikepdf import Dictionary, Name, String
+
+    form = pdf.Root.get("/AcroForm")
+    if form is None:
+        return
+    fonts = Dictionary()
+    for widget in form.get("/Fields", []):
+        if widget.get("/FT") != Name.Tx:
+            continue
+        page_fonts = widget.P.Resources.get("/Font", {}) if "/P" in widget else {}
+        regular = sorted((str(font.BaseFont), key) for key, font in page_fonts.items()
+                         if str(font.get("/BaseFont", "")).endswith("-Regular"))
+        if not regular:
+            raise ValueError(f"a text field on a page with no regular font: {widget.get('/T')}")
+        _, key = regular[0]     # AAAAAA+...: the subset of the characters' own codes
+        fonts[key] = page_fonts[key]
+        colour = str(widget.get("/DA", "0 g")).split("Tf")[-1].strip() or "0 g"
+        widget.DA = String(f"{key} 0 Tf {colour}")
+        for appearance in widget.AP.values():
+            if "/Resources" in appearance:
+                del appearance.Resources["/Font"]
+    if len(fonts):
+        form.DR = Dictionary(Font=fonts)
+        form.DA = String(f"{next(iter(fonts.keys()))} 0 Tf 0 g")
