@@ -164,7 +164,7 @@ def test_ctrl_c_stops_the_workers_and_keeps_what_was_built(tmp_path, start_build
     assert code == 130, stderr
     assert "Traceback" not in stderr and "interrupted" in stderr.splitlines()[-1]
     built, up_to_date, failed, total = map(int, SUMMARY.search(stderr).groups())
-    assert (up_to_date, failed, total) == (0, 0, 120) and 5 <= built < 120
+    assert (up_to_date, failed, total) == (0, 0, PDFS) and 5 <= built < PDFS
     assert not [worker for worker in build.workers if _running(worker)]
     entries = assert_consistent(out)
     assert len(entries) == built == stderr.count("] built: ")  # whatever finished is recorded

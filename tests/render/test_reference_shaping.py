@@ -47,8 +47,11 @@ def _first_words(document: m.Document) -> tuple[str, str, bool]:
         body = next(b for b in front if isinstance(b, m.Paragraph))
         return m.plain(banner.title), m.plain(body.content), _bold_throughout(body.content)
     for block in document.blocks:
-        if isinstance(block, m.Emergency) and block.note:  # large print: the emergency box comes first
-            return document.title, m.plain(block.note), False
+        if isinstance(block, m.Emergency) and block.team_overleaf:
+            # large print: the emergency box comes first, split; its line pointing to the care team's
+            # signs is set on its own in bold (its signs run on after a bold heading, in Chinese on
+            # the heading's own line)
+            return document.title, block.team_overleaf, True
         if isinstance(block, m.Callout) and block.role == "key_points":
             return document.title, m.plain(block.blocks[0].items[0]), False
         if isinstance(block, m.ChecklistGroup):
