@@ -464,15 +464,14 @@ class Parts:
     fur: m.Furniture
     locale: str
     settings: dict             # every fact's value for this clinic
-    note_lines: int            # a checklist's lines for notes, by default
     emergency_first: bool      # large print: the emergency box comes first, split where it must be
     staff: Staff | None        # a card's lines for emergency staff in their language
     notice: tuple              # the draft notice's box, when the layout does not print it in the footer
-    layout: dict = field(default_factory=dict)   # the layout's values (a daily log's days per table)
+    layout: dict = field(default_factory=dict)   # the layout's values (a checklist's note lines, a log's days)
 
 
 def build_document(module: Module, localized: Localized, locale: str, words: dict, clinic: Clinic, *,
-                   draft: bool, notice_in_footer: bool, note_lines: int = 3, settings: dict | None = None,
+                   draft: bool, notice_in_footer: bool, settings: dict | None = None,
                    emergency_first: bool = False, staff: Staff | None = None,
                    layout_values: dict | None = None) -> m.Document:
     """The whole handout as a model: title, body blocks (or card faces) and furniture. The body is
@@ -481,7 +480,7 @@ def build_document(module: Module, localized: Localized, locale: str, words: dic
     fur = furniture(module, locale, words, clinic, draft, notice_in_footer)
     notice = () if notice_in_footer else (m.Callout("notice", (), (m.Paragraph(m.text(fur.notice)),)),)
     build = stage(module.kind, "document", module.shown, module.data.line_of("kind")).build
-    blocks, faces = build(Parts(module, data, localized.sources, words, fur, locale, settings or {}, note_lines,
+    blocks, faces = build(Parts(module, data, localized.sources, words, fur, locale, settings or {},
                                 emergency_first, staff, notice, layout_values or {}))
     if emergency_first:  # large print: what to do in an emergency comes first, before the notice and key points
         blocks = [block for block in blocks if isinstance(block, m.Emergency)] + \
@@ -542,12 +541,10 @@ def prepare(registry: Registry, module_name: str, *, locale: str = "en", paper: 
     localized = localize(module, translate, values, covered, font.name)
     check_clinic_covered(clinic, covered, font.name, locale)
     draft = translate.draft or common.draft
-    checklist = layout.values.get("checklist") or {}
     staff = staff_lines(registry, module, locale, clinic, facts, products, paper, covered, font.name) \
         if kind.staff_lines else None
     document = build_document(module, localized, locale, words, clinic, draft=draft,
                               notice_in_footer=layout.values.get("footer_notice", True),
-                              note_lines=int(checklist.get("note_lines", 3)),
                               settings=settings_of(facts, clinic, products),
                               emergency_first=bool(layout.values.get("emergency_first", False)), staff=staff,
                               layout_values=layout.values)

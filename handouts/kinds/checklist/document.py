@@ -8,7 +8,8 @@ from handouts.document import Parts, emergency_blocks, summary_box
 
 
 def build(parts: Parts) -> tuple[list, tuple]:
-    blocks = checklist_blocks(parts.module, parts.data, parts.sources, parts.words, parts.fur, parts.note_lines,
+    note_lines = int((parts.layout.get("checklist") or {}).get("note_lines", 3))   # unless a group says
+    blocks = checklist_blocks(parts.module, parts.data, parts.sources, parts.words, parts.fur, note_lines,
                               parts.emergency_first)
     return [*parts.notice, *blocks], ()
 

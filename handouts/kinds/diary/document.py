@@ -48,10 +48,12 @@ def days_table(parts: Parts, log: dict, run: list[int]) -> list:
     def day_name(day: int) -> str:
         return words["log_day"].format(n=format_number(day, locale))
 
+    def field(day: int, key: str, what: str, tick: bool = False) -> m.Field:
+        """A box of one day, named for a screen reader "Day 3: Chest pain"."""
+        return m.Field(f"{name}.d{day}.{key}", words["log_field"].format(day=day_name(day), what=what), tick)
+
     def row(key: str, label: str, tick: bool = False) -> m.FormRow:
-        return m.FormRow(m.text(label), tuple(
-            m.Field(f"{name}.d{day}.{key}", words["log_field"].format(day=day_name(day), what=label), tick)
-            for day in run))
+        return m.FormRow(m.text(label), tuple(field(day, key, label, tick) for day in run))
 
     measures = m.FormGroup((), (row("date", log["date"]), row("morning", log["morning"]),
                                 row("evening", log["evening"])))
@@ -60,12 +62,12 @@ def days_table(parts: Parts, log: dict, run: list[int]) -> list:
     team = m.FormGroup(m.text(log["call_team"]), tuple(
         row(f"t{index}", sign, tick=True) for index, sign in enumerate(log["team_signs"], start=1)), "team")
     heading = words["log_days"].format(first=format_number(run[0], locale), last=format_number(run[-1], locale))
-    lines = m.FormTable(m.text(log["writing_heading"]), 3, "", (log["copy"], log["notes"]), (m.FormGroup((), tuple(
-        m.FormRow(m.text(day_name(day)), (
-            m.Field(f"{name}.d{day}.copy", words["log_field"].format(day=day_name(day), what=log["copy"])),
-            m.Field(f"{name}.d{day}.notes", words["log_field"].format(day=day_name(day), what=log["notes"]))))
-        for day in run)),), sources.get("log.writing_heading", m.Source()), tall=True,
-        lead=(m.Text(words["label"].format(label=log["copy"]) + " "), m.Strong(m.text(log["sentence"]))))
-    return [m.FormTable(m.text(heading), 2, "", tuple(day_name(day) for day in run), (measures, emergency, team),
-                        sources.get("log.date", m.Source())),
-            lines]
+    days = m.FormTable(m.text(heading), 2, "", tuple(day_name(day) for day in run), (measures, emergency, team),
+                       sources.get("log.date", m.Source()))
+    writing = m.FormGroup((), tuple(m.FormRow(m.text(day_name(day)), (field(day, "copy", log["copy"]),
+                                                                     field(day, "notes", log["notes"])))
+                                    for day in run))
+    sentence = (m.Text(words["label"].format(label=log["copy"]) + " "), m.Strong(m.text(log["sentence"])))
+    lines = m.FormTable(m.text(log["writing_heading"]), 3, "", (log["copy"], log["notes"]), (writing,),
+                        sources.get("log.writing_heading", m.Source()), tall=True, lead=sentence)
+    return [days, lines]

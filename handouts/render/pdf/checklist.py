@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
-from handouts.render.pdf.tags import tagger_of
+from handouts.render.pdf.tags import annotation
 
 
 class TickBox(Flowable):
@@ -20,9 +20,7 @@ class TickBox(Flowable):
     struct = None   # its Form element (tagged PDF), tied to the check box's widget annotation
 
     def draw(self):
-        tagger = tagger_of(self.canv)
-        if tagger is not None:
-            tagger.annotation(self.canv, self.struct)
+        annotation(self.canv, self.struct)
         self.canv.acroForm.checkbox(
             name=self.name, tooltip=self.tooltip, x=0, y=0, size=self.size, relative=True,
             buttonStyle="check", borderStyle="solid", borderWidth=1, forceBorder=True,
@@ -105,9 +103,7 @@ class TextField(Flowable):
     struct = None   # its Form element (tagged PDF), tied to the field's widget annotation
 
     def draw(self):
-        tagger = tagger_of(self.canv)
-        if tagger is not None:
-            tagger.annotation(self.canv, self.struct)
+        annotation(self.canv, self.struct)
         self.canv.acroForm.textfield(
             name=self.name, tooltip=self.tooltip, x=0, y=0, width=self.field_width, height=self.field_height,
             relative=True, borderWidth=0, fillColor=None, borderColor=None, textColor=self.ink,

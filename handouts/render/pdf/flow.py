@@ -576,15 +576,14 @@ def form_table(node: m.FormTable, ctx: Context) -> list:
     for group in node.groups:
         first = len(rows)
         if group.heading:
-            at = len(rows)
             style = styles.cell_head if group.call == "emergency" else styles.cell_bold
             group_head = tagged(para(group.heading, style), sub(sub(table_node, "TR"), "TH", scope="Row",
                                                                  colspan=columns + 1))
-            bands.append(len(rows))
+            bands.append(first)
             rows.append([group_head] + [""] * columns)
             fill = styles.colours["warning"] if group.call == "emergency" else styles.colours["shade"]
-            commands += [("SPAN", (0, at), (-1, at)), ("BACKGROUND", (0, at), (-1, at), fill),
-                         ("ALIGN", (0, at), (-1, at), "RIGHT" if styles.rtl else "LEFT")]
+            commands += [("SPAN", (0, first), (-1, first)), ("BACKGROUND", (0, first), (-1, first), fill),
+                         ("ALIGN", (0, first), (-1, first), "RIGHT" if styles.rtl else "LEFT")]
         for row in group.rows:
             tr = sub(table_node, "TR")
             cells = [tagged(para(row.label, styles.cell), sub(tr, "TH", scope="Row"))]

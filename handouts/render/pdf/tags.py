@@ -201,6 +201,13 @@ def tagger_of(canvas) -> Tagger | None:
     return getattr(canvas, "tagger", None)
 
 
+def annotation(canvas, node: StructNode | None) -> None:
+    """Tie the annotation about to be added (a form field's widget) to ``node``, if the PDF is tagged."""
+    tagger = tagger_of(canvas)
+    if tagger is not None:
+        tagger.annotation(canvas, node)
+
+
 class Marked:
     """``with Marked(canvas, node):`` wraps what is drawn inside in ``node``'s marked content."""
 
@@ -342,20 +349,28 @@ def form_fonts(pdf) -> None:
     if form is None:
         return
     fonts = Dictionary()
+    regular_of: dict = {}   # a page -> the name of its regular font with the characters' own codes
+
+    def regular(page) -> str:
+        if page.objgen not in regular_of:
+            page_fonts = page.Resources.get("/Font", {})
+            named = sorted((str(font.BaseFont), key) for key, font in page_fonts.items()
+                           if str(font.get("/BaseFont", "")).endswith("-Regular"))
+            if not named:
+                raise ValueError("a text field on a page with no regular font")
+            key = named[0][1]     # AAAAAA+...: the subset of the characters' own codes
+            fonts[key] = page_fonts[key]
+            regular_of[page.objgen] = key
+        return regular_of[page.objgen]
+
     for widget in form.get("/Fields", []):
         if widget.get("/FT") != Name.Tx:
             continue
-        page_fonts = widget.P.Resources.get("/Font", {}) if "/P" in widget else {}
-        regular = sorted((str(font.BaseFont), key) for key, font in page_fonts.items()
-                         if str(font.get("/BaseFont", "")).endswith("-Regular"))
-        if not regular:
-            raise ValueError(f"a text field on a page with no regular font: {widget.get('/T')}")
-        _, key = regular[0]     # AAAAAA+...: the subset of the characters' own codes
-        fonts[key] = page_fonts[key]
+        key = regular(widget.P)
         colour = str(widget.get("/DA", "0 g")).split("Tf")[-1].strip() or "0 g"
         widget.DA = String(f"{key} 0 Tf {colour}")
-        for appearance in widget.AP.values():
-            if "/Resources" in appearance:
+        for appearance in widget.AP.values():   # empty: it draws no text (ReportLab shares equal ones)
+            if "/Font" in appearance.get("/Resources", {}):
                 del appearance.Resources["/Font"]
     if len(fonts):
         form.DR = Dictionary(Font=fonts)
